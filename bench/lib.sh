@@ -1,0 +1,162 @@
+# shellcheck shell=bash
+# Shared helpers for bench/*.sh (sourced, not run). Everything here binds to and
+# talks to loopback only: the benchmarks must never expose the server.
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# rustup installs into ~/.cargo/bin, which non-login shells may not have on PATH.
+if [[ -d "${HOME:-}/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
+    PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+# Install missing tools with apt-get (Debian/Ubuntu), never prompting.
+ensure_cmd() {
+    local cmd="$1" pkg="${2:-$1}"
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    [[ "$(id -u)" -eq 0 ]] || die "$cmd not found; install package $pkg and re-run"
+    command -v apt-get >/dev/null 2>&1 || die "$cmd not found and no apt-get; install $pkg and re-run"
+    log "installing $pkg with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" </dev/null
+    command -v "$cmd" >/dev/null 2>&1 || die "$cmd still not found after installing $pkg"
+}
+
+# Release build: benchmarks of a debug build mean nothing.
+build_release() {
+    command -v cargo >/dev/null 2>&1 || die "cargo not found; install Rust (https://rustup.rs) first"
+    log "building release binary (cargo build --release)"
+    cargo build --release
+    LAKSANA_BIN="${CARGO_TARGET_DIR:-target}/release/laksana"
+    [[ -x "$LAKSANA_BIN" ]] || die "$LAKSANA_BIN not found after the build"
+}
+
+# Scratch space: data dir for the server plus its log. Removed at exit unless KEEP_TMP=1.
+make_workdir() {
+    WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/laksana-bench.XXXXXX")"
+    DATA_DIR="$WORK_DIR/data"
+    SERVER_LOG="$WORK_DIR/server.log"
+    mkdir -p "$DATA_DIR"
+    log "data dir: $DATA_DIR"
+}
+
+# Run the laksana CLI against the benchmark's data dir.
+laksana() {
+    LAKSANA__DATA_DIR="$DATA_DIR" "$LAKSANA_BIN" "$@"
+}
+
+# Print a TCP port on 127.0.0.1 that is free right now.
+free_port() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+        return
+    fi
+    local p _
+    for _ in $(seq 1 200); do
+        p=$(( 20000 + RANDOM % 40000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            printf '%s\n' "$p"; return
+        fi
+    done
+    die "no free TCP port found"
+}
+
+show_server_log() {
+    if [[ "${SERVER_LOG_SHOWN:-0}" != 1 && -n "${SERVER_LOG:-}" && -s "$SERVER_LOG" ]]; then
+        SERVER_LOG_SHOWN=1
+        printf -- '--- last 50 lines of the server log (%s) ---\n' "$SERVER_LOG" >&2
+        tail -n 50 "$SERVER_LOG" >&2 || true
+        printf -- '--- end of server log ---\n' >&2
+    fi
+}
+
+# Die (with the log) if the server process has gone away.
+check_server_alive() {
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        local rc=0
+        wait "$SERVER_PID" 2>/dev/null || rc=$?
+        SERVER_PID=""
+        show_server_log
+        die "the server exited unexpectedly (exit $rc)"
+    fi
+}
+
+# Start `laksana serve` on a free loopback port and wait (bounded) for /readyz = 200.
+start_server() {
+    SERVER_PORT="$(free_port)"
+    BASE_URL="http://127.0.0.1:$SERVER_PORT"
+    log "starting laksana serve on $BASE_URL (log: $SERVER_LOG)"
+    # Per-request logging would measure the logger, not the server: default to warn.
+    RUST_LOG="${RUST_LOG:-warn}" \
+    LAKSANA__DATA_DIR="$DATA_DIR" \
+    LAKSANA__SERVER__BIND="127.0.0.1:$SERVER_PORT" \
+        "$LAKSANA_BIN" serve >"$SERVER_LOG" 2>&1 </dev/null &
+    SERVER_PID=$!
+
+    local timeout="${READY_TIMEOUT:-60}" deadline code
+    deadline=$(( SECONDS + timeout ))
+    while :; do
+        check_server_alive
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE_URL/readyz" || true)"
+        [[ "$code" == 200 ]] && break
+        if (( SECONDS >= deadline )); then
+            show_server_log
+            die "server not ready after ${timeout}s (last GET /readyz status: ${code:-none})"
+        fi
+        sleep 0.2
+    done
+    log "server ready (pid $SERVER_PID)"
+}
+
+stop_server() {
+    [[ -n "${SERVER_PID:-}" ]] || return 0
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+        log "stopping server (pid $SERVER_PID)"
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        # Give graceful shutdown 10 s, then force it.
+        local _
+        for _ in $(seq 1 50); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            log "server ignored SIGTERM for 10 s; killing it"
+            kill -KILL "$SERVER_PID" 2>/dev/null || true
+        fi
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# EXIT trap: stop the server, show its log on failure, remove scratch space.
+bench_cleanup() {
+    local rc=$?
+    trap - EXIT
+    stop_server
+    if [[ "$rc" -ne 0 ]]; then show_server_log; fi
+    if [[ -n "${WORK_DIR:-}" && -d "$WORK_DIR" ]]; then
+        if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+            log "keeping $WORK_DIR (KEEP_TMP=1)"
+        else
+            rm -rf "$WORK_DIR"
+        fi
+    fi
+    exit "$rc"
+}
+
+install_bench_traps() {
+    SERVER_PID=""
+    WORK_DIR=""
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# Convert a wrk latency like 812.00us / 1.23ms / 2.01s / 1.50m to milliseconds.
+wrk_to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; else if (u == "h") n *= 3600000
+        printf "%.2f\n", n
+    }'
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Query benchmark: latency of the Open311 list endpoint
+# (GET /open311/v2/requests.json?jurisdiction_id=...&status=open) on a release
+# build of `laksana serve` whose store holds REPORTS synthetic reports.
+#
+# Env: REPORTS (default 1000000), DURATION (s, default 20), CONNECTIONS
+#      (default 4), THREADS (default 2), EXPECT_COUNT (reports the endpoint
+#      should return, default 1000), READY_TIMEOUT (s, default 60), KEEP_TMP=1.
+# See bench/README.md.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
+REPORTS="${REPORTS:-1000000}"
+DURATION="${DURATION:-20}"
+CONNECTIONS="${CONNECTIONS:-4}"
+THREADS="${THREADS:-2}"
+EXPECT_COUNT="${EXPECT_COUNT:-1000}"
+QUERY_PATH="/open311/v2/requests.json?jurisdiction_id=tangerangkota.go.id&status=open"
+
+install_bench_traps
+ensure_cmd curl
+ensure_cmd wrk
+ensure_cmd python3
+build_release
+make_workdir
+
+log "seeding demo data (laksana seed --demo)"
+laksana seed --demo
+
+log "seeding $REPORTS synthetic reports (laksana seed --synthetic $REPORTS)"
+seed_start=$SECONDS
+laksana seed --synthetic "$REPORTS"
+log "synthetic seed took $(( SECONDS - seed_start ))s"
+
+start_server
+URL="$BASE_URL$QUERY_PATH"
+
+# Warm up caches (SQLite page cache, prepared statements) before measuring.
+log "warming up (5 requests)"
+for _ in 1 2 3 4 5; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$URL" || true)"
+    if [[ "$code" != 200 ]]; then
+        curl -s --max-time 60 "$URL" | head -c 2000 >&2 || true
+        echo >&2
+        die "GET $QUERY_PATH returned HTTP ${code:-none} (expected 200)"
+    fi
+done
+
+# Prove the endpoint returns a full page of reports, not an empty list.
+count="$(curl -fsS --max-time 60 "$URL" \
+    | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')"
+log "GET $QUERY_PATH returned $count reports"
+
+log "wrk: ${DURATION}s, $CONNECTIONS connections, $THREADS threads, GET $URL"
+wrk_out="$WORK_DIR/wrk.out"
+wrk_rc=0
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency "$URL" \
+    >"$wrk_out" 2>&1 || wrk_rc=$?
+cat "$wrk_out"
+[[ "$wrk_rc" -eq 0 ]] || die "wrk failed (exit $wrk_rc)"
+check_server_alive
+
+# Pull the numbers out of wrk's --latency report.
+p50="$(awk '/Latency Distribution/ {d = 1} d && $1 == "50%" {print $2; exit}' "$wrk_out")"
+p99="$(awk '/Latency Distribution/ {d = 1} d && $1 == "99%" {print $2; exit}' "$wrk_out")"
+rps="$(awk '$1 == "Requests/sec:" {printf "%.0f\n", $2}' "$wrk_out")"
+non2xx="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$wrk_out")"
+socket_errors="$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$wrk_out")"
+[[ -n "$p50" && -n "$p99" && -n "$rps" ]] || die "could not parse wrk's output"
+
+echo
+echo "query: p50 $(wrk_to_ms "$p50") ms, p99 $(wrk_to_ms "$p99") ms, $rps req/s"
+echo "query: one-off GET returned $count reports (expected $EXPECT_COUNT) from $REPORTS synthetic reports"
+
+failed=0
+if [[ "$count" != "$EXPECT_COUNT" ]]; then
+    log "WARNING: expected $EXPECT_COUNT reports in the response, got $count"
+    failed=1
+fi
+if [[ -n "$non2xx" && "$non2xx" != 0 ]] || [[ -n "$socket_errors" && "$socket_errors" != 0 ]]; then
+    log "WARNING: ${non2xx:-0} non-2xx responses, ${socket_errors:-0} socket errors during the run"
+    failed=1
+fi
+[[ "$failed" -eq 0 ]] || die "the run had problems; the result above is not valid"

@@ -1,0 +1,128 @@
+//! Working days: Monday to Friday in the jurisdiction's zone, minus its holidays (DESIGN §5).
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeZone, Weekday};
+use chrono_tz::Tz;
+
+use crate::time::Timestamp;
+
+/// A jurisdiction's working-day calendar.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    tz: Tz,
+    holidays: BTreeSet<NaiveDate>,
+}
+
+impl Calendar {
+    pub fn new(tz: Tz, holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
+        Self { tz, holidays: holidays.into_iter().collect() }
+    }
+
+    pub fn time_zone(&self) -> Tz {
+        self.tz
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&day)
+    }
+
+    /// The local calendar day of an instant.
+    pub fn local_day(&self, t: Timestamp) -> NaiveDate {
+        t.to_utc().with_timezone(&self.tz).date_naive()
+    }
+
+    /// The N-th working day after the day of `t` (the day of `t` itself never counts).
+    pub fn nth_working_day_after(&self, t: Timestamp, n: u32) -> NaiveDate {
+        let mut day = self.local_day(t);
+        let mut left = n.max(1);
+        loop {
+            day = day.checked_add_days(Days::new(1)).expect("deadlines stay far inside chrono's range");
+            if self.is_working_day(day) {
+                left -= 1;
+                if left == 0 {
+                    return day;
+                }
+            }
+        }
+    }
+
+    /// "N working days after t": the end (23:59:59 local) of the N-th working day after the day of t.
+    pub fn deadline(&self, t: Timestamp, n: u32) -> Timestamp {
+        let day = self.nth_working_day_after(t, n);
+        let end = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time"));
+        // In a zone with DST, 23:59:59 exists on every day (transitions happen at night, not at midnight's
+        // edge); `latest` still picks a defined instant if a zone ever folds there.
+        let local = self.tz.from_local_datetime(&end).latest().expect("23:59:59 exists in every zone we support");
+        Timestamp::from_datetime(&local)
+    }
+
+    /// Working days from the day of `now` until the day of `deadline` (negative when overdue).
+    pub fn working_days_left(&self, now: Timestamp, deadline: Timestamp) -> i64 {
+        let (mut a, b) = (self.local_day(now), self.local_day(deadline));
+        let sign = if a <= b { 1 } else { -1 };
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        a = lo;
+        let mut n = 0;
+        while a < hi {
+            a = a.succ_opt().expect("in range");
+            if self.is_working_day(a) {
+                n += 1;
+            }
+        }
+        sign * n
+    }
+}
+
+/// The working days each lifecycle clock allows by national default (SP4N-LAPOR!), or `None` for the
+/// states in which no clock runs. `resolution_days` is the service's SLA budget.
+pub fn default_clock_days(status: crate::Status, resolution_days: u32) -> Option<u32> {
+    use crate::Status as S;
+    match status {
+        S::Submitted => Some(3),
+        S::NeedsInfo => Some(10),
+        S::Dispositioned | S::InProgress | S::Reopened => Some(resolution_days),
+        S::Resolved => Some(10),
+        S::Closed | S::NotAuthority | S::Archived => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn jakarta() -> Calendar {
+        Calendar::new(chrono_tz::Asia::Jakarta, [d("2026-12-25"), d("2026-12-24")])
+    }
+
+    #[test]
+    fn skips_weekends_and_holidays() {
+        let cal = jakarta();
+        // Wednesday 23 Dec 2026, 10:00 WIB; 24 and 25 are holidays, 26-27 a weekend.
+        let t = crate::time::parse_datetime("2026-12-23T10:00:00+07:00", cal.time_zone()).unwrap();
+        assert_eq!(cal.nth_working_day_after(t, 1), d("2026-12-28"));
+        assert_eq!(cal.deadline(t, 3).to_rfc3339_in(cal.time_zone()), "2026-12-30T23:59:59+07:00");
+        assert_eq!(cal.working_days_left(t, cal.deadline(t, 3)), 3);
+        assert_eq!(cal.working_days_left(cal.deadline(t, 3), t), -3);
+    }
+
+    proptest! {
+        #[test]
+        fn deadlines_land_on_working_days_and_grow(secs in 1_700_000_000i64..1_900_000_000, n in 1u32..80, zone in 0usize..2) {
+            let tz = [chrono_tz::Asia::Jakarta, chrono_tz::Europe::Amsterdam][zone];
+            let cal = Calendar::new(tz, [d("2026-12-25"), d("2027-01-01"), d("2026-03-20")]);
+            let t = Timestamp::from_micros(secs * 1_000_000);
+            let a = cal.deadline(t, n);
+            let b = cal.deadline(t, n + 1);
+            prop_assert!(cal.is_working_day(cal.local_day(a)));
+            prop_assert!(a > t);
+            prop_assert!(b > a);
+            prop_assert_eq!(cal.working_days_left(t, a), i64::from(n));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Identifiers that arrive from outside: jurisdiction slugs, service codes and public report ids.
+
+use std::fmt;
+
+use rand::Rng;
+
+/// Why an identifier was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IdError {
+    #[error("{what} must not be empty")]
+    Empty { what: &'static str },
+    #[error("{what} is longer than {max} characters")]
+    TooLong { what: &'static str, max: usize },
+    #[error("{what} may contain only letters, digits, '.', '-' and '_'")]
+    BadCharacter { what: &'static str },
+}
+
+fn check_slug(s: &str, what: &'static str, max: usize) -> Result<(), IdError> {
+    if s.is_empty() {
+        return Err(IdError::Empty { what });
+    }
+    if s.chars().count() > max {
+        return Err(IdError::TooLong { what, max });
+    }
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+        return Err(IdError::BadCharacter { what });
+    }
+    Ok(())
+}
+
+macro_rules! slug_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses a client-supplied value.
+            pub fn parse(s: &str) -> Result<Self, IdError> {
+                check_slug(s, $what, $max)?;
+                Ok(Self(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+slug_type!(
+    /// A jurisdiction's slug, e.g. `tangerangkota.go.id`; also its Open311 `jurisdiction_id`.
+    JurisdictionId, "jurisdiction_id", 100
+);
+slug_type!(
+    /// A service (category) code, unique within a jurisdiction, e.g. `jalan-rusak`.
+    ServiceCode, "service_code", 64
+);
+
+/// Crockford base 32 without the letters a caller could mishear (I, L, O, U).
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const PUBLIC_ID_LEN: usize = 8;
+
+/// A report's public id: eight characters a citizen can read over the phone, shown as `K7QM-3XR9`.
+///
+/// Parsing forgives what people do when they type one: lower case, a missing dash, and O/I/L typed
+/// for 0/1/1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct PublicId(String);
+
+impl PublicId {
+    /// A fresh random id (40 bits). The store retries on the rare collision.
+    pub fn generate<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        let mut s = String::with_capacity(PUBLIC_ID_LEN + 1);
+        for i in 0..PUBLIC_ID_LEN {
+            if i == 4 {
+                s.push('-');
+            }
+            s.push(ALPHABET[rng.random_range(0..32)] as char);
+        }
+        Self(s)
+    }
+
+    /// Parses what a person or client typed; `None` if it cannot be a public id.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut out = String::with_capacity(PUBLIC_ID_LEN + 1);
+        let mut n = 0;
+        for c in s.trim().chars() {
+            if c == '-' || c == ' ' {
+                continue;
+            }
+            let c = match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c if ALPHABET.contains(&(c as u8)) && c.is_ascii() => c,
+                _ => return None,
+            };
+            if n == 4 {
+                out.push('-');
+            }
+            out.push(c);
+            n += 1;
+            if n > PUBLIC_ID_LEN {
+                return None;
+            }
+        }
+        (n == PUBLIC_ID_LEN).then_some(Self(out))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PublicId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn public_id_forgives_typing() {
+        let id = PublicId::parse("k7qm3xr9").unwrap();
+        assert_eq!(id.as_str(), "K7QM-3XR9");
+        assert_eq!(PublicId::parse("K7QM-3XRO").unwrap().as_str(), "K7QM-3XR0");
+        assert!(PublicId::parse("K7QM-3XR").is_none());
+        assert!(PublicId::parse("K7QM-3XR99").is_none());
+        assert!(PublicId::parse("K7QM-3XR!").is_none());
+        assert!(PublicId::parse("K7QM-3XRU").is_none());
+    }
+
+    #[test]
+    fn slugs_refuse_bad_input() {
+        assert!(ServiceCode::parse("jalan-rusak").is_ok());
+        assert_eq!(ServiceCode::parse(""), Err(IdError::Empty { what: "service_code" }));
+        assert!(ServiceCode::parse("jalan rusak").is_err());
+        assert!(JurisdictionId::parse("tangerangkota.go.id").is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn generated_ids_parse_to_themselves(seed in any::<u64>()) {
+            use rand::SeedableRng;
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let id = PublicId::generate(&mut rng);
+            prop_assert_eq!(PublicId::parse(id.as_str()), Some(id.clone()));
+            prop_assert_eq!(PublicId::parse(&id.as_str().to_lowercase().replace('-', "")), Some(id));
+        }
+    }
+}

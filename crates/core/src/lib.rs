@@ -1,0 +1,21 @@
+//! Laksana's domain: the types that carry the rules, and the rules themselves. No I/O lives here.
+//!
+//! Every value that arrives from outside is parsed into one of these types at the edge; after that the
+//! type is the proof that it is valid.
+
+pub mod calendar;
+pub mod geo;
+pub mod ids;
+pub mod open311;
+pub mod privacy;
+pub mod report;
+pub mod service;
+pub mod status;
+pub mod time;
+
+pub use geo::Coordinates;
+pub use ids::{JurisdictionId, PublicId, ServiceCode};
+pub use privacy::Privacy;
+pub use report::{Channel, Description};
+pub use status::{ArchiveReason, Status};
+pub use time::{Clock, Timestamp};

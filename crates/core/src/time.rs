@@ -1,0 +1,195 @@
+//! Instants, clocks, and the ISO 8601 text Open311 exchanges.
+
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// An instant, as microseconds since the Unix epoch in UTC: the form every table stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+const MICROS_PER_SEC: i64 = 1_000_000;
+
+impl Timestamp {
+    pub const fn from_micros(micros: i64) -> Self {
+        Self(micros)
+    }
+
+    pub const fn as_micros(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_datetime<Z: TimeZone>(dt: &DateTime<Z>) -> Self {
+        Self(dt.timestamp_micros())
+    }
+
+    /// The instant as a UTC date-time; every `i64` we store comes from a `DateTime`, so it is in range.
+    pub fn to_utc(self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.0).expect("stored instants come from valid date-times")
+    }
+
+    pub fn plus_seconds(self, secs: i64) -> Self {
+        Self(self.0.saturating_add(secs.saturating_mul(MICROS_PER_SEC)))
+    }
+
+    pub fn plus_days(self, days: i64) -> Self {
+        self.plus_seconds(days.saturating_mul(86_400))
+    }
+
+    /// ISO 8601 with the offset of `tz` at that instant, to the second: `2026-11-28T08:15:30+07:00`.
+    pub fn to_rfc3339_in(self, tz: Tz) -> String {
+        self.to_utc().with_timezone(&tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ"))
+    }
+}
+
+/// Where "now" comes from, so that tests can hold or move time.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+/// The machine's clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_datetime(&Utc::now())
+    }
+}
+
+/// A clock that stands still until told to move: for tests and deterministic demos.
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub fn new(at: Timestamp) -> Self {
+        Self(AtomicI64::new(at.as_micros()))
+    }
+
+    pub fn set(&self, at: Timestamp) {
+        self.0.store(at.as_micros(), Ordering::SeqCst);
+    }
+
+    pub fn advance_seconds(&self, secs: i64) {
+        self.0.fetch_add(secs * MICROS_PER_SEC, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// Why a date-time parameter was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("not an ISO 8601 date-time (expected e.g. 2026-11-28T08:15:30+07:00): {0:?}")]
+pub struct DateTimeError(pub String);
+
+/// Parses an Open311 date-time parameter.
+///
+/// Accepts `YYYY-MM-DDTHH:MM:SS[.frac]` followed by `Z`, `±HH:MM` or `±HHMM`; without an offset,
+/// or as a bare `YYYY-MM-DD` (midnight), the time is read in the jurisdiction's zone `tz`. A `+` that
+/// arrived as a space (an unencoded query string) is read as `+`.
+pub fn parse_datetime(input: &str, tz: Tz) -> Result<Timestamp, DateTimeError> {
+    let err = || DateTimeError(input.to_owned());
+    let s = input.trim_start();
+    // "2026-11-28T08:15:30 07:00": the space can only have been a '+'.
+    let s = match s.rfind(' ') {
+        Some(i) if i > 10 => format!("{}+{}", &s[..i], &s[i + 1..]),
+        _ => s.trim_end().to_owned(),
+    };
+    if s.len() == 10 {
+        let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| err())?;
+        let local = d.and_hms_opt(0, 0, 0).ok_or_else(err)?;
+        return local_to_timestamp(local, tz).ok_or_else(err);
+    }
+    if let Ok(dt) = DateTime::<FixedOffset>::parse_from_rfc3339(&s) {
+        return Ok(Timestamp::from_datetime(&dt));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%:z"] {
+        if let Ok(dt) = DateTime::<FixedOffset>::parse_from_str(&s, fmt) {
+            return Ok(Timestamp::from_datetime(&dt));
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(&s, fmt) {
+            return local_to_timestamp(local, tz).ok_or_else(err);
+        }
+    }
+    Err(err())
+}
+
+/// A wall-clock time in `tz`; in a DST gap there is no such time, in a fold the earlier one wins.
+fn local_to_timestamp(local: NaiveDateTime, tz: Tz) -> Option<Timestamp> {
+    tz.from_local_datetime(&local).earliest().map(|dt| Timestamp::from_datetime(&dt))
+}
+
+/// Parses an IANA zone name such as `Asia/Jakarta`.
+pub fn parse_time_zone(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const JAKARTA: Tz = chrono_tz::Asia::Jakarta;
+
+    #[test]
+    fn formats_with_the_zone_offset() {
+        let t = parse_datetime("2026-11-28T01:15:30Z", JAKARTA).unwrap();
+        assert_eq!(t.to_rfc3339_in(JAKARTA), "2026-11-28T08:15:30+07:00");
+    }
+
+    #[test]
+    fn accepts_the_forms_clients_send() {
+        let want = parse_datetime("2026-11-28T08:15:30+07:00", JAKARTA).unwrap();
+        for s in [
+            "2026-11-28T08:15:30 07:00",
+            "2026-11-28T08:15:30+0700",
+            "2026-11-28T01:15:30Z",
+            "2026-11-28T01:15:30.000Z",
+            "2026-11-28T08:15:30",
+        ] {
+            assert_eq!(parse_datetime(s, JAKARTA), Ok(want), "{s}");
+        }
+        assert_eq!(
+            parse_datetime("2026-11-28", JAKARTA).unwrap().to_rfc3339_in(JAKARTA),
+            "2026-11-28T00:00:00+07:00"
+        );
+    }
+
+    #[test]
+    fn refuses_nonsense() {
+        for s in ["", "yesterday", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-28T25:00:00Z", "12345"] {
+            assert!(parse_datetime(s, JAKARTA).is_err(), "{s}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn formatted_instants_parse_back(secs in 0i64..4_102_444_800, zone in 0usize..3) {
+            let tz = [JAKARTA, chrono_tz::Europe::Amsterdam, chrono_tz::America::New_York][zone];
+            let t = Timestamp::from_micros(secs * MICROS_PER_SEC);
+            let text = t.to_rfc3339_in(tz);
+            prop_assert_eq!(parse_datetime(&text, tz), Ok(t));
+            prop_assert_eq!(parse_datetime(&text.replace('+', " "), tz), Ok(t));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(s in ".{0,40}") {
+            let _ = parse_datetime(&s, JAKARTA);
+        }
+    }
+}

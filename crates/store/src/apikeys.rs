@@ -1,0 +1,80 @@
+//! API keys for Open311 and API clients: shown once, stored only as a SHA-256 hash.
+//!
+//! A key carries 160 random bits, so a fast hash is enough: nobody can guess one to test against it.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::FromRow;
+
+use crate::{Db, Result};
+
+/// A stored key, without its secret.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ApiKey {
+    pub id: i64,
+    pub jurisdiction_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub channel: String,
+}
+
+/// The hash under which a key is stored and looked up.
+pub fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.trim().as_bytes()))
+}
+
+/// Creates a key and returns it with its plain text, which is never stored.
+pub async fn create(db: &Db, jurisdiction_id: &str, name: &str, now: i64) -> Result<(ApiKey, String)> {
+    let secret: [u8; 20] = rand::rng().random();
+    let plain = format!("lks_{}", hex::encode(secret));
+    let prefix = plain[..8].to_owned();
+    let hash = hash_key(&plain);
+    let id: i64 = in_write_tx!(db, |tx, DB| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at)
+             VALUES ($1, $2, $3, $4, 'open311', $5) RETURNING id",
+        )
+        .bind(jurisdiction_id)
+        .bind(name)
+        .bind(&prefix)
+        .bind(&hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok::<_, crate::StoreError>(id)
+    })?;
+    let key = ApiKey { id, jurisdiction_id: jurisdiction_id.to_owned(), name: name.to_owned(), prefix, channel: "open311".into() };
+    Ok((key, plain))
+}
+
+/// The live key with this plain text, if any.
+pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
+    let hash = hash_key(plain);
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT id, jurisdiction_id, name, prefix, channel FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// Stores a key whose plain text the caller chose (the demo key); does nothing if it exists.
+pub async fn ensure(db: &Db, jurisdiction_id: &str, name: &str, plain: &str, now: i64) -> Result<()> {
+    let hash = hash_key(plain);
+    in_write_tx!(db, |tx, DB| {
+        sqlx::query(
+            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at)
+             VALUES ($1, $2, $3, $4, 'open311', $5) ON CONFLICT (key_hash) DO NOTHING",
+        )
+        .bind(jurisdiction_id)
+        .bind(name)
+        .bind(&plain[..plain.len().min(8)])
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    })
+}

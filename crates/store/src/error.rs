@@ -1,0 +1,43 @@
+use sqlx::error::ErrorKind;
+
+/// What can go wrong in the store, by kind: callers decide on the kind, never on constraint names.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state conflict: the same thing exists already, or someone changed it first.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Input the store was asked to keep is not valid (bad reference, bad value).
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// Stored data that does not parse back into a domain type: a bug or a hand edit.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) => match db.kind() {
+                ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
+                ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+                    StoreError::Invalid(db.message().to_owned())
+                }
+                _ => StoreError::Database(e),
+            },
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+impl StoreError {
+    pub(crate) fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
+}

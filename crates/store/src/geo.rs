@@ -1,0 +1,48 @@
+//! Finding the district a point lies in, from polygons held in memory.
+
+use geo::{Contains, Coord, LineString, Point, Polygon, Rect};
+use laksana_core::Coordinates;
+
+use crate::catalog::District;
+
+/// A jurisdiction's districts, ready for point lookups.
+#[derive(Debug, Clone, Default)]
+pub struct DistrictIndex {
+    entries: Vec<(i64, Rect<f64>, Polygon<f64>)>,
+}
+
+impl DistrictIndex {
+    /// Builds the index; districts whose stored geometry does not parse are skipped with a warning.
+    pub fn new(districts: &[District]) -> Self {
+        let mut entries = Vec::with_capacity(districts.len());
+        for d in districts {
+            let Ok(rings) = serde_json::from_str::<Vec<Vec<[f64; 2]>>>(&d.geometry) else {
+                tracing::warn!(district = %d.code, "district geometry is not a GeoJSON polygon; skipped");
+                continue;
+            };
+            let mut rings = rings.into_iter().map(|r| LineString::from(r.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()));
+            let Some(exterior) = rings.next() else { continue };
+            let poly = Polygon::new(exterior, rings.collect());
+            let Some(bbox) = geo::BoundingRect::bounding_rect(&poly) else { continue };
+            entries.push((d.id, bbox, poly));
+        }
+        Self { entries }
+    }
+
+    /// The id of the district containing `at`, if any (the first one when polygons overlap).
+    pub fn locate(&self, at: Coordinates) -> Option<i64> {
+        let p = Point::new(at.lon(), at.lat());
+        self.entries
+            .iter()
+            .find(|(_, bbox, poly)| bbox.contains(&p) && poly.contains(&p))
+            .map(|(id, _, _)| *id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}

@@ -1,0 +1,99 @@
+//! Schema migrations, embedded in the binary: one folder per backend with the same version numbers.
+
+use sqlx::Connection;
+
+use crate::{Db, Result, StoreError};
+
+/// One schema step.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// SQLite's migrations, in order.
+pub const SQLITE: &[Migration] =
+    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/sqlite/0001_init.sql") }];
+
+/// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
+pub const POSTGRES: &[Migration] =
+    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/postgres/0001_init.sql") }];
+
+const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Applies every migration not yet applied, each in its own transaction. Safe to run from several
+/// instances at once: PostgreSQL serialises them on an advisory lock, SQLite on its write lock.
+/// Returns the versions applied.
+pub async fn run(db: &Db, now_micros: i64) -> Result<Vec<i64>> {
+    let mut applied = Vec::new();
+    match db {
+        Db::Sqlite(s) => {
+            let mut conn = s.write.acquire().await?;
+            sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+            for m in SQLITE {
+                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if done.is_some() {
+                    continue;
+                }
+                sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| migration_error(m, e))?;
+                sqlx::query(RECORD).bind(m.version).bind(m.name).bind(now_micros).execute(&mut *tx).await?;
+                tx.commit().await?;
+                applied.push(m.version);
+            }
+        }
+        Db::Postgres(p) => {
+            let mut conn = p.pool.acquire().await?;
+            for m in POSTGRES {
+                let mut tx = conn.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7351820451)").execute(&mut *tx).await?;
+                sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
+                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if done.is_some() {
+                    continue;
+                }
+                sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| migration_error(m, e))?;
+                sqlx::query(RECORD).bind(m.version).bind(m.name).bind(now_micros).execute(&mut *tx).await?;
+                tx.commit().await?;
+                applied.push(m.version);
+            }
+        }
+    }
+    Ok(applied)
+}
+
+fn migration_error(m: &Migration, e: sqlx::Error) -> StoreError {
+    StoreError::Migration(format!("version {} ({}): {e}", m.version, m.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_versions() {
+        let a: Vec<_> = SQLITE.iter().map(|m| (m.version, m.name)).collect();
+        let b: Vec<_> = POSTGRES.iter().map(|m| (m.version, m.name)).collect();
+        assert_eq!(a, b);
+        assert!(a.windows(2).all(|w| w[0].0 < w[1].0), "versions must increase");
+    }
+
+    #[test]
+    fn migration_files_on_disk_are_all_embedded() {
+        for (dir, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
+            let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+            let n = std::fs::read_dir(&path).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql")).count();
+            assert_eq!(n, list.len(), "{dir}: every .sql file must be listed");
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Reports: intake, reading one, and the filtered lists behind Open311 and the JSON API.
+
+use laksana_core::service::AttributeValues;
+use laksana_core::{Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
+use sqlx::FromRow;
+
+use crate::{Db, Result, StoreError};
+
+/// Who reported: kept for those entitled to it (DESIGN §6), never in public output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reporter {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A report as it arrives, already parsed and checked.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub jurisdiction_id: String,
+    pub service_id: i64,
+    pub agency_id: Option<i64>,
+    pub description: String,
+    pub location: Option<Coordinates>,
+    pub address: Option<String>,
+    pub address_id: Option<String>,
+    pub zipcode: Option<String>,
+    pub district_id: Option<i64>,
+    pub attributes: AttributeValues,
+    pub reporter: Reporter,
+    pub device_id: Option<String>,
+    pub account_id: Option<String>,
+    pub privacy: Privacy,
+    pub channel: Channel,
+    pub status: Status,
+    pub requested_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deadline_at: Option<Timestamp>,
+    pub media_urls: Vec<String>,
+    pub api_key_id: Option<i64>,
+    /// The client's own id for this submission (Idempotency-Key header or `attribute[fixmystreet_id]`).
+    pub client_key: Option<String>,
+    /// Seconds within which the same device, text and place count as a retry of the same report.
+    pub retry_window_secs: i64,
+}
+
+/// What intake did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub id: i64,
+    pub public_id: PublicId,
+    /// `false` when the submission was a retry and the first report is returned.
+    pub created: bool,
+}
+
+/// A report as stored, with its service and agency names.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Report {
+    pub id: i64,
+    pub public_id: String,
+    pub jurisdiction_id: String,
+    pub service_code: String,
+    pub service_name: String,
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+    pub address_id: Option<String>,
+    pub zipcode: Option<String>,
+    pub district_name: Option<String>,
+    pub attributes: String,
+    pub reporter_email: Option<String>,
+    pub reporter_first_name: Option<String>,
+    pub reporter_last_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub account_id: Option<String>,
+    pub privacy: String,
+    pub channel: String,
+    pub status: String,
+    pub archive_reason: Option<String>,
+    pub agency_name: Option<String>,
+    pub deadline_at: Option<i64>,
+    pub status_notes: Option<String>,
+    pub requested_at: i64,
+    pub updated_at: i64,
+    pub escalation_level: i64,
+}
+
+impl Report {
+    pub fn status(&self) -> Result<Status> {
+        self.status.parse().map_err(|_| StoreError::Corrupt(format!("report {}: status {:?}", self.id, self.status)))
+    }
+
+    pub fn privacy(&self) -> Result<Privacy> {
+        Privacy::parse(&self.privacy)
+            .ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
+    }
+
+    pub fn attribute_values(&self) -> AttributeValues {
+        serde_json::from_str(&self.attributes).unwrap_or_default()
+    }
+}
+
+const REPORT_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
+    r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name, r.attributes,
+    r.reporter_email, r.reporter_first_name, r.reporter_last_name, r.reporter_phone, r.account_id,
+    r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at, r.status_notes,
+    r.requested_at, r.updated_at, r.escalation_level
+    FROM reports r
+    JOIN services s ON s.id = r.service_id
+    LEFT JOIN agencies a ON a.id = r.agency_id
+    LEFT JOIN districts d ON d.id = r.district_id";
+
+/// Filters for a list of reports. Rahasia reports are left out unless `include_rahasia`.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub jurisdiction_id: String,
+    /// When set, only these reports (and no date window).
+    pub public_ids: Option<Vec<String>>,
+    pub service_codes: Option<Vec<String>>,
+    pub requested_from: Option<Timestamp>,
+    pub requested_to: Option<Timestamp>,
+    pub updated_from: Option<Timestamp>,
+    pub updated_to: Option<Timestamp>,
+    pub statuses: Option<Vec<Status>>,
+    pub include_rahasia: bool,
+    /// Keyset cursor: only reports strictly older than `(requested_at, id)`.
+    pub before: Option<(i64, i64)>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+/// Newest first, by `(requested_at, id)`, so pages and cursors are stable.
+pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
+    Ok(on_db!(db, |pool, DB| {
+        let mut q = sqlx::QueryBuilder::<DB>::new(REPORT_SELECT);
+        q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);
+        if !f.include_rahasia {
+            q.push(" AND r.privacy <> 'rahasia'");
+        }
+        if let Some(ids) = &f.public_ids {
+            q.push(" AND r.public_id IN (");
+            let mut sep = q.separated(", ");
+            for id in ids {
+                sep.push_bind(id);
+            }
+            q.push(")");
+        }
+        if let Some(codes) = &f.service_codes {
+            q.push(" AND s.code IN (");
+            let mut sep = q.separated(", ");
+            for c in codes {
+                sep.push_bind(c);
+            }
+            q.push(")");
+        }
+        if let Some(statuses) = &f.statuses {
+            let open = statuses.iter().filter(|s| s.is_open()).count();
+            // The is_open column is indexed with requested_at; use it when the filter is exactly open or closed.
+            if open == statuses.len() && open == Status::ALL.iter().filter(|s| s.is_open()).count() {
+                q.push(" AND r.is_open = ").push_bind(true);
+            } else if open == 0 && statuses.len() == Status::ALL.iter().filter(|s| !s.is_open()).count() {
+                q.push(" AND r.is_open = ").push_bind(false);
+            } else {
+                q.push(" AND r.status IN (");
+                let mut sep = q.separated(", ");
+                for s in statuses {
+                    sep.push_bind(s.as_str());
+                }
+                q.push(")");
+            }
+        }
+        for (col, op, v) in [
+            ("r.requested_at", ">=", f.requested_from),
+            ("r.requested_at", "<=", f.requested_to),
+            ("r.updated_at", ">=", f.updated_from),
+            ("r.updated_at", "<=", f.updated_to),
+        ] {
+            if let Some(t) = v {
+                q.push(format_args!(" AND {col} {op} ")).push_bind(t.as_micros());
+            }
+        }
+        if let Some((at, id)) = f.before {
+            q.push(" AND (r.requested_at < ").push_bind(at);
+            q.push(" OR (r.requested_at = ").push_bind(at).push(" AND r.id < ").push_bind(id).push("))");
+        }
+        q.push(" ORDER BY r.requested_at DESC, r.id DESC LIMIT ").push_bind(i64::from(f.limit));
+        q.push(" OFFSET ").push_bind(f.offset as i64);
+        q.build_query_as::<Report>().fetch_all(pool).await?
+    }))
+}
+
+/// One report by its public id.
+pub async fn get(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Option<Report>> {
+    let sql = format!("{REPORT_SELECT} WHERE r.jurisdiction_id = $1 AND r.public_id = $2");
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?
+    }))
+}
+
+/// `(report id, url)` of the media of these reports, oldest first.
+pub async fn media_of(db: &Db, report_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if report_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_db!(db, |pool, DB| {
+        let mut q = sqlx::QueryBuilder::<DB>::new("SELECT report_id, url FROM report_media WHERE report_id IN (");
+        let mut sep = q.separated(", ");
+        for id in report_ids {
+            sep.push_bind(*id);
+        }
+        q.push(") ORDER BY id");
+        q.build_query_as::<(i64, String)>().fetch_all(pool).await?
+    }))
+}
+
+macro_rules! find_retry_in_tx {
+    ($ex:expr, $new:expr) => {{
+        let new = $new;
+        let key_id = new.api_key_id;
+        if let Some(client_key) = &new.client_key {
+            sqlx::query_as::<_, (i64, String)>("SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2")
+                .bind(key_id)
+                .bind(client_key)
+                .fetch_optional($ex)
+                .await?
+        } else {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2 AND requested_at >= $3
+                 AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
+                 AND COALESCE(address, '') = $7 ORDER BY id LIMIT 1",
+            )
+            .bind(key_id)
+            .bind(&new.device_id)
+            .bind(new.requested_at.plus_seconds(-new.retry_window_secs).as_micros())
+            .bind(&new.description)
+            .bind(new.location.map_or(999.0, |c| c.lat()))
+            .bind(new.location.map_or(999.0, |c| c.lon()))
+            .bind(new.address.as_deref().unwrap_or(""))
+            .fetch_optional($ex)
+            .await?
+        }
+    }};
+}
+
+
+
+/// The body of an intake transaction, written once for both backends.
+macro_rules! insert_in_tx {
+    ($tx:ident, $new:expr, $public_id:expr, $attributes:expr) => {{
+        let new = $new;
+        let existing = if new.api_key_id.is_some() && (new.client_key.is_some() || new.device_id.is_some()) {
+            find_retry_in_tx!(&mut *$tx, new)
+        } else {
+            None
+        };
+        match existing {
+            Some((id, public_id)) => Ok(Accepted {
+                id,
+                public_id: PublicId::parse(&public_id).expect("stored public ids are valid"),
+                created: false,
+            }),
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
+                         address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name,
+                         reporter_last_name, reporter_phone, device_id, account_id, privacy, channel, status, is_open,
+                         agency_id, deadline_at, requested_at, updated_at, api_key_id, client_key)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                         $21, $22, $23, $24, $25, $26, $27)
+                     RETURNING id",
+                )
+                .bind($public_id.as_str())
+                .bind(&new.jurisdiction_id)
+                .bind(new.service_id)
+                .bind(&new.description)
+                .bind(new.location.map(|c| c.lat()))
+                .bind(new.location.map(|c| c.lon()))
+                .bind(&new.address)
+                .bind(&new.address_id)
+                .bind(&new.zipcode)
+                .bind(new.district_id)
+                .bind(&$attributes)
+                .bind(&new.reporter.email)
+                .bind(&new.reporter.first_name)
+                .bind(&new.reporter.last_name)
+                .bind(&new.reporter.phone)
+                .bind(&new.device_id)
+                .bind(&new.account_id)
+                .bind(new.privacy.as_str())
+                .bind(new.channel.as_str())
+                .bind(new.status.as_str())
+                .bind(new.status.is_open())
+                .bind(new.agency_id)
+                .bind(new.deadline_at.map(Timestamp::as_micros))
+                .bind(new.requested_at.as_micros())
+                .bind(new.updated_at.as_micros())
+                .bind(new.api_key_id)
+                .bind(&new.client_key)
+                .fetch_one(&mut *$tx)
+                .await?;
+                for url in &new.media_urls {
+                    sqlx::query("INSERT INTO report_media (report_id, url, kind, created_at) VALUES ($1, $2, 'before', $3)")
+                        .bind(id)
+                        .bind(url)
+                        .bind(new.requested_at.as_micros())
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at)
+                     VALUES ($1, $2, 'status', $3, NULL, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&new.jurisdiction_id)
+                .bind(new.status.as_str())
+                .bind(true)
+                .bind(new.channel.as_str())
+                .bind(new.requested_at.as_micros())
+                .execute(&mut *$tx)
+                .await?;
+                Ok(Accepted { id, public_id: $public_id.clone(), created: true })
+            }
+        }
+    }};
+}
+
+
+/// Stores a new report with its media and its first event, or, when the submission is a retry of one
+/// already stored (same client key, or same device, text and place within the retry window), returns
+/// that one instead.
+pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
+    for _ in 0..8 {
+        match try_insert(db, new).await {
+            Err(e) if e.is_unique_violation() => {
+                // Either a concurrent retry with the same client key won, or a public id collided.
+                if let Some(found) = find_retry(db, new).await? {
+                    return Ok(found);
+                }
+            }
+            other => return other,
+        }
+    }
+    Err(StoreError::Conflict("could not allocate a unique public id".into()))
+}
+
+async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
+    if new.api_key_id.is_none() || (new.client_key.is_none() && new.device_id.is_none()) {
+        return Ok(None);
+    }
+    let found: Option<(i64, String)> = on_db!(db, |pool, DB| find_retry_in_tx!(pool, new));
+    Ok(found.map(|(id, public_id)| Accepted {
+        id,
+        public_id: PublicId::parse(&public_id).expect("stored public ids are valid"),
+        created: false,
+    }))
+}
+
+async fn try_insert(db: &Db, new: &NewReport) -> Result<Accepted> {
+    let public_id = PublicId::generate(&mut rand::rng());
+    let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
+    if let Db::Postgres(p) = db {
+        // Serialise concurrent retries from one device so the duplicate check below sees the first.
+        if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
+            let mut tx = p.pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
+            let out = insert_in_tx!(tx, new, public_id, attributes);
+            if out.is_ok() {
+                tx.commit().await?;
+            }
+            return out;
+        }
+    }
+    in_write_tx!(db, |tx, DB| { insert_in_tx!(tx, new, public_id, attributes) })
+}
+
+/// How many reports a jurisdiction has (all privacy levels).
+pub async fn count(db: &Db, jurisdiction_id: &str) -> Result<i64> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE jurisdiction_id = $1")
+            .bind(jurisdiction_id)
+            .fetch_one(pool)
+            .await?
+    }))
+}

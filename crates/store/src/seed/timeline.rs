@@ -1,0 +1,398 @@
+//! Plausible reports with their timelines, and the bulk insert that stores them.
+
+use std::collections::HashMap;
+
+use geo::{Contains, Coord, LineString, Point, Polygon};
+use laksana_core::calendar::{default_clock_days, Calendar};
+use laksana_core::{ArchiveReason, Channel, Privacy, PublicId, Status, Timestamp};
+use rand::Rng;
+
+use super::demo_data::{DemoJurisdiction, STREETS};
+use crate::catalog::{self, District};
+use crate::{Db, Result};
+
+/// One event of a seeded report's timeline.
+#[derive(Debug, Clone)]
+pub struct SeedEvent {
+    pub status: Status,
+    pub note: Option<String>,
+    pub actor: &'static str,
+    pub at: Timestamp,
+}
+
+/// A complete report as the seeders write it.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    pub public_id: PublicId,
+    pub jurisdiction_id: String,
+    pub service_id: i64,
+    pub agency_id: Option<i64>,
+    pub description: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub district_id: i64,
+    pub attributes: String,
+    pub reporter: Option<(String, String, String)>,
+    pub privacy: Privacy,
+    pub channel: Channel,
+    pub status: Status,
+    pub archive_reason: Option<ArchiveReason>,
+    pub deadline_at: Option<Timestamp>,
+    pub status_notes: Option<String>,
+    pub requested_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub escalation_level: i64,
+    pub events: Vec<SeedEvent>,
+}
+
+struct ServiceInfo {
+    id: i64,
+    agency_id: Option<i64>,
+    agency_name: String,
+    sla_days: u32,
+    private: bool,
+    samples: Vec<String>,
+    attributes: String,
+}
+
+struct DistrictInfo {
+    id: i64,
+    name: String,
+    polygon: Polygon<f64>,
+    bbox: (f64, f64, f64, f64),
+    streets: Vec<&'static str>,
+}
+
+/// Everything a generator needs about one jurisdiction, loaded once.
+pub(super) struct Context {
+    jurisdiction_id: String,
+    calendar: Calendar,
+    services: Vec<ServiceInfo>,
+    districts: Vec<DistrictInfo>,
+}
+
+const FIRST: &[&str] = &[
+    "Siti", "Budi", "Dewi", "Agus", "Rina", "Ahmad", "Nur", "Dedi", "Fitri", "Rudi", "Yuli", "Hendra", "Wahyu", "Sri",
+    "Joko", "Ayu", "Rizky", "Putri", "Eko", "Lestari",
+];
+const LAST: &[&str] = &[
+    "Rahmawati", "Santoso", "Hidayat", "Lestari", "Saputra", "Wijaya", "Kurniawan", "Susanti", "Pratama", "Nugroho",
+    "Hasanah", "Setiawan", "Maulana", "Permata", "Siregar", "Simanjuntak",
+];
+
+impl Context {
+    pub(super) async fn load(db: &Db, demo: &DemoJurisdiction, calendar: Calendar) -> Result<Self> {
+        let jid = demo.id;
+        let agencies: HashMap<i64, String> =
+            catalog::agencies(db, jid).await?.into_iter().map(|a| (a.id, a.name)).collect();
+        let services = catalog::services(db, jid)
+            .await?
+            .into_iter()
+            .filter(|s| s.active)
+            .map(|s| {
+                let samples = demo
+                    .services
+                    .iter()
+                    .find(|d| d.code == s.code)
+                    .map(|d| d.samples.iter().map(|x| (*x).to_owned()).collect())
+                    .filter(|v: &Vec<String>| !v.is_empty())
+                    .unwrap_or_else(|| vec![format!("Laporan tentang {}.", s.name.to_lowercase())]);
+                let attributes = example_attributes(&s.attributes);
+                ServiceInfo {
+                    id: s.id,
+                    agency_id: s.agency_id,
+                    agency_name: s.agency_id.and_then(|a| agencies.get(&a).cloned()).unwrap_or_default(),
+                    sla_days: s.sla_tier.default_working_days(),
+                    private: s.private,
+                    samples,
+                    attributes,
+                }
+            })
+            .collect();
+        let districts = catalog::districts(db, jid).await?.iter().filter_map(|d| district_info(d)).collect();
+        Ok(Self { jurisdiction_id: jid.to_owned(), calendar, services, districts })
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.services.is_empty() || self.districts.is_empty()
+    }
+
+    /// A demo report with a full timeline.
+    pub(super) fn demo_report(&self, rng: &mut impl Rng, now: Timestamp) -> SeedReport {
+        self.report(rng, now, true)
+    }
+
+    /// A benchmark report: the same shape, with only its first and last events.
+    pub(super) fn synthetic_report(&self, rng: &mut impl Rng, now: Timestamp) -> SeedReport {
+        self.report(rng, now, false)
+    }
+
+    fn report(&self, rng: &mut impl Rng, now: Timestamp, full_timeline: bool) -> SeedReport {
+        let service = &self.services[rng.random_range(0..self.services.len())];
+        let district = &self.districts[rng.random_range(0..self.districts.len())];
+        // Younger reports are more frequent: the square skews ages towards today.
+        let age_days = (rng.random::<f64>().powi(2) * 365.0) as i64;
+        let requested_at = now.plus_days(-age_days).plus_seconds(-rng.random_range(0..86_400));
+        let target = super::status_for_age(rng, age_days);
+        let (lat, lon) = district.random_point(rng);
+        let street = district.streets.get(rng.random_range(0..district.streets.len().max(1))).copied().unwrap_or("Jl. Raya");
+        let address = format!("{street} No. {}, Kec. {}", rng.random_range(1..200), district.name);
+        let privacy = if service.private {
+            Privacy::Rahasia
+        } else {
+            match rng.random_range(0..100) {
+                0..70 => Privacy::Publik,
+                70..93 => Privacy::Anonim,
+                _ => Privacy::Rahasia,
+            }
+        };
+        let reporter = (privacy != Privacy::Anonim || rng.random_bool(0.5)).then(|| {
+            let first = FIRST[rng.random_range(0..FIRST.len())];
+            let last = LAST[rng.random_range(0..LAST.len())];
+            (first.to_owned(), last.to_owned(), format!("{}.{}{}@contoh.id", first, last, rng.random_range(1..99)).to_lowercase())
+        });
+        let channel = match rng.random_range(0..100) {
+            0..40 => Channel::Web,
+            40..65 => Channel::Open311,
+            65..80 => Channel::Whatsapp,
+            80..85 => Channel::Sms,
+            85..90 => Channel::Email,
+            _ => Channel::WalkIn,
+        };
+        let mut events = vec![SeedEvent { status: Status::Submitted, note: None, actor: channel.as_str(), at: requested_at }];
+        let mut t = requested_at;
+        let mut archive_reason = None;
+        let mut clock_start = requested_at;
+        for (status, hours) in path_to(target, rng) {
+            let next = t.plus_seconds(hours * 3600 + rng.random_range(0..3600));
+            if next >= now {
+                break;
+            }
+            t = next;
+            let note = match status {
+                Status::NeedsInfo => "Mohon lengkapi foto dan alamat lengkap lokasi agar dapat kami tindak lanjuti.".to_owned(),
+                Status::Dispositioned => format!("Laporan diverifikasi dan diteruskan ke {}.", service.agency_name),
+                Status::InProgress => "Rencana tindak lanjut: petugas akan meninjau lokasi dan menjadwalkan perbaikan.".into(),
+                Status::Resolved => "Sudah ditangani oleh petugas. Silakan konfirmasi apabila masalah telah selesai.".into(),
+                Status::Closed => "Pelapor mengonfirmasi penyelesaian. Terima kasih atas laporan Anda.".into(),
+                Status::Reopened => "Pelapor menyatakan masalah belum selesai; laporan dibuka kembali.".into(),
+                Status::NotAuthority => "Bukan kewenangan pemerintah kota; laporan diteruskan kepada instansi yang berwenang.".into(),
+                Status::Archived => {
+                    let reason = [ArchiveReason::Duplicate, ArchiveReason::Spam, ArchiveReason::Incomplete, ArchiveReason::OutOfScope]
+                        [rng.random_range(0..4)];
+                    archive_reason = Some(reason);
+                    match reason {
+                        ArchiveReason::Duplicate => "Laporan serupa sudah ada dan sedang ditangani.".into(),
+                        ArchiveReason::Spam => "Laporan tidak berkaitan dengan pelayanan publik.".into(),
+                        ArchiveReason::Incomplete => "Informasi tidak dilengkapi hingga batas waktu.".into(),
+                        _ => "Di luar lingkup pengaduan pelayanan publik.".into(),
+                    }
+                }
+                Status::Submitted => String::new(),
+            };
+            if matches!(status, Status::Dispositioned | Status::Reopened | Status::NeedsInfo | Status::Resolved) {
+                clock_start = t;
+            }
+            events.push(SeedEvent { status, note: Some(note), actor: actor_for(status), at: t });
+        }
+        let status = events.last().map_or(Status::Submitted, |e| e.status);
+        let deadline_at =
+            default_clock_days(status, service.sla_days).map(|days| self.calendar.deadline(clock_start, days));
+        let escalation_level = match deadline_at {
+            Some(d) if status.is_open() && d < now => {
+                if self.calendar.working_days_left(d, now) > 5 { 2 } else { 1 }
+            }
+            _ => 0,
+        };
+        let status_notes = events.last().and_then(|e| e.note.clone());
+        let updated_at = t;
+        if !full_timeline && events.len() > 2 {
+            let last = events.pop().expect("more than two events");
+            events.truncate(1);
+            events.push(last);
+        }
+        SeedReport {
+            public_id: PublicId::generate(rng),
+            jurisdiction_id: self.jurisdiction_id.clone(),
+            service_id: service.id,
+            agency_id: if status == Status::Submitted || status == Status::NeedsInfo { None } else { service.agency_id },
+            description: service.samples[rng.random_range(0..service.samples.len())].clone(),
+            lat,
+            lon,
+            address,
+            district_id: district.id,
+            attributes: service.attributes.clone(),
+            reporter,
+            privacy,
+            channel,
+            status,
+            archive_reason,
+            deadline_at,
+            status_notes,
+            requested_at,
+            updated_at,
+            escalation_level,
+            events,
+        }
+    }
+}
+
+/// The statuses a report passes through on its way to `target`, each with the hours it takes.
+fn path_to(target: Status, rng: &mut impl Rng) -> Vec<(Status, i64)> {
+    use Status as S;
+    let verify = rng.random_range(1..48);
+    let plan = rng.random_range(4..96);
+    let resolve = rng.random_range(24..24 * 25);
+    let confirm = rng.random_range(24..24 * 12);
+    match target {
+        S::Submitted => vec![],
+        S::NeedsInfo => vec![(S::NeedsInfo, verify)],
+        S::Archived => vec![(S::Archived, verify)],
+        S::NotAuthority => vec![(S::NotAuthority, verify)],
+        S::Dispositioned => vec![(S::Dispositioned, verify)],
+        S::InProgress => vec![(S::Dispositioned, verify), (S::InProgress, plan)],
+        S::Resolved => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve)],
+        S::Closed => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Closed, confirm)],
+        S::Reopened => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Reopened, confirm)],
+    }
+}
+
+fn actor_for(status: Status) -> &'static str {
+    match status {
+        Status::InProgress | Status::Resolved => "officer",
+        Status::Closed | Status::Reopened => "reporter",
+        _ => "operator",
+    }
+}
+
+/// Example answers for a service's attributes, so seeded reports look like real submissions.
+fn example_attributes(defs: &[laksana_core::service::AttributeDef]) -> String {
+    use laksana_core::service::Datatype;
+    let mut m = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for d in defs.iter().filter(|d| d.required || !d.values.is_empty()) {
+        let v = match d.datatype {
+            Datatype::Singlevaluelist | Datatype::Multivaluelist => d.values.first().map(|(k, _)| k.clone()),
+            Datatype::Number => Some("30".into()),
+            Datatype::Datetime => None,
+            Datatype::String | Datatype::Text => Some("-".into()),
+        };
+        if let Some(v) = v {
+            m.insert(d.code.clone(), vec![v]);
+        }
+    }
+    serde_json::to_string(&m).expect("strings always serialise")
+}
+
+fn district_info(d: &District) -> Option<DistrictInfo> {
+    let rings: Vec<Vec<[f64; 2]>> = serde_json::from_str(&d.geometry).ok()?;
+    let ring = rings.into_iter().next()?;
+    let (mut a, mut b, mut c, mut e) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for [lon, lat] in &ring {
+        a = a.min(*lon);
+        b = b.max(*lon);
+        c = c.min(*lat);
+        e = e.max(*lat);
+    }
+    let polygon = Polygon::new(LineString::from(ring.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()), vec![]);
+    let streets = STREETS.iter().find(|(code, _)| *code == d.code).map(|(_, s)| s.to_vec()).unwrap_or_default();
+    Some(DistrictInfo { id: d.id, name: d.name.clone(), polygon, bbox: (a, b, c, e), streets })
+}
+
+impl DistrictInfo {
+    /// A point inside the polygon (by rejection from its bounding box), rounded to ~1 m.
+    fn random_point(&self, rng: &mut impl Rng) -> (f64, f64) {
+        let (min_lon, max_lon, min_lat, max_lat) = self.bbox;
+        let mut last = ((min_lat + max_lat) / 2.0, (min_lon + max_lon) / 2.0);
+        for _ in 0..50 {
+            let lon = rng.random_range(min_lon..=max_lon);
+            let lat = rng.random_range(min_lat..=max_lat);
+            last = (lat, lon);
+            if self.polygon.contains(&Point::new(lon, lat)) {
+                break;
+            }
+        }
+        ((last.0 * 1e5).round() / 1e5, (last.1 * 1e5).round() / 1e5)
+    }
+}
+
+/// Stores seeded reports and their events in one transaction. A public-id collision retries the
+/// batch with fresh ids.
+pub(super) async fn insert_batch(db: &Db, reports: &[SeedReport]) -> Result<()> {
+    let mut owned;
+    let mut batch = reports;
+    for _ in 0..5 {
+        match try_insert_batch(db, batch).await {
+            Err(e) if e.is_unique_violation() => {
+                owned = batch.to_vec();
+                let mut rng = rand::rng();
+                for r in &mut owned {
+                    r.public_id = PublicId::generate(&mut rng);
+                }
+                batch = &owned;
+            }
+            other => return other,
+        }
+    }
+    Err(crate::StoreError::Conflict("public ids kept colliding".into()))
+}
+
+async fn try_insert_batch(db: &Db, reports: &[SeedReport]) -> Result<()> {
+    in_write_tx!(db, |tx, DB| {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
+                 attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
+                 archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level) ",
+        );
+        q.push_values(reports, |mut b, r| {
+            b.push_bind(r.public_id.as_str())
+                .push_bind(&r.jurisdiction_id)
+                .push_bind(r.service_id)
+                .push_bind(&r.description)
+                .push_bind(r.lat)
+                .push_bind(r.lon)
+                .push_bind(&r.address)
+                .push_bind(r.district_id)
+                .push_bind(&r.attributes)
+                .push_bind(r.reporter.as_ref().map(|x| x.0.as_str()))
+                .push_bind(r.reporter.as_ref().map(|x| x.1.as_str()))
+                .push_bind(r.reporter.as_ref().map(|x| x.2.as_str()))
+                .push_bind(r.privacy.as_str())
+                .push_bind(r.channel.as_str())
+                .push_bind(r.status.as_str())
+                .push_bind(r.status.is_open())
+                .push_bind(r.archive_reason.map(ArchiveReason::as_str))
+                .push_bind(r.agency_id)
+                .push_bind(r.deadline_at.map(Timestamp::as_micros))
+                .push_bind(r.status_notes.as_deref())
+                .push_bind(r.requested_at.as_micros())
+                .push_bind(r.updated_at.as_micros())
+                .push_bind(r.escalation_level);
+        });
+        q.push(" RETURNING id, public_id");
+        let ids: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+        let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
+        let ids = &ids;
+        let events: Vec<(i64, &SeedReport, &SeedEvent)> =
+            reports.iter().flat_map(|r| r.events.iter().map(move |e| (ids[r.public_id.as_str()], r, e))).collect();
+        // 8 binds a row: stay far below SQLite's 32,766 bind limit.
+        for chunk in events.chunks(2_000) {
+            let mut q = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at) ",
+            );
+            q.push_values(chunk, |mut b, (id, r, e)| {
+                b.push_bind(*id)
+                    .push_bind(&r.jurisdiction_id)
+                    .push_bind("status")
+                    .push_bind(e.status.as_str())
+                    .push_bind(e.note.as_deref())
+                    .push_bind(true)
+                    .push_bind(e.actor)
+                    .push_bind(e.at.as_micros());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        Ok(())
+    })
+}
+
