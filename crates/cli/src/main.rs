@@ -1,1 +1,252 @@
-fn main() {}
+//! `laksana`: the one binary. Serves the web, Open311 and JSON API with its background worker, and
+//! carries the operator's commands (migrate, seed, API keys).
+
+mod config;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use laksana_core::time::SystemClock;
+use laksana_core::Clock;
+use laksana_store::{migrate, seed, Db, DbOptions};
+use laksana_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// Laksana: receive, route, answer and account for citizens' complaints about public services.
+///
+/// Start with `laksana serve --demo` to try it with demo data for Kota Tangerang.
+#[derive(Debug, Parser)]
+#[command(name = "laksana", version, about, long_about)]
+struct Cli {
+    /// Configuration file (default: ./laksana.toml if it exists). Environment variables
+    /// LAKSANA__SERVER__BIND, LAKSANA__DATABASE__URL, LAKSANA__DATA_DIR override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server, Open311 and JSON API, and the background worker.
+    Serve {
+        /// Load the Kota Tangerang demo data first (only once: running it again adds nothing).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Fill the database with data.
+    Seed(SeedArgs),
+    /// Manage API keys for Open311 and API clients.
+    Apikey {
+        #[command(subcommand)]
+        command: ApikeyCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct SeedArgs {
+    /// Demo data: Kota Tangerang (13 kecamatan, 16 agencies, 32 services, ~500 reports) and a small
+    /// second jurisdiction. Skips jurisdictions that exist already.
+    #[arg(long)]
+    demo: bool,
+    /// N random but plausible reports for benchmarks (loads the demo catalog first if needed).
+    #[arg(long, value_name = "N")]
+    synthetic: Option<u64>,
+    /// The jurisdiction for --synthetic.
+    #[arg(long, default_value = "tangerangkota.go.id", requires = "synthetic")]
+    jurisdiction: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApikeyCommand {
+    /// Create a key; it is printed once and only its hash is stored.
+    Create {
+        /// The jurisdiction the key submits to, e.g. tangerangkota.go.id.
+        #[arg(long)]
+        jurisdiction: String,
+        /// Who the key is for, e.g. "Aplikasi LAKSA Android".
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    init_tracing(&config);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    rt.block_on(run(cli.command, config))
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    let db = Db::connect(&url, &DbOptions { max_connections: config.database.max_connections, ..Default::default() })
+        .await
+        .with_context(|| format!("opening the database {}", config.redacted_database_url()))?;
+    let applied = migrate::run(&db, SystemClock.now().as_micros()).await.context("migrating the database")?;
+    if !applied.is_empty() {
+        tracing::info!(versions = ?applied, "database migrated");
+    }
+    Ok(db)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            open_db(&config).await?;
+            println!("database is up to date: {}", config.redacted_database_url());
+            Ok(())
+        }
+        Command::Seed(args) => {
+            let db = open_db(&config).await?;
+            let now = SystemClock.now();
+            if args.demo {
+                print_demo(&seed::demo(&db, now).await?, &config);
+            }
+            if let Some(n) = args.synthetic {
+                if laksana_store::catalog::jurisdiction(&db, &args.jurisdiction).await?.is_none() {
+                    seed::demo(&db, now).await?;
+                }
+                let bar = ProgressBar::new(n);
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} reports ({per_sec}, {eta} left)")
+                        .expect("a valid progress template"),
+                );
+                let started = std::time::Instant::now();
+                let done = seed::synthetic(&db, &args.jurisdiction, n, now, &|done| bar.set_position(done)).await?;
+                bar.finish();
+                let secs = started.elapsed().as_secs_f64();
+                println!("synthetic: {done} reports in {secs:.1} s ({:.0} reports/s)", done as f64 / secs.max(1e-9));
+            }
+            db.close().await;
+            Ok(())
+        }
+        Command::Apikey { command: ApikeyCommand::Create { jurisdiction, name } } => {
+            let db = open_db(&config).await?;
+            if laksana_store::catalog::jurisdiction(&db, &jurisdiction).await?.is_none() {
+                bail!("no jurisdiction {jurisdiction:?}; the ones here: {}", list_jurisdictions(&db).await?);
+            }
+            let (key, plain) = laksana_store::apikeys::create(&db, &jurisdiction, &name, SystemClock.now().as_micros()).await?;
+            eprintln!("Created API key #{} \"{}\" for {}. It is shown only now; store it safely.", key.id, key.name, key.jurisdiction_id);
+            println!("api_key: {plain}");
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn list_jurisdictions(db: &Db) -> anyhow::Result<String> {
+    let all = laksana_store::catalog::jurisdictions(db).await?;
+    Ok(if all.is_empty() { "none (run `laksana seed --demo`)".into() } else { all.into_iter().map(|j| j.id).collect::<Vec<_>>().join(", ") })
+}
+
+fn print_demo(summary: &seed::DemoSummary, config: &Config) {
+    if summary.created.is_empty() {
+        println!("demo data: already loaded");
+    } else {
+        println!("demo data: loaded {}", summary.created.join(", "));
+    }
+    println!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
+    println!("data directory: {}", config.data_dir.display());
+    println!("database: {}", config.redacted_database_url());
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let db = open_db(&config).await?;
+    if demo {
+        print_demo(&seed::demo(&db, SystemClock.now()).await?, &config);
+    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .context("installing the metrics recorder")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let web = WebConfig {
+        media_dir: config.data_dir.join("media"),
+        max_upload_bytes: config.server.max_upload_mib * 1024 * 1024,
+        contact: String::new(),
+        public_url: config.public_url(),
+    };
+    let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
+    let listener = TcpListener::bind(&config.server.bind)
+        .await
+        .with_context(|| format!("listening on {} (is another server using it? set LAKSANA__SERVER__BIND)", config.server.bind))?;
+    let addr = listener.local_addr()?;
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let refresher = {
+        let state = state.clone();
+        let mut stop = stop_rx.clone();
+        let every = Duration::from_secs(config.server.catalog_refresh_secs.max(1));
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {
+                        if let Err(e) = state.reload_catalog().await {
+                            tracing::warn!(error = %e, "catalog refresh failed; keeping the previous one");
+                        }
+                    }
+                    _ = stop.changed() => break,
+                }
+            }
+        })
+    };
+    let worker = tokio::spawn(laksana_jobs::Worker::new(db.clone(), clock.clone(), config.data_dir.join("media")).run(stop_rx.clone()));
+
+    println!("Laksana is serving at http://{addr}/");
+    println!("  Open311:  http://{addr}/open311/v2/discovery.json");
+    println!("  JSON API: http://{addr}/api/v1/openapi.json");
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    };
+    laksana_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
+    let _ = refresher.await;
+    let _ = worker.await;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,1 +1,120 @@
+//! The background worker: claims jobs from the queue in the database and runs them, with retries and
+//! backoff. Several instances may run against one database; each job runs once per claim.
 
+mod thumbnail;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use laksana_core::Clock;
+use laksana_store::jobs::{self, Job};
+use laksana_store::Db;
+use tokio::sync::watch;
+
+pub use thumbnail::{Thumbnail, THUMBNAIL_KIND};
+
+/// Why a job failed. `Permanent` failures are not retried.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("{0}")]
+    Retry(String),
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// What a job kind does.
+pub trait Handler: Send + Sync + 'static {
+    fn kind(&self) -> &'static str;
+    fn run<'a>(&'a self, job: &'a Job) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
+}
+
+/// How long a claim lasts before another worker may take the job over.
+const LEASE_SECS: i64 = 300;
+/// After this many attempts a failing job is kept as dead.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Delay before the next attempt: 10 s doubling, at most an hour.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    (10i64 << attempts.clamp(0, 20)).min(3_600)
+}
+
+/// The worker loop.
+pub struct Worker {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    handlers: Vec<Box<dyn Handler>>,
+    idle: Duration,
+}
+
+impl Worker {
+    /// A worker with every job kind Laksana has.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, media_dir: PathBuf) -> Self {
+        Self::with_handlers(db, clock, vec![Box::new(Thumbnail::new(media_dir))])
+    }
+
+    pub fn with_handlers(db: Db, clock: Arc<dyn Clock>, handlers: Vec<Box<dyn Handler>>) -> Self {
+        Self { db, clock, handlers, idle: Duration::from_secs(1) }
+    }
+
+    /// Claims and runs due jobs once; returns how many ran (successfully or not).
+    pub async fn run_once(&self) -> Result<usize, laksana_store::StoreError> {
+        let claimed = jobs::claim(&self.db, self.clock.now(), LEASE_SECS, 16).await?;
+        for job in &claimed {
+            let result = match self.handlers.iter().find(|h| h.kind() == job.kind) {
+                Some(h) => h.run(job).await,
+                None => Err(JobError::Permanent(format!("no handler for job kind {:?}", job.kind))),
+            };
+            let now = self.clock.now();
+            match result {
+                Ok(()) => jobs::complete(&self.db, job.id).await?,
+                Err(JobError::Retry(e)) if job.attempts < MAX_ATTEMPTS => {
+                    tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %e, "job failed; will retry");
+                    jobs::fail(&self.db, job.id, &e, Some(now.plus_seconds(backoff_secs(job.attempts))), now).await?;
+                }
+                Err(e) => {
+                    tracing::error!(job = job.id, kind = %job.kind, error = %e, "job failed for good");
+                    jobs::fail(&self.db, job.id, &e.to_string(), None, now).await?;
+                }
+            }
+            metrics::counter!("laksana_jobs_run_total", "kind" => job.kind.clone()).increment(1);
+        }
+        Ok(claimed.len())
+    }
+
+    /// Runs until `stop` turns true, sleeping briefly whenever the queue is empty.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let ran = match self.run_once().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "worker could not claim jobs");
+                    0
+                }
+            };
+            if ran == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.idle) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_secs(1), 20);
+        assert!(backoff_secs(3) > backoff_secs(2));
+        assert_eq!(backoff_secs(30), 3_600);
+    }
+}

@@ -11,9 +11,11 @@ pub mod catalog;
 mod error;
 pub mod events;
 pub mod geo;
+pub mod jobs;
 pub mod migrate;
 pub mod reports;
 pub mod seed;
+pub mod testing;
 
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;

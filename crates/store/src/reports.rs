@@ -133,6 +133,9 @@ pub struct ReportFilter {
 
 /// Newest first, by `(requested_at, id)`, so pages and cursors are stable.
 pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
+    if f.public_ids.as_ref().is_some_and(Vec::is_empty) || f.service_codes.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     Ok(on_db!(db, |pool, DB| {
         let mut q = sqlx::QueryBuilder::<DB>::new(REPORT_SELECT);
         q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);

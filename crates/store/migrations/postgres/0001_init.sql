@@ -144,6 +144,7 @@ CREATE TABLE jobs (
     attempts BIGINT NOT NULL DEFAULT 0,
     locked_until BIGINT,
     last_error TEXT,
+    dead_at BIGINT,
     created_at BIGINT NOT NULL
 );
-CREATE INDEX jobs_due ON jobs (run_at);
+CREATE INDEX jobs_due ON jobs (run_at) WHERE dead_at IS NULL;

@@ -144,6 +144,7 @@ CREATE TABLE jobs (
     attempts INTEGER NOT NULL DEFAULT 0,
     locked_until INTEGER,
     last_error TEXT,
+    dead_at INTEGER,
     created_at INTEGER NOT NULL
 );
-CREATE INDEX jobs_due ON jobs (run_at);
+CREATE INDEX jobs_due ON jobs (run_at) WHERE dead_at IS NULL;

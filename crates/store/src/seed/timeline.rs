@@ -216,7 +216,7 @@ impl Context {
             public_id: PublicId::generate(rng),
             jurisdiction_id: self.jurisdiction_id.clone(),
             service_id: service.id,
-            agency_id: if status == Status::Submitted || status == Status::NeedsInfo { None } else { service.agency_id },
+            agency_id: if status == Status::NotAuthority { None } else { service.agency_id },
             description: service.samples[rng.random_range(0..service.samples.len())].clone(),
             lat,
             lon,

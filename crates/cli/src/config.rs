@@ -1,0 +1,107 @@
+//! Configuration: built-in defaults, then `laksana.toml` (or `--config FILE`), then `LAKSANA__…`
+//! environment variables (`LAKSANA__SERVER__BIND`, `LAKSANA__DATABASE__URL`, `LAKSANA__DATA_DIR`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    /// Holds the SQLite database (by default) and uploaded media.
+    pub data_dir: PathBuf,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// The URL clients use to reach this server; defaults to `http://{bind}`.
+    pub public_url: Option<String>,
+    /// Seconds between catalog refreshes, so several instances see an admin's change.
+    pub catalog_refresh_secs: u64,
+    /// Largest accepted upload in MiB.
+    pub max_upload_mib: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseConfig {
+    /// `sqlite://path` or `postgres://user:pass@host/db`; defaults to `{data_dir}/laksana.db`.
+    pub url: Option<String>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter such as `info` or `laksana=debug,info`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Config {
+    /// Loads the configuration; `file` must exist when given, `laksana.toml` is optional.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut b = config::Config::builder()
+            .set_default("server.bind", "127.0.0.1:8080")?
+            .set_default("server.catalog_refresh_secs", 30)?
+            .set_default("server.max_upload_mib", 10)?
+            .set_default("database.max_connections", 16)?
+            .set_default("data_dir", "./data")?
+            .set_default("log.format", "text")?
+            .set_default("log.level", "info")?;
+        b = match file {
+            Some(f) => b.add_source(config::File::from(f).required(true)),
+            None => b.add_source(config::File::with_name("laksana.toml").required(false)),
+        };
+        let cfg = b
+            .add_source(config::Environment::with_prefix("LAKSANA").prefix_separator("__").separator("__"))
+            .build()
+            .context("reading configuration")?;
+        cfg.try_deserialize().context("configuration has a wrong value (see docs/configuration.md)")
+    }
+
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(u) if !u.trim().is_empty() => u.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("laksana.db").display()),
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.bind))
+    }
+
+    /// The URL with any password replaced, for printing.
+    pub fn redacted_database_url(&self) -> String {
+        let url = self.database_url();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(at)) if at > s => {
+                let creds = &url[s + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                    None => url,
+                }
+            }
+            _ => url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_never_printed() {
+        let mut c = Config::load(None).unwrap();
+        c.database.url = Some("postgres://laksana:s3cret@db.internal/laksana".into());
+        assert_eq!(c.redacted_database_url(), "postgres://laksana:***@db.internal/laksana");
+        c.database.url = None;
+        assert!(c.redacted_database_url().starts_with("sqlite://"));
+    }
+}

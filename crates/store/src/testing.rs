@@ -1,0 +1,102 @@
+//! Fresh, isolated databases for tests on either backend.
+//!
+//! PostgreSQL tests need `LAKSANA_TEST_PG_URL` (an admin URL of a throwaway cluster, which
+//! `./scripts/test` starts); each call creates its own database there.
+
+use std::path::{Path, PathBuf};
+
+use rand::Rng;
+
+use crate::{migrate, Backend, Db, DbOptions};
+
+/// A migrated, empty database that lives as long as this value (SQLite files are removed on drop).
+pub struct TestDb {
+    pub db: Db,
+    pub dir: TempDir,
+}
+
+/// A directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let name = format!("laksana-test-{}", hex::encode(rand::rng().random::<[u8; 8]>()));
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The URL of a new, empty database on `backend`.
+pub async fn database_url(backend: Backend, dir: &TempDir) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("laksana.db").display()),
+        Backend::Postgres => {
+            let admin = std::env::var("LAKSANA_TEST_PG_URL").expect(
+                "LAKSANA_TEST_PG_URL is not set: run the tests with ./scripts/test, which starts a throwaway PostgreSQL",
+            );
+            let name = format!("t_{}", hex::encode(rand::rng().random::<[u8; 8]>()));
+            let admin_db = Db::connect(&admin, &DbOptions { max_connections: 1, ..Default::default() })
+                .await
+                .expect("the test PostgreSQL cluster answers");
+            let Db::Postgres(p) = &admin_db else { panic!("LAKSANA_TEST_PG_URL must be a postgres:// URL") };
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&p.pool)
+                .await
+                .expect("creating a test database");
+            admin_db.close().await;
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = TempDir::new();
+        let url = database_url(backend, &dir).await;
+        let db = Db::connect(&url, &DbOptions { max_connections: 8, ..Default::default() }).await.expect("connecting");
+        migrate::run(&db, 0).await.expect("migrating a fresh database");
+        TestDb { db, dir }
+    }
+}
+
+/// Defines a test module `$name` with two tests, `sqlite` and `postgres`, each running `$body` with
+/// `$backend` bound to its [`Backend`](crate::Backend).
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$backend:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = $crate::Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $backend = $crate::Backend::Postgres;
+                $body
+            }
+        }
+    };
+}

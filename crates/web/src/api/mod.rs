@@ -1,0 +1,70 @@
+//! The native JSON API under `/api/v1/`, described by an OpenAPI 3.1 document generated from the
+//! handlers and served at `/api/v1/openapi.json`.
+
+mod reports;
+mod services;
+
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Laksana API",
+        description = "Complaints, aspirations and suggestions about public services: the native JSON API. \
+                       Errors are RFC 9457 problem+json documents.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerKey),
+    tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"))
+)]
+struct ApiDoc;
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API key from `laksana apikey create`")).build()),
+        );
+    }
+}
+
+/// The routes and their OpenAPI description, from one source.
+pub fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .routes(routes!(services::list))
+            .routes(routes!(reports::list, reports::create))
+            .routes(routes!(reports::get_one)),
+    )
+}
+
+/// The OpenAPI document as served.
+pub fn openapi_json() -> String {
+    openapi_router().split_for_parts().1.to_pretty_json().expect("the OpenAPI document always serialises")
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, api) = openapi_router().split_for_parts();
+    let doc = Arc::new(api.to_pretty_json().expect("the OpenAPI document always serialises"));
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()) }
+        }),
+    )
+}

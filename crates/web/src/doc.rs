@@ -1,0 +1,120 @@
+//! One document model for Open311 output, rendered as XML or JSON, so that both formats always carry
+//! the same fields.
+
+use std::fmt::Write;
+
+/// A value in an Open311 response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Str(String),
+    Num(f64),
+    Int(i64),
+    Bool(bool),
+    /// An absent optional value: `null` in JSON, an empty element in XML.
+    Null,
+    /// A list: a JSON array; in XML, one `<item>` element per entry inside the parent element.
+    List(&'static str, Vec<Node>),
+    Obj(Vec<(&'static str, Node)>),
+}
+
+impl Node {
+    pub fn str(s: impl Into<String>) -> Node {
+        Node::Str(s.into())
+    }
+
+    pub fn opt(s: Option<impl Into<String>>) -> Node {
+        s.map_or(Node::Null, |s| Node::Str(s.into()))
+    }
+}
+
+/// `<?xml …?><root>…</root>`; a list root holds its items directly.
+pub fn to_xml(root: &str, node: &Node) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    write_element(&mut out, root, node);
+    out
+}
+
+fn write_element(out: &mut String, name: &str, node: &Node) {
+    match node {
+        Node::Null => {
+            let _ = write!(out, "<{name}/>");
+        }
+        Node::Str(s) => {
+            let _ = write!(out, "<{name}>");
+            push_text(out, s);
+            let _ = write!(out, "</{name}>");
+        }
+        Node::Num(n) => {
+            let _ = write!(out, "<{name}>{n}</{name}>");
+        }
+        Node::Bool(b) => {
+            let _ = write!(out, "<{name}>{b}</{name}>");
+        }
+        Node::Int(n) => {
+            let _ = write!(out, "<{name}>{n}</{name}>");
+        }
+        Node::List(item, items) => {
+            let _ = write!(out, "<{name}>");
+            for i in items {
+                write_element(out, item, i);
+            }
+            let _ = write!(out, "</{name}>");
+        }
+        Node::Obj(fields) => {
+            let _ = write!(out, "<{name}>");
+            for (k, v) in fields {
+                write_element(out, k, v);
+            }
+            let _ = write!(out, "</{name}>");
+        }
+    }
+}
+
+/// Escapes markup and drops characters XML 1.0 cannot carry at all.
+fn push_text(out: &mut String, s: &str) {
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        let clean: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect();
+        out.push_str(&quick_xml::escape::escape(clean.as_str()));
+    } else {
+        out.push_str(&quick_xml::escape::escape(s));
+    }
+}
+
+/// The JSON form: lists are arrays (even of one), objects are objects.
+pub fn to_json(node: &Node) -> String {
+    serde_json::to_string(&to_value(node)).expect("a JSON value always serialises")
+}
+
+fn to_value(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match node {
+        Node::Null => Value::Null,
+        Node::Str(s) => Value::String(s.clone()),
+        Node::Num(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+        Node::Bool(b) => Value::Bool(*b),
+        Node::Int(n) => Value::Number((*n).into()),
+        Node::List(_, items) => Value::Array(items.iter().map(to_value).collect()),
+        Node::Obj(fields) => Value::Object(fields.iter().map(|(k, v)| ((*k).to_owned(), to_value(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_element_lists_stay_lists() {
+        let doc = Node::List("service", vec![Node::Obj(vec![("service_code", Node::str("a&b")), ("x", Node::Null)])]);
+        assert_eq!(to_json(&doc), r#"[{"service_code":"a&b","x":null}]"#);
+        assert_eq!(
+            to_xml("services", &doc),
+            r#"<?xml version="1.0" encoding="utf-8"?><services><service><service_code>a&amp;b</service_code><x/></service></services>"#
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_xml() {
+        assert!(to_xml("a", &Node::str("x\u{1}y")).ends_with("<a>xy</a>"));
+    }
+}

@@ -1,0 +1,207 @@
+//! Intake shared by every channel that submits reports (Open311 and the JSON API): the checks a
+//! new report must pass and the receipt it gets.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use laksana_core::calendar::default_clock_days;
+use laksana_core::open311::RETRY_WINDOW_SECS;
+use laksana_core::report::Description;
+use laksana_core::service::check_attributes;
+use laksana_core::{Channel, Coordinates, Privacy, Status};
+use laksana_store::apikeys::{self, ApiKey};
+use laksana_store::reports::{self, Accepted, NewReport, Reporter};
+use laksana_store::StoreError;
+
+use crate::media;
+use crate::state::{AppState, Catalog, JurisdictionInfo};
+
+/// Free-text fields other than the description are short; this bounds them.
+pub(crate) const MAX_FIELD_CHARS: usize = 200;
+const MAX_MEDIA_URLS: usize = 10;
+
+/// A submission as a client sent it, before any check.
+#[derive(Debug, Default)]
+pub(crate) struct IntakeInput {
+    pub service_code: Option<String>,
+    pub lat: Option<String>,
+    pub long: Option<String>,
+    pub address: Option<String>,
+    pub address_id: Option<String>,
+    pub zipcode: Option<String>,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub device_id: Option<String>,
+    pub account_id: Option<String>,
+    pub privacy: Option<String>,
+    pub attributes: BTreeMap<String, Vec<String>>,
+    pub media_urls: Vec<String>,
+    pub uploads: Vec<Bytes>,
+    pub client_key: Option<String>,
+}
+
+/// Why a submission was refused; each channel renders it in its own error format.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum IntakeError {
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the client is told after a successful submission.
+#[derive(Debug)]
+pub(crate) struct Receipt {
+    pub accepted: Accepted,
+    pub notice: String,
+    pub account_id: Option<String>,
+}
+
+/// Finds the live API key and checks it may act for the requested jurisdiction.
+pub(crate) async fn authenticate<'c>(
+    state: &AppState,
+    catalog: &'c Catalog,
+    key: Option<&str>,
+    requested_jurisdiction: Option<&str>,
+) -> Result<(ApiKey, &'c JurisdictionInfo), IntakeError> {
+    let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
+    let key = apikeys::find(state.db(), key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
+    if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty()) {
+        if requested != key.jurisdiction_id {
+            if catalog.get(requested).is_none() {
+                return Err(IntakeError::NotFound(format!("jurisdiction_id {requested:?} is not served here")));
+            }
+            return Err(IntakeError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
+        }
+    }
+    let j = catalog
+        .get(&key.jurisdiction_id)
+        .ok_or_else(|| IntakeError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
+    Ok((key, j))
+}
+
+fn short(name: &str, v: Option<String>) -> Result<Option<String>, IntakeError> {
+    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        Some(v) if v.chars().count() > MAX_FIELD_CHARS => {
+            Err(IntakeError::Invalid(format!("{name} is longer than {MAX_FIELD_CHARS} characters")))
+        }
+        Some(v) if v.chars().any(char::is_control) => Err(IntakeError::Invalid(format!("{name} contains control characters"))),
+        v => Ok(v),
+    }
+}
+
+/// Checks a submission and stores it (or finds the report it is a retry of).
+pub(crate) async fn submit(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    key: &ApiKey,
+    channel: Channel,
+    input: IntakeInput,
+) -> Result<Receipt, IntakeError> {
+    let bad = |msg: String| IntakeError::Invalid(msg);
+    let code = input.service_code.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| bad("service_code is required".into()))?;
+    let service = j
+        .service(code)
+        .filter(|s| s.active && !s.staff)
+        .ok_or_else(|| IntakeError::NotFound(format!("service_code {code:?} not found")))?;
+    let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let location = match (nonempty(&input.lat), nonempty(&input.long)) {
+        (Some(lat), Some(lon)) => Some(Coordinates::parse(&lat, &lon).map_err(|e| bad(e.to_string()))?),
+        (Some(_), None) => return Err(bad("long is required when lat is given".into())),
+        (None, Some(_)) => return Err(bad("lat is required when long is given".into())),
+        (None, None) => None,
+    };
+    let address = short("address_string", input.address)?;
+    let address_id = short("address_id", input.address_id)?;
+    if location.is_none() && address.is_none() && address_id.is_none() {
+        return Err(bad("a location is required: lat and long, address_string, or address_id".into()));
+    }
+    let description = match nonempty(&input.description) {
+        Some(d) => Description::parse(&d).map_err(|e| bad(e.to_string()))?.as_str().to_owned(),
+        None => String::new(),
+    };
+    let email = short("email", input.email)?;
+    if let Some(e) = &email {
+        if !e.contains('@') || e.contains(char::is_whitespace) {
+            return Err(bad(format!("email is not a valid address: {e:?}")));
+        }
+    }
+    let attributes = check_attributes(&service.attributes, &input.attributes, j.tz).map_err(|e| bad(e.to_string()))?;
+    let mut media_urls = Vec::new();
+    for url in input.media_urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2_000 || url.contains(char::is_whitespace) {
+            return Err(bad(format!("media_url must be an http(s) URL of at most 2000 characters: {url:?}")));
+        }
+        media_urls.push(url.to_owned());
+    }
+    if media_urls.len() + input.uploads.len() > MAX_MEDIA_URLS {
+        return Err(bad(format!("at most {MAX_MEDIA_URLS} media are accepted per request")));
+    }
+    let privacy = match nonempty(&input.privacy) {
+        Some(p) => Privacy::parse(&p).ok_or_else(|| bad(format!("privacy must be publik, anonim or rahasia, got {p:?}")))?,
+        None => Privacy::Publik,
+    };
+    // A private service's reports are never public, whatever the client asked for.
+    let privacy = if service.private { Privacy::Rahasia } else { privacy };
+    let (first_name, last_name, phone) =
+        (short("first_name", input.first_name)?, short("last_name", input.last_name)?, short("phone", input.phone)?);
+    let (zipcode, device_id, account_id) =
+        (short("zipcode", input.zipcode)?, short("device_id", input.device_id)?, short("account_id", input.account_id)?);
+    // Photos are decoded last: every cheap check has passed by now.
+    for bytes in input.uploads {
+        let stored = media::store_image(&state.config().media_dir, bytes).await.map_err(|e| bad(format!("media: {e}")))?;
+        let now = state.clock().now();
+        laksana_store::jobs::enqueue(state.db(), media::THUMBNAIL_JOB, &stored, None, now, now).await?;
+        media_urls.push(format!("{}/media/{stored}", state.config().public_url.trim_end_matches('/')));
+    }
+
+    let now = state.clock().now();
+    let status = Status::Submitted;
+    let deadline = default_clock_days(status, service.sla_tier.default_working_days()).map(|d| j.calendar.deadline(now, d));
+    let new = NewReport {
+        jurisdiction_id: j.id().to_owned(),
+        service_id: service.id,
+        agency_id: service.agency_id,
+        description,
+        location,
+        address,
+        address_id,
+        zipcode,
+        district_id: location.and_then(|c| j.districts.locate(c)),
+        attributes,
+        reporter: Reporter { email, first_name, last_name, phone },
+        device_id,
+        account_id: account_id.clone(),
+        privacy,
+        channel,
+        status,
+        requested_at: now,
+        updated_at: now,
+        deadline_at: deadline,
+        media_urls,
+        api_key_id: Some(key.id),
+        client_key: input.client_key.map(|k| k.trim().chars().take(MAX_FIELD_CHARS).collect()),
+        retry_window_secs: RETRY_WINDOW_SECS,
+    };
+    let accepted = reports::insert(state.db(), &new).await?;
+    if accepted.created {
+        metrics::counter!("laksana_reports_received_total", "channel" => channel.as_str()).increment(1);
+    }
+    let notice = match deadline {
+        Some(d) => format!(
+            "Laporan diterima dan akan diverifikasi paling lambat {} ({} hari kerja). Simpan nomor laporan {} untuk memantau.",
+            d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y"),
+            j.calendar.working_days_left(now, d),
+            accepted.public_id
+        ),
+        None => format!("Laporan diterima. Nomor laporan: {}.", accepted.public_id),
+    };
+    Ok(Receipt { accepted, notice, account_id })
+}

@@ -1,0 +1,55 @@
+//! Uploaded photos: decoded, re-encoded (which drops EXIF and GPS metadata) and kept under the media
+//! directory with a random name.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use axum::body::Bytes;
+use image::{ImageFormat, ImageReader, Limits};
+use rand::Rng;
+
+/// The job kind that makes a thumbnail of a stored image (run by `laksana-jobs`).
+pub const THUMBNAIL_JOB: &str = "media.thumbnail";
+
+/// Why an upload was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("not a JPEG, PNG or WebP image")]
+    NotAnImage,
+    #[error("the image is too large (at most 8000 x 8000 pixels)")]
+    TooLarge,
+    #[error("could not store the image")]
+    Io(#[from] std::io::Error),
+}
+
+/// Stores an uploaded image as a metadata-free JPEG; returns its file name.
+pub async fn store_image(dir: &Path, bytes: Bytes) -> Result<String, MediaError> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || store_blocking(&dir, &bytes))
+        .await
+        .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
+}
+
+fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| MediaError::NotAnImage)?;
+    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
+        return Err(MediaError::NotAnImage);
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(8_000);
+    limits.max_image_height = Some(8_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => MediaError::TooLarge,
+        _ => MediaError::NotAnImage,
+    })?;
+    std::fs::create_dir_all(dir)?;
+    let name = format!("{}.jpg", hex::encode(rand::rng().random::<[u8; 16]>()));
+    let mut out = Vec::new();
+    img.to_rgb8().write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::write(&tmp, &out)?;
+    std::fs::rename(&tmp, dir.join(&name))?;
+    Ok(name)
+}

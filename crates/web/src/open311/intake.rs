@@ -1,0 +1,129 @@
+//! POST requests: a new service request from an Open311 client.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use laksana_core::Channel;
+
+use super::Params;
+use crate::doc::Node;
+use crate::error::{Format, Open311Error};
+use crate::intake::{self, IntakeError, IntakeInput};
+use crate::state::AppState;
+
+pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Result<Response, Open311Error> {
+    let bad = |msg: String| Open311Error::bad_request(format, msg);
+    let idempotency_key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    let mut params = Params::parse(req.uri().query().unwrap_or(""));
+    let mut uploads = Vec::new();
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        let mut mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| bad(format!("the multipart body could not be read: {}", e.body_text())))?;
+        loop {
+            let field = match mp.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => return Err(upload_error(format, e.status(), e.body_text())),
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "media" {
+                let bytes = field.bytes().await.map_err(|e| upload_error(format, e.status(), e.body_text()))?;
+                if !bytes.is_empty() {
+                    uploads.push(bytes);
+                }
+            } else {
+                let text = field.text().await.map_err(|e| bad(format!("field {name}: {}", e.body_text())))?;
+                params.push(name, text);
+            }
+        }
+    } else {
+        let body = axum::body::to_bytes(req.into_body(), 1024 * 1024).await.map_err(|_| Open311Error {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            description: "the form is larger than 1 MiB".into(),
+            format,
+        })?;
+        for (k, v) in form_pairs(&body) {
+            params.push(k, v);
+        }
+    }
+
+    let catalog = state.catalog();
+    let to_open311 = |e: IntakeError| match e {
+        IntakeError::Forbidden(m) => Open311Error::forbidden(format, m),
+        IntakeError::NotFound(m) => Open311Error::not_found(format, m),
+        IntakeError::Invalid(m) => Open311Error::bad_request(format, m),
+        IntakeError::Store(e) => Open311Error::from_store(format, e),
+    };
+    // Authentication first: nothing else about the request is looked at for a client without a key.
+    let (key, j) = intake::authenticate(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
+        .await
+        .map_err(to_open311)?;
+    let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in params.pairs() {
+        if let Some(code) = k.strip_prefix("attribute[").and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']'))) {
+            attributes.entry(code.to_owned()).or_default().push(v.clone());
+        }
+    }
+    let get = |name: &str| params.get(name).map(str::to_owned);
+    let input = IntakeInput {
+        service_code: get("service_code"),
+        lat: get("lat"),
+        long: get("long"),
+        address: get("address_string"),
+        address_id: get("address_id"),
+        zipcode: get("zipcode"),
+        description: get("description"),
+        email: get("email"),
+        first_name: get("first_name"),
+        last_name: get("last_name"),
+        phone: get("phone"),
+        device_id: get("device_id"),
+        account_id: get("account_id"),
+        privacy: get("privacy"),
+        client_key: idempotency_key.or_else(|| attributes.get("fixmystreet_id").and_then(|v| v.first()).cloned()),
+        attributes,
+        media_urls: params.all("media_url").map(str::to_owned).collect(),
+        uploads,
+    };
+    let receipt = intake::submit(state, j, &key, Channel::Open311, input).await.map_err(to_open311)?;
+    let item = Node::Obj(vec![
+        ("service_request_id", Node::str(receipt.accepted.public_id.as_str())),
+        ("service_notice", Node::Str(receipt.notice)),
+        ("account_id", Node::opt(receipt.account_id)),
+    ]);
+    let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(format.render(status, "service_requests", &Node::List("request", vec![item])))
+}
+
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+fn upload_error(format: Format, status: StatusCode, text: String) -> Open311Error {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Open311Error { status, description: "the upload is too large (at most 10 MiB)".into(), format }
+    } else {
+        Open311Error::bad_request(format, format!("the upload could not be read: {text}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_pairs_keep_repeats_and_brackets() {
+        let pairs = form_pairs(b"attribute%5Bjenis%5D%5B%5D=a&attribute%5Bjenis%5D%5B%5D=b&media_url=x&media_url=y");
+        assert_eq!(pairs.len(), 4);
+        assert_eq!(pairs[0], ("attribute[jenis][]".into(), "a".into()));
+    }
+}

@@ -1,0 +1,162 @@
+//! What every handler shares: the database, the clock, configuration, and an in-memory snapshot of
+//! the slowly changing catalog (jurisdictions, services, districts, calendars).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use chrono_tz::Tz;
+use laksana_core::calendar::Calendar;
+use laksana_core::Clock;
+use laksana_store::catalog::{self, Jurisdiction, Service};
+use laksana_store::geo::DistrictIndex;
+use laksana_store::{Db, StoreError};
+use metrics_exporter_prometheus::PrometheusHandle;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where uploaded media are kept (`data_dir/media`).
+    pub media_dir: PathBuf,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// Contact line for Open311 discovery when a jurisdiction has none.
+    pub contact: String,
+    /// The URL at which clients reach this server (for links to uploaded media), e.g. `https://laksana.example.go.id`.
+    pub public_url: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { media_dir: PathBuf::from("data/media"), max_upload_bytes: 10 * 1024 * 1024, contact: String::new(), public_url: String::new() }
+    }
+}
+
+/// A jurisdiction with everything intake and output need, ready in memory.
+#[derive(Debug)]
+pub struct JurisdictionInfo {
+    pub jurisdiction: Jurisdiction,
+    pub tz: Tz,
+    pub calendar: Calendar,
+    pub services: Vec<Service>,
+    pub districts: DistrictIndex,
+    pub agency_names: HashMap<i64, String>,
+}
+
+impl JurisdictionInfo {
+    pub fn id(&self) -> &str {
+        &self.jurisdiction.id
+    }
+
+    pub fn service(&self, code: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.code == code)
+    }
+}
+
+/// The catalog snapshot.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub jurisdictions: Vec<JurisdictionInfo>,
+}
+
+/// Why a request's `jurisdiction_id` could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JurisdictionError {
+    #[error("jurisdiction_id is required: this server hosts several jurisdictions ({0})")]
+    Required(String),
+    #[error("jurisdiction_id {0:?} is not served here")]
+    Unknown(String),
+    #[error("no jurisdiction is configured yet; run `laksana seed --demo` or add one")]
+    NoneConfigured,
+}
+
+impl Catalog {
+    pub async fn load(db: &Db) -> Result<Catalog, StoreError> {
+        let mut jurisdictions = Vec::new();
+        for j in catalog::jurisdictions(db).await? {
+            let calendar = laksana_store::seed::calendar(db, &j).await?;
+            let services = catalog::services(db, &j.id).await?;
+            let districts = DistrictIndex::new(&catalog::districts(db, &j.id).await?);
+            let agency_names = catalog::agencies(db, &j.id).await?.into_iter().map(|a| (a.id, a.name)).collect();
+            jurisdictions.push(JurisdictionInfo {
+                tz: calendar.time_zone(),
+                calendar,
+                jurisdiction: j,
+                services,
+                districts,
+                agency_names,
+            });
+        }
+        Ok(Catalog { jurisdictions })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&JurisdictionInfo> {
+        self.jurisdictions.iter().find(|j| j.id() == id)
+    }
+
+    /// The jurisdiction a request means: the one named, or the only one there is.
+    pub fn resolve(&self, requested: Option<&str>) -> Result<&JurisdictionInfo, JurisdictionError> {
+        match requested.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => self.get(id).ok_or_else(|| JurisdictionError::Unknown(id.to_owned())),
+            None => match self.jurisdictions.as_slice() {
+                [only] => Ok(only),
+                [] => Err(JurisdictionError::NoneConfigured),
+                many => Err(JurisdictionError::Required(many.iter().map(|j| j.id()).collect::<Vec<_>>().join(", "))),
+            },
+        }
+    }
+}
+
+/// Shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    config: WebConfig,
+    catalog: RwLock<Arc<Catalog>>,
+    metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    /// Loads the catalog and builds the state.
+    pub async fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+        metrics: Option<PrometheusHandle>,
+    ) -> Result<Self, StoreError> {
+        let catalog = Catalog::load(&db).await?;
+        Ok(Self(Arc::new(Inner { db, clock, config, catalog: RwLock::new(Arc::new(catalog)), metrics })))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.0.clock.as_ref()
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    pub fn metrics(&self) -> Option<&PrometheusHandle> {
+        self.0.metrics.as_ref()
+    }
+
+    /// The current catalog snapshot.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.0.catalog.read().expect("the catalog lock is never poisoned: writers only swap an Arc").clone()
+    }
+
+    /// Re-reads the catalog from the database (after an admin change, or periodically so that several
+    /// instances converge).
+    pub async fn reload_catalog(&self) -> Result<(), StoreError> {
+        let fresh = Arc::new(Catalog::load(&self.0.db).await?);
+        *self.0.catalog.write().expect("the catalog lock is never poisoned: writers only swap an Arc") = fresh;
+        Ok(())
+    }
+}

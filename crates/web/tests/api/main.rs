@@ -1,0 +1,8 @@
+//! End-to-end tests of the HTTP interface, each run on SQLite and on PostgreSQL.
+
+mod helpers;
+mod json_api;
+mod open311_errors;
+mod open311_post;
+mod open311_read;
+mod ops;

@@ -1,0 +1,242 @@
+//! Submitting through Open311: POST requests in both encodings, every refusal, retries and privacy.
+
+use reqwest::multipart::{Form, Part};
+
+use crate::both;
+use crate::helpers::*;
+
+const PATH: &str = "/open311/v2/requests.json";
+
+fn form<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("api_key", KEY),
+        ("jurisdiction_id", TNG),
+        ("service_code", "pju-mati"),
+        ("lat", "-6.1781"),
+        ("long", "106.6300"),
+        ("description", "Lampu jalan mati sejak tiga hari di depan masjid."),
+    ];
+    for (k, v) in extra {
+        f.retain(|(key, _)| key != k);
+        f.push((k, v));
+    }
+    f
+}
+
+async fn count_reports(app: &TestApp) -> i64 {
+    laksana_store::reports::count(&app.db, TNG).await.unwrap()
+}
+
+both!(a_form_post_creates_a_report_that_reads_back, |app| {
+    let (status, v) = app.post_form(PATH, &form(&[("email", "siti@contoh.id"), ("first_name", "Siti"), ("account_id", "acc-9")])).await;
+    assert_eq!(status, 201, "{v}");
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 1);
+    let id = arr[0]["service_request_id"].as_str().unwrap().to_owned();
+    assert!(laksana_core::PublicId::parse(&id).is_some());
+    assert_eq!(arr[0]["account_id"], "acc-9");
+    let notice = arr[0]["service_notice"].as_str().unwrap();
+    // Saturday 28 Nov: three working days later is Wednesday 2 Dec.
+    assert!(notice.contains("02-12-2026") && notice.contains("3 hari kerja"), "{notice}");
+
+    let (status, r) = app.get_json(&format!("/open311/v2/requests/{id}.json?jurisdiction_id={TNG}")).await;
+    assert_eq!(status, 200);
+    let r = &r[0];
+    assert_eq!(r["status"], "open");
+    assert_eq!(r["service_code"], "pju-mati");
+    assert_eq!(r["lat"], -6.1781);
+    assert_eq!(r["long"], 106.63);
+    assert_eq!(r["requested_datetime"], "2026-11-28T10:00:00+07:00");
+    assert_eq!(r["expected_datetime"], "2026-12-02T23:59:59+07:00");
+    assert!(r["agency_responsible"].is_string());
+    let (_, ext) = app.get_json(&format!("/open311/v2/requests/{id}.json?jurisdiction_id={TNG}&extensions=true")).await;
+    assert_eq!(ext[0]["status"], "for_triage");
+    assert!(ext[0]["district"].is_string(), "the district is found from the location");
+});
+
+both!(the_xml_answer_of_a_post, |app| {
+    let res = app.client.post(app.url("/open311/v2/requests.xml")).form(&form(&[])).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(res.headers()["content-type"], "text/xml; charset=utf-8");
+    let body = res.text().await.unwrap();
+    assert!(body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>"));
+    assert!(body.contains("<account_id/>"));
+});
+
+both!(multipart_with_attributes_and_a_photo, |app| {
+    let photo = jpeg_with_exif();
+    assert!(photo.windows(4).any(|w| w == b"Exif"));
+    let form = Form::new()
+        .text("api_key", KEY)
+        .text("service_code", "pencemaran-limbah")
+        .text("address_string", "Jl. Daan Mogot No. 12, Kec. Tangerang")
+        .text("description", "Air sungai berwarna hitam dan berbau.")
+        .text("attribute[jenis_pencemaran][]", "air")
+        .text("attribute[jenis_pencemaran][]", "bau")
+        .text("attribute[tidak_dikenal]", "diabaikan")
+        .text("media_url", "https://contoh.id/foto1.jpg")
+        .part("media", Part::bytes(photo).file_name("foto.jpg").mime_str("image/jpeg").unwrap());
+    let res = app.client.post(app.url(PATH)).multipart(form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{v}");
+    let id = v[0]["service_request_id"].as_str().unwrap();
+    let stored = laksana_store::reports::get(&app.db, TNG, id).await.unwrap().unwrap();
+    let attrs = stored.attribute_values();
+    assert_eq!(attrs["jenis_pencemaran"], vec!["air", "bau"]);
+    assert!(!attrs.contains_key("tidak_dikenal"), "unknown attributes are ignored");
+    let media = laksana_store::reports::media_of(&app.db, &[stored.id]).await.unwrap();
+    assert_eq!(media.len(), 2);
+    let (_, uploaded) = &media[1];
+    assert!(uploaded.starts_with(&app.base), "{uploaded}");
+    let bytes = app.client.get(uploaded).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF is removed");
+    assert!(!bytes.windows(11).any(|w| w == b"GPS-SECRET!"), "GPS metadata is removed");
+    let (waiting, _) = laksana_store::jobs::counts(&app.db).await.unwrap();
+    assert_eq!(waiting, 1, "a thumbnail job is queued");
+});
+
+both!(refusals_name_the_field_and_store_nothing, |app| {
+    let before = count_reports(&app).await;
+    let long = "a".repeat(4001);
+    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        (form(&[("api_key", "")]), 403, "api_key is required"),
+        (form(&[("api_key", "lks_wrong")]), 403, "api_key is not valid"),
+        (form(&[("jurisdiction_id", "tangerangselatankota.go.id")]), 403, "not valid for jurisdiction_id"),
+        (form(&[("jurisdiction_id", "nowhere.go.id")]), 404, "nowhere.go.id"),
+        (form(&[("service_code", "")]), 400, "service_code is required"),
+        (form(&[("service_code", "no-such")]), 404, "no-such"),
+        (form(&[("lat", ""), ("long", "")]), 400, "a location is required"),
+        (form(&[("long", "")]), 400, "long is required"),
+        (form(&[("lat", "")]), 400, "lat is required"),
+        (form(&[("lat", "91")]), 400, "lat must be between -90 and 90"),
+        (form(&[("long", "200")]), 400, "long must be between -180 and 180"),
+        (form(&[("lat", "north")]), 400, "lat is not a number"),
+        (form(&[("description", long.as_str())]), 400, "4001 characters"),
+        (form(&[("description", "<b>tolong</b>")]), 400, "plain text"),
+        (form(&[("service_code", "jalan-rusak")]), 400, "attribute[tingkat_kerusakan] is required"),
+        (form(&[("service_code", "jalan-rusak"), ("attribute[tingkat_kerusakan]", "parah")]), 400, "attribute[tingkat_kerusakan] has no value \"parah\""),
+        (form(&[("service_code", "banjir"), ("attribute[ketinggian_air_cm]", "tinggi")]), 400, "attribute[ketinggian_air_cm] must be a number"),
+        (form(&[("email", "bukan email")]), 400, "email"),
+        (form(&[("media_url", "javascript:alert(1)")]), 400, "media_url"),
+        (form(&[("privacy", "semua")]), 400, "privacy"),
+    ];
+    for (f, status, mention) in cases {
+        let (got, v) = app.post_form(PATH, &f).await;
+        assert_eq!(got, status, "{mention}: {v}");
+        assert_eq!(v[0]["code"], status);
+        assert!(error_description(&v).contains(mention), "expected {mention:?} in {v}");
+    }
+    assert_eq!(count_reports(&app).await, before, "no refused request stored anything");
+});
+
+both!(an_upload_that_is_not_an_image_or_too_large_is_refused, |app| {
+    let before = count_reports(&app).await;
+    let form = Form::new()
+        .text("api_key", KEY)
+        .text("service_code", "pju-mati")
+        .text("lat", "-6.17")
+        .text("long", "106.63")
+        .part("media", Part::bytes(b"#!/bin/sh\necho not a photo".to_vec()).file_name("x.jpg"));
+    let res = app.client.post(app.url(PATH)).multipart(form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(error_description(&v).contains("not a JPEG, PNG or WebP"));
+    let huge = vec![0u8; 3 * 1024 * 1024];
+    let form = Form::new().text("api_key", KEY).part("media", Part::bytes(huge).file_name("big.jpg"));
+    let res = app.client.post(app.url(PATH)).multipart(form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+    assert_eq!(count_reports(&app).await, before);
+});
+
+both!(retries_return_the_first_report, |app| {
+    // Idempotency-Key header.
+    let send = |key: &'static str| {
+        app.client.post(app.url(PATH)).header("Idempotency-Key", key).form(&form(&[])).send()
+    };
+    let first: serde_json::Value = send("retry-1").await.unwrap().json().await.unwrap();
+    let again = send("retry-1").await.unwrap();
+    assert_eq!(again.status().as_u16(), 200);
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(first[0]["service_request_id"], again[0]["service_request_id"]);
+    // attribute[fixmystreet_id].
+    let (s1, a) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "fms-77")])).await;
+    let (s2, b) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "fms-77")])).await;
+    assert_eq!((s1, s2), (201, 200));
+    assert_eq!(a[0]["service_request_id"], b[0]["service_request_id"]);
+    // The same device, text and place within a minute; a minute later it is a new report.
+    let (_, a) = app.post_form(PATH, &form(&[("device_id", "hp-1")])).await;
+    app.clock.advance_seconds(30);
+    let (_, b) = app.post_form(PATH, &form(&[("device_id", "hp-1")])).await;
+    assert_eq!(a[0]["service_request_id"], b[0]["service_request_id"]);
+    let (_, c) = app.post_form(PATH, &form(&[("device_id", "hp-1"), ("description", "Lampu lain juga mati.")])).await;
+    assert_ne!(a[0]["service_request_id"], c[0]["service_request_id"]);
+    app.clock.advance_seconds(61);
+    let (status, d) = app.post_form(PATH, &form(&[("device_id", "hp-1")])).await;
+    assert_eq!(status, 201);
+    assert_ne!(a[0]["service_request_id"], d[0]["service_request_id"]);
+});
+
+both!(concurrent_retries_create_one_report, |app| {
+    let before = count_reports(&app).await;
+    let sends = (0..12).map(|_| {
+        app.client.post(app.url(PATH)).header("Idempotency-Key", "burst-1").form(&form(&[])).send()
+    });
+    let results = futures::future::join_all(sends).await;
+    let mut ids = std::collections::HashSet::new();
+    for r in results {
+        let r = r.unwrap();
+        assert!(matches!(r.status().as_u16(), 200 | 201));
+        let v: serde_json::Value = r.json().await.unwrap();
+        ids.insert(v[0]["service_request_id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1);
+    assert_eq!(count_reports(&app).await, before + 1);
+});
+
+both!(reporter_identity_never_appears_and_rahasia_stays_hidden, |app| {
+    let who = [("email", "rahasia.pelapor@contoh.id"), ("first_name", "Zulkarnaenq"), ("last_name", "Wirawijayaq"), ("phone", "081299990000")];
+    let (_, open) = app.post_form(PATH, &form(&who)).await;
+    let mut secret_form = who.to_vec();
+    secret_form.push(("privacy", "rahasia"));
+    let (status, secret) = app.post_form(PATH, &form(&secret_form)).await;
+    assert_eq!(status, 201);
+    let (_, pungli) = app
+        .post_form(PATH, &form(&[("service_code", "pungli"), ("attribute[waktu_kejadian]", "2026-11-27T09:00:00+07:00")]))
+        .await;
+    let open_id = open[0]["service_request_id"].as_str().unwrap();
+    for path in [
+        format!("/open311/v2/requests.json?jurisdiction_id={TNG}&extensions=true"),
+        format!("/open311/v2/requests.xml?jurisdiction_id={TNG}&extensions=true"),
+        format!("/open311/v2/requests/{open_id}.json?jurisdiction_id={TNG}&extensions=true"),
+        format!("/open311/v2/servicerequestupdates.json?jurisdiction_id={TNG}"),
+        format!("/api/v1/reports?jurisdiction_id={TNG}&limit=200"),
+        format!("/api/v1/reports/{open_id}?jurisdiction_id={TNG}"),
+    ] {
+        let (status, _, body) = app.get_text(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains(open_id), "{path} lists the public report");
+        for (_, value) in who {
+            assert!(!body.contains(value), "{path} leaks {value}");
+        }
+        for hidden in [&secret, &pungli] {
+            assert!(!body.contains(hidden[0]["service_request_id"].as_str().unwrap()), "{path} lists a rahasia report");
+        }
+    }
+});
+
+/// A small JPEG with an EXIF block carrying a recognisable GPS marker.
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 10, 128]));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(b"MM\0*\0\0\0\x08\0\0GPS-SECRET!");
+    let len = (payload.len() + 2) as u16;
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
