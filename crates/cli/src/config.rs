@@ -25,6 +25,8 @@ pub struct ServerConfig {
     pub catalog_refresh_secs: u64,
     /// Largest accepted upload in MiB.
     pub max_upload_mib: usize,
+    /// Contact line shown by Open311 discovery for jurisdictions that have none of their own.
+    pub contact: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,6 +51,7 @@ impl Config {
             .set_default("server.bind", "127.0.0.1:8080")?
             .set_default("server.catalog_refresh_secs", 30)?
             .set_default("server.max_upload_mib", 10)?
+            .set_default("server.contact", "")?
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?
@@ -61,7 +64,11 @@ impl Config {
             .add_source(config::Environment::with_prefix("LAKSANA").prefix_separator("__").separator("__"))
             .build()
             .context("reading configuration")?;
-        cfg.try_deserialize().context("configuration has a wrong value (see docs/configuration.md)")
+        let cfg: Config = cfg.try_deserialize().context("configuration has a wrong value (see docs/configuration.md)")?;
+        if !matches!(cfg.log.format.as_str(), "text" | "json") {
+            anyhow::bail!("log.format must be text or json, got {:?}", cfg.log.format);
+        }
+        Ok(cfg)
     }
 
     /// The database URL in force.
@@ -72,8 +79,16 @@ impl Config {
         }
     }
 
+    /// The configured public URL, or one built from the bind address (a wildcard address becomes
+    /// localhost, which is only right for a server used on this machine).
     pub fn public_url(&self) -> String {
-        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.bind))
+        match &self.server.public_url {
+            Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_owned(),
+            _ => {
+                let bind = self.server.bind.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]");
+                format!("http://{bind}")
+            }
+        }
     }
 
     /// The URL with any password replaced, for printing.

@@ -52,13 +52,13 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 struct SeedArgs {
     /// Demo data: Kota Tangerang (13 kecamatan, 16 agencies, 32 services, ~500 reports) and a small
     /// second jurisdiction. Skips jurisdictions that exist already.
     #[arg(long)]
     demo: bool,
-    /// N random but plausible reports for benchmarks (loads the demo catalog first if needed).
+    /// N random but plausible reports of the last 12 months, for benchmarks. The jurisdiction must
+    /// exist; for the default one the demo is loaded first if it is missing.
     #[arg(long, value_name = "N")]
     synthetic: Option<u64>,
     /// The jurisdiction for --synthetic.
@@ -90,7 +90,11 @@ fn main() -> anyhow::Result<()> {
 fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if config.log.format == "json" {
         builder.json().init();
     } else {
@@ -121,14 +125,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed(args) => {
+            if !args.demo && args.synthetic.is_none() {
+                bail!("say what to seed: --demo, --synthetic N, or both");
+            }
             let db = open_db(&config).await?;
             let now = SystemClock.now();
             if args.demo {
                 print_demo(&seed::demo(&db, now).await?, &config);
             }
             if let Some(n) = args.synthetic {
+                let demo_ids = seed::demo_data::JURISDICTIONS.iter().map(|j| j.id).collect::<Vec<_>>();
                 if laksana_store::catalog::jurisdiction(&db, &args.jurisdiction).await?.is_none() {
-                    seed::demo(&db, now).await?;
+                    if !demo_ids.contains(&args.jurisdiction.as_str()) {
+                        bail!("no jurisdiction {:?}; the ones here: {}", args.jurisdiction, list_jurisdictions(&db).await?);
+                    }
+                    print_demo(&seed::demo(&db, now).await?, &config);
                 }
                 let bar = ProgressBar::new(n);
                 bar.set_style(
@@ -186,7 +197,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let web = WebConfig {
         media_dir: config.data_dir.join("media"),
         max_upload_bytes: config.server.max_upload_mib * 1024 * 1024,
-        contact: String::new(),
+        contact: config.server.contact.clone(),
         public_url: config.public_url(),
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;

@@ -102,31 +102,43 @@ pub struct DateTimeError(pub String);
 /// arrived as a space (an unencoded query string) is read as `+`.
 pub fn parse_datetime(input: &str, tz: Tz) -> Result<Timestamp, DateTimeError> {
     let err = || DateTimeError(input.to_owned());
-    let s = input.trim_start();
+    let s = input.trim();
     // "2026-11-28T08:15:30 07:00": the space can only have been a '+'.
     let s = match s.rfind(' ') {
         Some(i) if i > 10 => format!("{}+{}", &s[..i], &s[i + 1..]),
-        _ => s.trim_end().to_owned(),
+        _ => s.to_owned(),
     };
-    if s.len() == 10 {
-        let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| err())?;
-        let local = d.and_hms_opt(0, 0, 0).ok_or_else(err)?;
-        return local_to_timestamp(local, tz).ok_or_else(err);
+    let t = parse_trimmed(&s, tz).ok_or_else(err)?;
+    // Years outside 1900..=9999 are typos or probes, and far-off instants overflow arithmetic.
+    if !(MIN_YEAR_MICROS..=MAX_YEAR_MICROS).contains(&t.0) {
+        return Err(err());
     }
-    if let Ok(dt) = DateTime::<FixedOffset>::parse_from_rfc3339(&s) {
-        return Ok(Timestamp::from_datetime(&dt));
+    Ok(t)
+}
+
+/// 1900-01-01T00:00:00Z and 9999-12-31T23:59:59Z in microseconds.
+const MIN_YEAR_MICROS: i64 = -2_208_988_800 * MICROS_PER_SEC;
+const MAX_YEAR_MICROS: i64 = 253_402_300_799 * MICROS_PER_SEC;
+
+fn parse_trimmed(s: &str, tz: Tz) -> Option<Timestamp> {
+    if s.len() == 10 {
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+        return local_to_timestamp(d.and_hms_opt(0, 0, 0)?, tz);
+    }
+    if let Ok(dt) = DateTime::<FixedOffset>::parse_from_rfc3339(s) {
+        return Some(Timestamp::from_datetime(&dt));
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%:z"] {
-        if let Ok(dt) = DateTime::<FixedOffset>::parse_from_str(&s, fmt) {
-            return Ok(Timestamp::from_datetime(&dt));
+        if let Ok(dt) = DateTime::<FixedOffset>::parse_from_str(s, fmt) {
+            return Some(Timestamp::from_datetime(&dt));
         }
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
-        if let Ok(local) = NaiveDateTime::parse_from_str(&s, fmt) {
-            return local_to_timestamp(local, tz).ok_or_else(err);
+        if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
+            return local_to_timestamp(local, tz);
         }
     }
-    Err(err())
+    None
 }
 
 /// A wall-clock time in `tz`; in a DST gap there is no such time, in a fold the earlier one wins.
@@ -161,6 +173,8 @@ mod tests {
             "2026-11-28T01:15:30Z",
             "2026-11-28T01:15:30.000Z",
             "2026-11-28T08:15:30",
+            " 2026-11-28T08:15:30+07:00 ",
+            "2026-11-28T08:15:30 07:00 ",
         ] {
             assert_eq!(parse_datetime(s, JAKARTA), Ok(want), "{s}");
         }
@@ -172,7 +186,17 @@ mod tests {
 
     #[test]
     fn refuses_nonsense() {
-        for s in ["", "yesterday", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-28T25:00:00Z", "12345"] {
+        for s in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "2026-02-30T00:00:00Z",
+            "2026-11-28T25:00:00Z",
+            "12345",
+            "-262000-01-01T00:00:00+00:00",
+            "+262000-01-01T00:00:00+00:00",
+            "1066-10-14T09:00:00Z",
+        ] {
             assert!(parse_datetime(s, JAKARTA).is_err(), "{s}");
         }
     }

@@ -40,6 +40,7 @@ pub struct SqliteDb {
     pub(crate) read: SqlitePool,
     /// SQLite allows one writer at a time; one connection makes that a queue instead of busy errors.
     pub(crate) write: SqlitePool,
+    pub(crate) intake: crate::group_commit::IntakeQueue,
 }
 
 #[derive(Debug, Clone)]
@@ -129,7 +130,8 @@ impl Db {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(base.read_only(true))
                 .await?;
-            return Ok(Db::Sqlite(SqliteDb { read, write }));
+            let intake = crate::group_commit::IntakeQueue::start(write.clone());
+            return Ok(Db::Sqlite(SqliteDb { read, write, intake }));
         }
         Err(StoreError::Invalid(format!(
             "database.url must start with sqlite:// or postgres://, got {:?}",

@@ -18,6 +18,9 @@ pub enum StoreError {
     Database(sqlx::Error),
     #[error("migration: {0}")]
     Migration(String),
+    /// The database could not take the write now (a failed group commit, a stopped writer).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -27,7 +30,9 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) => match db.kind() {
                 ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
                 ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
-                    StoreError::Invalid(db.message().to_owned())
+                    // The database's own wording names tables and constraints: log it, never show it.
+                    tracing::warn!(error = %db.message(), "constraint violation");
+                    StoreError::Invalid("a referenced record does not exist or a required value is missing".into())
                 }
                 _ => StoreError::Database(e),
             },

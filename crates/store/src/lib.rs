@@ -11,6 +11,7 @@ pub mod catalog;
 mod error;
 pub mod events;
 pub mod geo;
+mod group_commit;
 pub mod jobs;
 pub mod migrate;
 pub mod reports;

@@ -37,7 +37,10 @@ pub struct NewReport {
     pub requested_at: Timestamp,
     pub updated_at: Timestamp,
     pub deadline_at: Option<Timestamp>,
+    /// External media URLs, and `/media/NAME` for uploads stored here.
     pub media_urls: Vec<String>,
+    /// Jobs `(kind, payload)` queued in the same transaction as the report (e.g. thumbnails).
+    pub jobs: Vec<(String, String)>,
     pub api_key_id: Option<i64>,
     /// The client's own id for this submission (Idempotency-Key header or `attribute[fixmystreet_id]`).
     pub client_key: Option<String>,
@@ -54,7 +57,8 @@ pub struct Accepted {
     pub created: bool,
 }
 
-/// A report as stored, with its service and agency names.
+/// A report as stored, with its service and agency names. Reporter identity is deliberately not part of
+/// this projection: nothing that lists or shows reports can leak what it never loaded.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Report {
     pub id: i64,
@@ -70,11 +74,6 @@ pub struct Report {
     pub zipcode: Option<String>,
     pub district_name: Option<String>,
     pub attributes: String,
-    pub reporter_email: Option<String>,
-    pub reporter_first_name: Option<String>,
-    pub reporter_last_name: Option<String>,
-    pub reporter_phone: Option<String>,
-    pub account_id: Option<String>,
     pub privacy: String,
     pub channel: String,
     pub status: String,
@@ -104,7 +103,6 @@ impl Report {
 
 const REPORT_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
     r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name, r.attributes,
-    r.reporter_email, r.reporter_first_name, r.reporter_last_name, r.reporter_phone, r.account_id,
     r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at, r.status_notes,
     r.requested_at, r.updated_at, r.escalation_level
     FROM reports r
@@ -185,13 +183,18 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
             }
         }
         if let Some((at, id)) = f.before {
-            q.push(" AND (r.requested_at < ").push_bind(at);
-            q.push(" OR (r.requested_at = ").push_bind(at).push(" AND r.id < ").push_bind(id).push("))");
+            // A row-value comparison, so both backends can use the (…, requested_at, id) index as a range.
+            q.push(" AND (r.requested_at, r.id) < (").push_bind(at).push(", ").push_bind(id).push(")");
         }
         q.push(" ORDER BY r.requested_at DESC, r.id DESC LIMIT ").push_bind(i64::from(f.limit));
         q.push(" OFFSET ").push_bind(f.offset as i64);
         q.build_query_as::<Report>().fetch_all(pool).await?
     }))
+}
+
+/// Whether this submission is a retry of a report already stored (see [`insert`]).
+pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
+    find_retry(db, new).await
 }
 
 /// One report by its public id.
@@ -232,7 +235,7 @@ macro_rules! find_retry_in_tx {
             sqlx::query_as::<_, (i64, String)>(
                 "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2 AND requested_at >= $3
                  AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
-                 AND COALESCE(address, '') = $7 ORDER BY id LIMIT 1",
+                 AND COALESCE(address, '') = $7 AND service_id = $8 ORDER BY id LIMIT 1",
             )
             .bind(key_id)
             .bind(&new.device_id)
@@ -241,6 +244,7 @@ macro_rules! find_retry_in_tx {
             .bind(new.location.map_or(999.0, |c| c.lat()))
             .bind(new.location.map_or(999.0, |c| c.lon()))
             .bind(new.address.as_deref().unwrap_or(""))
+            .bind(new.service_id)
             .fetch_optional($ex)
             .await?
         }
@@ -311,6 +315,14 @@ macro_rules! insert_in_tx {
                         .execute(&mut *$tx)
                         .await?;
                 }
+                for (kind, payload) in &new.jobs {
+                    sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)")
+                        .bind(kind)
+                        .bind(payload)
+                        .bind(new.requested_at.as_micros())
+                        .execute(&mut *$tx)
+                        .await?;
+                }
                 sqlx::query(
                     "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at)
                      VALUES ($1, $2, 'status', $3, NULL, $4, $5, $6)",
@@ -334,6 +346,9 @@ macro_rules! insert_in_tx {
 /// already stored (same client key, or same device, text and place within the retry window), returns
 /// that one instead.
 pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
+    if let Db::Sqlite(s) = db {
+        return s.intake.submit(new.clone()).await;
+    }
     for _ in 0..8 {
         match try_insert(db, new).await {
             Err(e) if e.is_unique_violation() => {
@@ -376,6 +391,40 @@ async fn try_insert(db: &Db, new: &NewReport) -> Result<Accepted> {
         }
     }
     in_write_tx!(db, |tx, DB| { insert_in_tx!(tx, new, public_id, attributes) })
+}
+
+/// Writes a batch of submissions in one SQLite transaction, each under its own savepoint so that one
+/// refused report does not undo the others. Returns one result per submission.
+pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -> Result<Vec<Result<Accepted>>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for new in batch {
+        let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
+        let mut result = Err(StoreError::Conflict("could not allocate a unique public id".into()));
+        for _ in 0..8 {
+            sqlx::query("SAVEPOINT intake").execute(&mut *tx).await?;
+            let public_id = PublicId::generate(&mut rand::rng());
+            let attempt: Result<Accepted> = async { insert_in_tx!(tx, *new, public_id, attributes) }.await;
+            if attempt.is_ok() {
+                sqlx::query("RELEASE intake").execute(&mut *tx).await?;
+            } else {
+                sqlx::query("ROLLBACK TO intake").execute(&mut *tx).await?;
+                sqlx::query("RELEASE intake").execute(&mut *tx).await?;
+            }
+            match attempt {
+                // Inside the single writer a retry is found before inserting, so a unique violation
+                // here can only be a public id collision: try another id.
+                Err(e) if e.is_unique_violation() => continue,
+                other => {
+                    result = other;
+                    break;
+                }
+            }
+        }
+        results.push(result);
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 /// How many reports a jurisdiction has (all privacy levels).

@@ -71,10 +71,15 @@ fn write_element(out: &mut String, name: &str, node: &Node) {
     }
 }
 
-/// Escapes markup and drops characters XML 1.0 cannot carry at all.
+/// Characters XML 1.0 cannot carry at all.
+fn is_xml_illegal(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Escapes markup and drops characters XML 1.0 cannot carry.
 fn push_text(out: &mut String, s: &str) {
-    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        let clean: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect();
+    if s.chars().any(is_xml_illegal) {
+        let clean: String = s.chars().filter(|c| !is_xml_illegal(*c)).collect();
         out.push_str(&quick_xml::escape::escape(clean.as_str()));
     } else {
         out.push_str(&quick_xml::escape::escape(s));
@@ -115,6 +120,6 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_xml() {
-        assert!(to_xml("a", &Node::str("x\u{1}y")).ends_with("<a>xy</a>"));
+        assert!(to_xml("a", &Node::str("x\u{1}y\u{FFFE}")).ends_with("<a>xy</a>"));
     }
 }

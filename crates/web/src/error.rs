@@ -69,7 +69,11 @@ impl Open311Error {
     pub fn from_store(format: Format, err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::not_found(format, "not found"),
-            StoreError::Invalid(msg) => Self::bad_request(format, msg),
+            StoreError::Invalid(msg) | StoreError::Conflict(msg) => Self::bad_request(format, msg),
+            StoreError::Unavailable(msg) => {
+                tracing::error!(error = %msg, "database unavailable");
+                Self { status: StatusCode::SERVICE_UNAVAILABLE, description: "the service is busy; try again shortly".into(), format }
+            }
             other => Self::internal(format, &other),
         }
     }
@@ -80,7 +84,7 @@ impl IntoResponse for Open311Error {
         let node = Node::List(
             "error",
             vec![Node::Obj(vec![
-                ("code", Node::Int(i64::from(self.status.as_u16()))),
+                ("code", Node::Str(self.status.as_u16().to_string())),
                 ("description", Node::Str(self.description)),
             ])],
         );
@@ -124,6 +128,10 @@ impl From<StoreError> for Problem {
             StoreError::NotFound => Problem::not_found("not found"),
             StoreError::Invalid(msg) => Problem::bad_request(msg),
             StoreError::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "Conflict", msg),
+            StoreError::Unavailable(msg) => {
+                tracing::error!(error = %msg, "database unavailable");
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", "the service is busy; try again shortly")
+            }
             other => {
                 tracing::error!(error = %other, "internal error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal error; it has been logged")

@@ -97,6 +97,36 @@ fn short(name: &str, v: Option<String>) -> Result<Option<String>, IntakeError> {
     }
 }
 
+/// Stores the report with its uploaded photos. A retry is recognised before any photo is decoded, and
+/// photos of a submission that is not stored are removed again.
+async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<Bytes>) -> Result<Accepted, IntakeError> {
+    if !uploads.is_empty() {
+        if let Some(existing) = reports::find_existing(state.db(), &new).await? {
+            return Ok(existing);
+        }
+    }
+    let dir = &state.config().media_dir;
+    let mut stored = Vec::new();
+    for bytes in uploads {
+        match media::store_image(dir, bytes).await {
+            Ok(name) => stored.push(name),
+            Err(e) => {
+                media::remove(dir, &stored);
+                return Err(IntakeError::Invalid(format!("media: {e}")));
+            }
+        }
+    }
+    for name in &stored {
+        new.media_urls.push(format!("/media/{name}"));
+        new.jobs.push((media::THUMBNAIL_JOB.to_owned(), name.clone()));
+    }
+    let result = reports::insert(state.db(), &new).await;
+    if !matches!(result, Ok(Accepted { created: true, .. })) {
+        media::remove(dir, &stored);
+    }
+    Ok(result?)
+}
+
 /// Checks a submission and stores it (or finds the report it is a retry of).
 pub(crate) async fn submit(
     state: &AppState,
@@ -154,14 +184,6 @@ pub(crate) async fn submit(
         (short("first_name", input.first_name)?, short("last_name", input.last_name)?, short("phone", input.phone)?);
     let (zipcode, device_id, account_id) =
         (short("zipcode", input.zipcode)?, short("device_id", input.device_id)?, short("account_id", input.account_id)?);
-    // Photos are decoded last: every cheap check has passed by now.
-    for bytes in input.uploads {
-        let stored = media::store_image(&state.config().media_dir, bytes).await.map_err(|e| bad(format!("media: {e}")))?;
-        let now = state.clock().now();
-        laksana_store::jobs::enqueue(state.db(), media::THUMBNAIL_JOB, &stored, None, now, now).await?;
-        media_urls.push(format!("{}/media/{stored}", state.config().public_url.trim_end_matches('/')));
-    }
-
     let now = state.clock().now();
     let status = Status::Submitted;
     let deadline = default_clock_days(status, service.sla_tier.default_working_days()).map(|d| j.calendar.deadline(now, d));
@@ -186,15 +208,17 @@ pub(crate) async fn submit(
         updated_at: now,
         deadline_at: deadline,
         media_urls,
+        jobs: Vec::new(),
         api_key_id: Some(key.id),
-        client_key: input.client_key.map(|k| k.trim().chars().take(MAX_FIELD_CHARS).collect()),
+        client_key: nonempty(&input.client_key).map(|k| k.chars().take(MAX_FIELD_CHARS).collect()),
         retry_window_secs: RETRY_WINDOW_SECS,
     };
-    let accepted = reports::insert(state.db(), &new).await?;
+    let accepted = store_with_uploads(state, new, input.uploads).await?;
     if accepted.created {
         metrics::counter!("laksana_reports_received_total", "channel" => channel.as_str()).increment(1);
     }
     let notice = match deadline {
+        _ if !accepted.created => format!("Laporan ini sudah diterima sebelumnya. Nomor laporan: {}.", accepted.public_id),
         Some(d) => format!(
             "Laporan diterima dan akan diverifikasi paling lambat {} ({} hari kerja). Simpan nomor laporan {} untuk memantau.",
             d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y"),

@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::router())
         .nest_service("/media", media)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(state.config().max_upload_bytes + 64 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(
@@ -53,8 +54,9 @@ pub fn app(state: AppState) -> Router {
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(CatchPanicLayer::new())
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                .layer(CatchPanicLayer::custom(panicked))
+                // Long enough for a 10 MiB photo from a phone on a slow network.
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
                 .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
                 .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
                 .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
@@ -77,6 +79,26 @@ async fn not_found(req: Request) -> Response {
         return error::Problem::not_found(format!("no endpoint {path:?}")).into_response();
     }
     (StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    let path = req.uri().path();
+    let msg = format!("{} is not allowed on {path}", req.method());
+    if path.starts_with("/open311") {
+        let format = if path.ends_with(".json") { error::Format::Json } else { error::Format::Xml };
+        return error::Open311Error { status: StatusCode::METHOD_NOT_ALLOWED, description: msg, format }.into_response();
+    }
+    if path.starts_with("/api") {
+        return error::Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", msg).into_response();
+    }
+    (StatusCode::METHOD_NOT_ALLOWED, msg).into_response()
+}
+
+/// A panic is a bug: log it, answer 500 without details.
+fn panicked(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err.downcast_ref::<String>().map(String::as_str).or_else(|| err.downcast_ref::<&str>().copied()).unwrap_or("?");
+    tracing::error!(panic = %detail, "a request handler panicked");
+    error::Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal error; it has been logged").into_response()
 }
 
 async fn record_metrics(State(_): State<AppState>, req: Request, next: Next) -> Response {

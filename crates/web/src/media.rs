@@ -22,12 +22,31 @@ pub enum MediaError {
     Io(#[from] std::io::Error),
 }
 
+/// Decoding a photo takes a core and up to `max_alloc` of memory: at most this many at once.
+static DECODERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Stores an uploaded image as a metadata-free JPEG; returns its file name.
 pub async fn store_image(dir: &Path, bytes: Bytes) -> Result<String, MediaError> {
+    let _permit = DECODERS.acquire().await.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || store_blocking(&dir, &bytes))
         .await
         .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
+}
+
+/// Removes stored files of a submission that was not kept.
+pub fn remove(dir: &Path, names: &[String]) {
+    for name in names {
+        if let Err(e) = std::fs::remove_file(dir.join(name)) {
+            tracing::warn!(file = %name, error = %e, "could not remove an unused upload");
+        }
+    }
+}
+
+/// The URL a client can fetch a stored media reference at: uploads are kept as `/media/NAME` and
+/// served from this server, so the public URL is only added on output.
+pub fn public_url(base: &str, stored: &str) -> String {
+    if stored.starts_with('/') { format!("{}{stored}", base.trim_end_matches('/')) } else { stored.to_owned() }
 }
 
 fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
@@ -38,7 +57,7 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(8_000);
     limits.max_image_height = Some(8_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_alloc = Some(128 * 1024 * 1024);
     reader.limits(limits);
     let img = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooLarge,

@@ -29,6 +29,10 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    if let Ok((waiting, dead)) = laksana_store::jobs::counts(state.db()).await {
+        metrics::gauge!("laksana_jobs_waiting").set(waiting as f64);
+        metrics::gauge!("laksana_jobs_dead").set(dead as f64);
+    }
     match state.metrics() {
         Some(h) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
         None => (StatusCode::NOT_FOUND, "metrics are not enabled").into_response(),

@@ -22,7 +22,7 @@ use crate::state::AppState;
         title = "Laksana API",
         description = "Complaints, aspirations and suggestions about public services: the native JSON API. \
                        Errors are RFC 9457 problem+json documents.",
-        license(name = "AGPL-3.0-or-later")
+        license(name = "Apache-2.0")
     ),
     modifiers(&BearerKey),
     tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"))
@@ -38,6 +38,19 @@ impl Modify for BearerKey {
             "api_key",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API key from `laksana apikey create`")).build()),
         );
+    }
+}
+
+/// Query parameters whose rejection is a problem+json document, like every other API error.
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = crate::error::Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(|e| crate::error::Problem::bad_request(format!("invalid query parameter: {e}")))
     }
 }
 

@@ -1,7 +1,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use super::ApiQuery;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use laksana_core::{Channel, PublicId, Status, Timestamp};
@@ -21,6 +23,7 @@ pub(super) fn resolve<'c>(catalog: &'c Catalog, id: Option<&str>) -> Result<&'c 
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
     /// Required when the server hosts several jurisdictions.
     jurisdiction_id: Option<String>,
@@ -106,7 +109,7 @@ async fn with_media(state: &AppState, j: &JurisdictionInfo, list: &[Report]) -> 
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let mut media: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, url) in reports::media_of(state.db(), &ids).await? {
-        media.entry(id).or_default().push(url);
+        media.entry(id).or_default().push(crate::media::public_url(&state.config().public_url, &url));
     }
     let now = state.clock().now();
     Ok(list.iter().map(|r| report_out(r, j, media.remove(&r.id).unwrap_or_default(), now)).collect())
@@ -120,7 +123,7 @@ fn parse_cursor(c: &str) -> Option<(i64, i64)> {
 /// Lists public reports, newest first, with cursor pagination.
 #[utoipa::path(get, path = "/reports", tag = "reports", params(ListQuery),
     responses((status = 200, body = ReportPage), (status = 400, description = "Bad filter", content_type = "application/problem+json")))]
-pub(super) async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<ReportPage>, Problem> {
+pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<ReportPage>, Problem> {
     let catalog = state.catalog();
     let j = resolve(&catalog, q.jurisdiction_id.as_deref())?;
     let limit = q.limit.unwrap_or(50);
@@ -142,7 +145,11 @@ pub(super) async fn list(State(state): State<AppState>, Query(q): Query<ListQuer
         filter.statuses = Some(statuses);
     }
     if let Some(codes) = q.service_code.as_deref().filter(|s| !s.trim().is_empty()) {
-        filter.service_codes = Some(codes.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect());
+        let codes: Vec<String> = codes.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+        if codes.len() > 1_000 {
+            return Err(Problem::bad_request("service_code lists at most 1000 codes"));
+        }
+        filter.service_codes = Some(codes);
     }
     if let Some(c) = q.cursor.as_deref().filter(|s| !s.is_empty()) {
         filter.before = Some(parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?);
@@ -158,6 +165,7 @@ pub(super) async fn list(State(state): State<AppState>, Query(q): Query<ListQuer
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct OneQuery {
     jurisdiction_id: Option<String>,
 }
@@ -168,7 +176,7 @@ pub(super) struct OneQuery {
 pub(super) async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<OneQuery>,
+    ApiQuery(q): ApiQuery<OneQuery>,
 ) -> Result<Json<ReportOut>, Problem> {
     let catalog = state.catalog();
     let j = resolve(&catalog, q.jurisdiction_id.as_deref())?;
@@ -205,10 +213,12 @@ pub(super) struct CreateReport {
     client_id: Option<String>,
 }
 
+/// An attribute answer: text, a number, or a list of keys.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub(super) enum AttributeValue {
     One(String),
+    Number(f64),
     Many(Vec<String>),
 }
 
@@ -243,7 +253,7 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k))
         .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
     let req: CreateReport = serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();
@@ -270,6 +280,7 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
             .into_iter()
             .map(|(k, v)| (k, match v {
                 AttributeValue::One(s) => vec![s],
+                AttributeValue::Number(n) => vec![n.to_string()],
                 AttributeValue::Many(v) => v,
             }))
             .collect(),

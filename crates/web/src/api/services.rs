@@ -1,4 +1,6 @@
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::ApiQuery;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -7,6 +9,7 @@ use crate::error::Problem;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ServiceQuery {
     /// Required when the server hosts several jurisdictions.
     jurisdiction_id: Option<String>,
@@ -50,7 +53,7 @@ pub(super) struct AttributeOut {
 #[utoipa::path(get, path = "/services", tag = "services", params(ServiceQuery),
     responses((status = 200, body = Vec<ServiceOut>), (status = 400, description = "Missing jurisdiction_id", content_type = "application/problem+json"),
               (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
-pub(super) async fn list(State(state): State<AppState>, Query(q): Query<ServiceQuery>) -> Result<Json<Vec<ServiceOut>>, Problem> {
+pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ServiceQuery>) -> Result<Json<Vec<ServiceOut>>, Problem> {
     let catalog = state.catalog();
     let j = super::reports::resolve(&catalog, q.jurisdiction_id.as_deref())?;
     Ok(Json(

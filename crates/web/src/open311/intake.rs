@@ -24,7 +24,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     let mut params = Params::parse(req.uri().query().unwrap_or(""));
     let mut uploads = Vec::new();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    if content_type.starts_with("multipart/form-data") {
+    if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
         let mut mp = Multipart::from_request(req, state)
             .await
             .map_err(|e| bad(format!("the multipart body could not be read: {}", e.body_text())))?;
@@ -32,11 +32,11 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             let field = match mp.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
-                Err(e) => return Err(upload_error(format, e.status(), e.body_text())),
+                Err(e) => return Err(upload_error(state, format, e.status(), e.body_text())),
             };
             let name = field.name().unwrap_or_default().to_owned();
             if name == "media" {
-                let bytes = field.bytes().await.map_err(|e| upload_error(format, e.status(), e.body_text()))?;
+                let bytes = field.bytes().await.map_err(|e| upload_error(state, format, e.status(), e.body_text()))?;
                 if !bytes.is_empty() {
                     uploads.push(bytes);
                 }
@@ -89,7 +89,8 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         device_id: get("device_id"),
         account_id: get("account_id"),
         privacy: get("privacy"),
-        client_key: idempotency_key.or_else(|| attributes.get("fixmystreet_id").and_then(|v| v.first()).cloned()),
+        client_key: idempotency_key
+            .or_else(|| attributes.get("fixmystreet_id").and_then(|v| v.iter().find(|s| !s.trim().is_empty())).cloned()),
         attributes,
         media_urls: params.all("media_url").map(str::to_owned).collect(),
         uploads,
@@ -108,9 +109,10 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }
 
-fn upload_error(format: Format, status: StatusCode, text: String) -> Open311Error {
+fn upload_error(state: &AppState, format: Format, status: StatusCode, text: String) -> Open311Error {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        Open311Error { status, description: "the upload is too large (at most 10 MiB)".into(), format }
+        let mib = state.config().max_upload_bytes as f64 / (1024.0 * 1024.0);
+        Open311Error { status, description: format!("the upload is too large (at most {mib:.0} MiB)"), format }
     } else {
         Open311Error::bad_request(format, format!("the upload could not be read: {text}"))
     }

@@ -16,6 +16,9 @@ use crate::doc::Node;
 use crate::error::{Format, Open311Error};
 use crate::state::{AppState, JurisdictionInfo};
 
+/// The longest comma-separated list a filter accepts.
+const MAX_LIST: usize = 1_000;
+
 /// The public projection of a report for Open311: reporter identity is never part of it.
 fn request_node(
     r: &Report,
@@ -78,7 +81,7 @@ async fn render_reports(
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let mut media: HashMap<i64, String> = HashMap::new();
     for (id, url) in reports::media_of(state.db(), &ids).await.map_err(|e| Open311Error::from_store(format, e))? {
-        media.entry(id).or_insert(url);
+        media.entry(id).or_insert_with(|| crate::media::public_url(&state.config().public_url, &url));
     }
     let mut notes: HashMap<i64, Vec<PublicEvent>> = HashMap::new();
     if extensions {
@@ -140,10 +143,13 @@ fn window(
         (None, Some(e)) => (e.plus_days(-span), e),
         (None, None) => (now.plus_days(-span), now),
     };
+    if start > now && end == now {
+        return Err(Open311Error::bad_request(format, "start_date is in the future"));
+    }
     if end < start {
         return Err(Open311Error::bad_request(format, "end_date is before start_date"));
     }
-    if end.as_micros() - start.as_micros() > span * 86_400_000_000 {
+    if end > start.plus_days(span) {
         return Err(Open311Error::bad_request(format, format!("start_date and end_date may be at most {span} days apart")));
     }
     Ok((start, end))
@@ -158,13 +164,20 @@ pub(super) async fn list(state: &AppState, format: Format, params: &Params) -> R
         // A list of ids overrides every other filter (GeoReport v2).
         let ids: Vec<String> =
             ids.split(',').filter_map(|s| PublicId::parse(s)).map(|p| p.as_str().to_owned()).collect();
+        if ids.len() > MAX_LIST {
+            return Err(Open311Error::bad_request(format, format!("service_request_id lists at most {MAX_LIST} ids")));
+        }
         filter.public_ids = Some(ids);
     } else {
         let (start, end) = window(params, j, format, state.clock().now())?;
         filter.requested_from = Some(start);
         filter.requested_to = Some(end);
         if let Some(codes) = params.get("service_code") {
-            filter.service_codes = Some(codes.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect());
+            let codes: Vec<String> = codes.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+            if codes.len() > MAX_LIST {
+                return Err(Open311Error::bad_request(format, format!("service_code lists at most {MAX_LIST} codes")));
+            }
+            filter.service_codes = Some(codes);
         }
         if let Some(status) = params.get("status") {
             let mut statuses = Vec::new();

@@ -27,8 +27,8 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
     ]);
     let doc = Node::Obj(vec![
         ("changeset", Node::str(CHANGESET)),
-        ("contact", Node::Str(contact)),
-        ("key_service", Node::str(format!("API keys for {} are issued by its administrator: {}", j.jurisdiction.name, j.jurisdiction.contact))),
+        ("contact", Node::Str(contact.clone())),
+        ("key_service", Node::str(format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name))),
         ("endpoints", Node::List("endpoint", vec![endpoint])),
     ]);
     Ok(format.render(StatusCode::OK, "discovery", &doc))

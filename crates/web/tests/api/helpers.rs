@@ -52,6 +52,10 @@ impl TestApp {
         }
     }
 
+    pub fn media_dir(&self) -> std::path::PathBuf {
+        self._test_db.dir.path().join("media")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

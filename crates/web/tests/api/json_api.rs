@@ -68,6 +68,8 @@ both!(cursor_pagination_walks_every_public_report_once, |app| {
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&cursor=garbage")).await, 400, "cursor").await;
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=0")).await, 400, "limit").await;
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&status=lost")).await, 400, "lost").await;
+    problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=abc")).await, 400, "invalid query parameter").await;
+    problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=99999999999")).await, 400, "invalid query parameter").await;
 });
 
 both!(status_filter_takes_laksana_and_open311_words, |app| {
@@ -85,13 +87,20 @@ both!(creating_a_report, |app| {
         "service_code": "banjir",
         "description": "Genangan setinggi lutut di depan pasar.",
         "lat": -6.1702, "long": 106.6403,
-        "attributes": {"ketinggian_air_cm": "45"},
+        "attributes": {"ketinggian_air_cm": 45},
         "privacy": "anonim",
         "reporter": {"first_name": "Budi", "email": "budi@contoh.id"},
         "client_id": "app-123"
     });
-    let res = app.client.post(app.url("/api/v1/reports")).bearer_auth(KEY).json(&body).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 201);
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .header("authorization", format!("bearer {KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201, "the scheme name is case-insensitive");
     let created: serde_json::Value = res.json().await.unwrap();
     assert_eq!(created["created"], true);
     let id = created["id"].as_str().unwrap();

@@ -85,10 +85,12 @@ both!(multipart_with_attributes_and_a_photo, |app| {
     let attrs = stored.attribute_values();
     assert_eq!(attrs["jenis_pencemaran"], vec!["air", "bau"]);
     assert!(!attrs.contains_key("tidak_dikenal"), "unknown attributes are ignored");
-    let media = laksana_store::reports::media_of(&app.db, &[stored.id]).await.unwrap();
+    let (_, shown) = app.get_json(&format!("/api/v1/reports/{id}?jurisdiction_id={TNG}")).await;
+    let media = shown["media_urls"].as_array().unwrap();
     assert_eq!(media.len(), 2);
-    let (_, uploaded) = &media[1];
-    assert!(uploaded.starts_with(&app.base), "{uploaded}");
+    assert_eq!(media[0], "https://contoh.id/foto1.jpg");
+    let uploaded = media[1].as_str().unwrap();
+    assert!(uploaded.starts_with(&format!("{}/media/", app.base)), "{uploaded}");
     let bytes = app.client.get(uploaded).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF is removed");
@@ -125,10 +127,39 @@ both!(refusals_name_the_field_and_store_nothing, |app| {
     for (f, status, mention) in cases {
         let (got, v) = app.post_form(PATH, &f).await;
         assert_eq!(got, status, "{mention}: {v}");
-        assert_eq!(v[0]["code"], status);
+        assert_eq!(v[0]["code"], status.to_string());
         assert!(error_description(&v).contains(mention), "expected {mention:?} in {v}");
     }
     assert_eq!(count_reports(&app).await, before, "no refused request stored anything");
+});
+
+fn media_files(app: &TestApp) -> usize {
+    let dir = app.media_dir();
+    std::fs::read_dir(dir).map(|d| d.filter(|e| e.as_ref().unwrap().path().is_file()).count()).unwrap_or(0)
+}
+
+both!(uploads_are_kept_only_with_their_report, |app| {
+    let photo_form = |key: &'static str, second: Vec<u8>| {
+        Form::new()
+            .text("api_key", KEY)
+            .text("service_code", "pju-mati")
+            .text("lat", "-6.17")
+            .text("long", "106.63")
+            .text("device_id", key)
+            .part("media", Part::bytes(jpeg_with_exif()).file_name("a.jpg"))
+            .part("media", Part::bytes(second).file_name("b.jpg"))
+    };
+    // The second photo is broken: nothing is kept, not even the first.
+    let res = app.client.post(app.url(PATH)).multipart(photo_form("hp-a", b"broken".to_vec())).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(media_files(&app), 0);
+    // A good submission keeps two files; its retry keeps no more.
+    let res = app.client.post(app.url(PATH)).multipart(photo_form("hp-b", jpeg_with_exif())).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(media_files(&app), 2);
+    let res = app.client.post(app.url(PATH)).multipart(photo_form("hp-b", jpeg_with_exif())).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(media_files(&app), 2);
 });
 
 both!(an_upload_that_is_not_an_image_or_too_large_is_refused, |app| {
@@ -147,6 +178,8 @@ both!(an_upload_that_is_not_an_image_or_too_large_is_refused, |app| {
     let form = Form::new().text("api_key", KEY).part("media", Part::bytes(huge).file_name("big.jpg"));
     let res = app.client.post(app.url(PATH)).multipart(form).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 413);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(error_description(&v).contains("at most 2 MiB"), "{v}");
     assert_eq!(count_reports(&app).await, before);
 });
 
@@ -160,6 +193,11 @@ both!(retries_return_the_first_report, |app| {
     assert_eq!(again.status().as_u16(), 200);
     let again: serde_json::Value = again.json().await.unwrap();
     assert_eq!(first[0]["service_request_id"], again[0]["service_request_id"]);
+    // An empty key is no key: two different reports stay two reports.
+    let (_, e1) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "")])).await;
+    let (s2, e2) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", " "), ("description", "Lain lagi.")])).await;
+    assert_eq!(s2, 201);
+    assert_ne!(e1[0]["service_request_id"], e2[0]["service_request_id"]);
     // attribute[fixmystreet_id].
     let (s1, a) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "fms-77")])).await;
     let (s2, b) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "fms-77")])).await;
