@@ -88,19 +88,35 @@ fn push_text(out: &mut String, s: &str) {
 
 /// The JSON form: lists are arrays (even of one), objects are objects.
 pub fn to_json(node: &Node) -> String {
-    serde_json::to_string(&to_value(node)).expect("a JSON value always serialises")
+    serde_json::to_string(node).expect("a document of strings and numbers always serialises")
 }
 
-fn to_value(node: &Node) -> serde_json::Value {
-    use serde_json::Value;
-    match node {
-        Node::Null => Value::Null,
-        Node::Str(s) => Value::String(s.clone()),
-        Node::Num(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
-        Node::Bool(b) => Value::Bool(*b),
-        Node::Int(n) => Value::Number((*n).into()),
-        Node::List(_, items) => Value::Array(items.iter().map(to_value).collect()),
-        Node::Obj(fields) => Value::Object(fields.iter().map(|(k, v)| ((*k).to_owned(), to_value(v))).collect()),
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Str(v) => s.serialize_str(v),
+            // JSON has no NaN or infinity; coordinates are always finite, anything else is absent.
+            Node::Num(n) if n.is_finite() => s.serialize_f64(*n),
+            Node::Num(_) => s.serialize_unit(),
+            Node::Int(n) => s.serialize_i64(*n),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::List(_, items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Node::Obj(fields) => {
+                let mut map = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 

@@ -108,7 +108,6 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_open_requested ON reports (jurisdiction_id, is_open, requested_at, id);
 CREATE INDEX reports_requested ON reports (jurisdiction_id, requested_at, id);
-CREATE INDEX reports_updated ON reports (jurisdiction_id, updated_at);
 CREATE UNIQUE INDEX reports_client_key ON reports (api_key_id, client_key) WHERE client_key IS NOT NULL;
 CREATE INDEX reports_device ON reports (api_key_id, device_id, requested_at) WHERE device_id IS NOT NULL;
 

@@ -184,17 +184,60 @@ pub async fn synthetic(
     if ctx.is_empty() {
         return Err(StoreError::Invalid(format!("{jurisdiction_id} has no services or districts to report on")));
     }
-    let mut rng = StdRng::from_rng(&mut rand::rng());
-    let batch = 1_000usize;
+    // Reports are generated on a blocking thread while the previous batch is written, so the
+    // generator's core and SQLite's writer work at the same time.
+    let batch = 100_000usize;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<SeedReport>>(2);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut rng = StdRng::from_rng(&mut rand::rng());
+        let mut left = n;
+        while left > 0 {
+            let take = batch.min(left as usize);
+            let mut reports: Vec<SeedReport> = (0..take).map(|_| ctx.synthetic_report(&mut rng, now)).collect();
+            // In time order the time-ordered indexes are appended to in runs instead of at random places.
+            reports.sort_unstable_by_key(|r| r.requested_at);
+            if tx.blocking_send(reports).is_err() {
+                return;
+            }
+            left -= take as u64;
+        }
+    });
     let mut done = 0u64;
-    while done < n {
-        let take = batch.min((n - done) as usize);
-        let reports: Vec<SeedReport> = (0..take).map(|_| ctx.synthetic_report(&mut rng, now)).collect();
+    let _cache = BulkLoadCache::enter(db).await?;
+    while let Some(reports) = rx.recv().await {
         timeline::insert_batch(db, &reports).await?;
-        done += take as u64;
+        done += reports.len() as u64;
         progress(done);
     }
+    generator.await.map_err(|e| StoreError::Unavailable(format!("the report generator failed: {e}")))?;
     Ok(done)
+}
+
+/// A large page cache on SQLite's writer connection while bulk loading, so that index pages stay in
+/// memory across batches; the normal size is restored afterwards.
+struct BulkLoadCache(Option<sqlx::SqlitePool>);
+
+impl BulkLoadCache {
+    async fn enter(db: &Db) -> Result<Self> {
+        match db {
+            Db::Sqlite(s) => {
+                sqlx::query("PRAGMA cache_size = -524288").execute(&s.write).await?;
+                Ok(Self(Some(s.write.clone())))
+            }
+            Db::Postgres(_) => Ok(Self(None)),
+        }
+    }
+}
+
+impl Drop for BulkLoadCache {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            // Shrinking the cache frees the memory at once; doing it on a task avoids blocking in drop.
+            tokio::spawn(async move {
+                let _ = sqlx::query("PRAGMA cache_size = -32000").execute(&pool).await;
+            });
+        }
+    }
 }
 
 /// The status a report of this age most likely has now: old ones are mostly finished.
