@@ -73,6 +73,8 @@ pub struct Report {
     pub address_id: Option<String>,
     pub zipcode: Option<String>,
     pub district_name: Option<String>,
+    /// The attribute answers as JSON; loaded by [`get`] only (lists leave it empty).
+    #[sqlx(default)]
     pub attributes: String,
     pub privacy: String,
     pub channel: String,
@@ -101,11 +103,12 @@ impl Report {
     }
 }
 
-const REPORT_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
-    r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name, r.attributes,
+const REPORT_COLUMNS: &str = "r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
+    r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name,
     r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at, r.status_notes,
-    r.requested_at, r.updated_at, r.escalation_level
-    FROM reports r
+    r.requested_at, r.updated_at, r.escalation_level";
+
+const REPORT_FROM: &str = "FROM reports r
     JOIN services s ON s.id = r.service_id
     LEFT JOIN agencies a ON a.id = r.agency_id
     LEFT JOIN districts d ON d.id = r.district_id";
@@ -135,7 +138,7 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
         return Ok(Vec::new());
     }
     Ok(on_db!(db, |pool, DB| {
-        let mut q = sqlx::QueryBuilder::<DB>::new(REPORT_SELECT);
+        let mut q = sqlx::QueryBuilder::<DB>::new(format!("SELECT {REPORT_COLUMNS} {REPORT_FROM}"));
         q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);
         if !f.include_rahasia {
             q.push(" AND r.privacy <> 'rahasia'");
@@ -199,7 +202,7 @@ pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>>
 
 /// One report by its public id.
 pub async fn get(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Option<Report>> {
-    let sql = format!("{REPORT_SELECT} WHERE r.jurisdiction_id = $1 AND r.public_id = $2");
+    let sql = format!("SELECT {REPORT_COLUMNS}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2");
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?
     }))

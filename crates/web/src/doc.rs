@@ -1,28 +1,31 @@
 //! One document model for Open311 output, rendered as XML or JSON, so that both formats always carry
 //! the same fields.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A value in an Open311 response.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Str(String),
+pub enum Node<'a> {
+    /// Borrowed from the rows being rendered where possible: a list of 1,000 reports would otherwise
+    /// copy every string once more.
+    Str(Cow<'a, str>),
     Num(f64),
     Int(i64),
     Bool(bool),
     /// An absent optional value: `null` in JSON, an empty element in XML.
     Null,
     /// A list: a JSON array; in XML, one `<item>` element per entry inside the parent element.
-    List(&'static str, Vec<Node>),
-    Obj(Vec<(&'static str, Node)>),
+    List(&'static str, Vec<Node<'a>>),
+    Obj(Vec<(&'static str, Node<'a>)>),
 }
 
-impl Node {
-    pub fn str(s: impl Into<String>) -> Node {
+impl<'a> Node<'a> {
+    pub fn str(s: impl Into<Cow<'a, str>>) -> Node<'a> {
         Node::Str(s.into())
     }
 
-    pub fn opt(s: Option<impl Into<String>>) -> Node {
+    pub fn opt(s: Option<impl Into<Cow<'a, str>>>) -> Node<'a> {
         s.map_or(Node::Null, |s| Node::Str(s.into()))
     }
 }
@@ -91,7 +94,7 @@ pub fn to_json(node: &Node) -> String {
     serde_json::to_string(node).expect("a document of strings and numbers always serialises")
 }
 
-impl serde::Serialize for Node {
+impl serde::Serialize for Node<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match self {

@@ -84,8 +84,8 @@ impl IntoResponse for Open311Error {
         let node = Node::List(
             "error",
             vec![Node::Obj(vec![
-                ("code", Node::Str(self.status.as_u16().to_string())),
-                ("description", Node::Str(self.description)),
+                ("code", Node::str(self.status.as_u16().to_string())),
+                ("description", Node::str(self.description)),
             ])],
         );
         self.format.render(self.status, "errors", &node)

@@ -98,7 +98,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     let receipt = intake::submit(state, j, &key, Channel::Open311, input).await.map_err(to_open311)?;
     let item = Node::Obj(vec![
         ("service_request_id", Node::str(receipt.accepted.public_id.as_str())),
-        ("service_notice", Node::Str(receipt.notice)),
+        ("service_notice", Node::str(receipt.notice)),
         ("account_id", Node::opt(receipt.account_id)),
     ]);
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };

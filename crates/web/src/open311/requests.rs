@@ -20,13 +20,13 @@ use crate::state::{AppState, JurisdictionInfo};
 const MAX_LIST: usize = 1_000;
 
 /// The public projection of a report for Open311: reporter identity is never part of it.
-fn request_node(
-    r: &Report,
+fn request_node<'a>(
+    r: &'a Report,
     j: &JurisdictionInfo,
-    media: Option<&str>,
-    extensions: Option<&[&PublicEvent]>,
-) -> Node {
-    let ts = |micros: i64| Node::Str(Timestamp::from_micros(micros).to_rfc3339_in(j.tz));
+    media: Option<&'a str>,
+    extensions: Option<&[&'a PublicEvent]>,
+) -> Node<'a> {
+    let ts = |micros: i64| Node::str(Timestamp::from_micros(micros).to_rfc3339_in(j.tz));
     let status = r.status().unwrap_or(Status::Submitted);
     let reason = r.archive_reason.as_deref().and_then(ArchiveReason::parse);
     let mut fields = vec![
@@ -35,24 +35,24 @@ fn request_node(
             "status",
             Node::str(if extensions.is_some() { status.open311_extended(reason) } else { status.open311() }),
         ),
-        ("status_notes", Node::opt(r.status_notes.clone())),
+        ("status_notes", Node::opt(r.status_notes.as_deref())),
         ("service_name", Node::str(&r.service_name)),
         ("service_code", Node::str(&r.service_code)),
         ("description", Node::str(&r.description)),
-        ("agency_responsible", Node::opt(r.agency_name.clone())),
+        ("agency_responsible", Node::opt(r.agency_name.as_deref())),
         ("service_notice", Node::Null),
         ("requested_datetime", ts(r.requested_at)),
         ("updated_datetime", ts(r.updated_at)),
         ("expected_datetime", r.deadline_at.map_or(Node::Null, ts)),
-        ("address", Node::opt(r.address.clone())),
-        ("address_id", Node::opt(r.address_id.clone())),
-        ("zipcode", Node::opt(r.zipcode.clone())),
+        ("address", Node::opt(r.address.as_deref())),
+        ("address_id", Node::opt(r.address_id.as_deref())),
+        ("zipcode", Node::opt(r.zipcode.as_deref())),
         ("lat", r.lat.map_or(Node::Null, Node::Num)),
         ("long", r.lon.map_or(Node::Null, Node::Num)),
         ("media_url", Node::opt(media)),
     ];
     if let Some(notes) = extensions {
-        fields.push(("district", Node::opt(r.district_name.clone())));
+        fields.push(("district", Node::opt(r.district_name.as_deref())));
         fields.push(("channel", Node::str(&r.channel)));
         let notes = notes
             .iter()
@@ -61,7 +61,7 @@ fn request_node(
                 Node::Obj(vec![
                     ("updated_datetime", ts(e.created_at)),
                     ("status", Node::opt(st.map(|s| s.open311_extended(reason)))),
-                    ("description", Node::opt(e.note.clone())),
+                    ("description", Node::opt(e.note.as_deref())),
                 ])
             })
             .collect();
@@ -267,11 +267,11 @@ pub(super) async fn updates(state: &AppState, format: Format, params: &Params) -
                 .and_then(|s| s.parse::<Status>().ok())
                 .map(|s| if s == Status::Submitted { "OPEN".to_owned() } else { s.open311_extended(reason).to_ascii_uppercase() });
             Node::Obj(vec![
-                ("update_id", Node::Str(e.id.to_string())),
+                ("update_id", Node::str(e.id.to_string())),
                 ("service_request_id", Node::str(&e.public_id)),
                 ("status", Node::opt(status)),
-                ("updated_datetime", Node::Str(Timestamp::from_micros(e.created_at).to_rfc3339_in(j.tz))),
-                ("description", Node::Str(e.note.clone().unwrap_or_default())),
+                ("updated_datetime", Node::str(Timestamp::from_micros(e.created_at).to_rfc3339_in(j.tz))),
+                ("description", Node::str(e.note.clone().unwrap_or_default())),
                 ("media_url", Node::Null),
             ])
         })

@@ -27,7 +27,7 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
     ]);
     let doc = Node::Obj(vec![
         ("changeset", Node::str(CHANGESET)),
-        ("contact", Node::Str(contact.clone())),
+        ("contact", Node::str(contact.clone())),
         ("key_service", Node::str(format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name))),
         ("endpoints", Node::List("endpoint", vec![endpoint])),
     ]);
