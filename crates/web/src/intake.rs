@@ -9,7 +9,7 @@ use laksana_core::open311::RETRY_WINDOW_SECS;
 use laksana_core::report::Description;
 use laksana_core::service::check_attributes;
 use laksana_core::{Channel, Coordinates, Privacy, Status};
-use laksana_store::apikeys::{self, ApiKey};
+use laksana_store::apikeys::ApiKey;
 use laksana_store::reports::{self, Accepted, NewReport, Reporter};
 use laksana_store::StoreError;
 
@@ -72,7 +72,7 @@ pub(crate) async fn authenticate<'c>(
     requested_jurisdiction: Option<&str>,
 ) -> Result<(ApiKey, &'c JurisdictionInfo), IntakeError> {
     let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
-    let key = apikeys::find(state.db(), key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
+    let key = state.api_key(key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
     if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty()) {
         if requested != key.jurisdiction_id {
             if catalog.get(requested).is_none() {

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use laksana_core::calendar::Calendar;
 use laksana_core::Clock;
+use laksana_store::apikeys::{self, ApiKey};
 use laksana_store::catalog::{self, Jurisdiction, Service};
 use laksana_store::geo::DistrictIndex;
 use laksana_store::{Db, StoreError};
@@ -111,7 +113,12 @@ impl Catalog {
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
+/// How long a looked-up API key is trusted without asking the database again; a revoked key stops
+/// working within this time.
+const API_KEY_TTL: Duration = Duration::from_secs(60);
+
 struct Inner {
+    api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
     db: Db,
     clock: Arc<dyn Clock>,
     config: WebConfig,
@@ -128,7 +135,14 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> Result<Self, StoreError> {
         let catalog = Catalog::load(&db).await?;
-        Ok(Self(Arc::new(Inner { db, clock, config, catalog: RwLock::new(Arc::new(catalog)), metrics })))
+        Ok(Self(Arc::new(Inner {
+            api_keys: Mutex::new(HashMap::new()),
+            db,
+            clock,
+            config,
+            catalog: RwLock::new(Arc::new(catalog)),
+            metrics,
+        })))
     }
 
     pub fn db(&self) -> &Db {
@@ -145,6 +159,26 @@ impl AppState {
 
     pub fn metrics(&self) -> Option<&PrometheusHandle> {
         self.0.metrics.as_ref()
+    }
+
+    /// The live API key with this plain text. Answers (including "no such key") are remembered for a
+    /// minute, so intake does not read the key table on every submission.
+    pub async fn api_key(&self, plain: &str) -> Result<Option<ApiKey>, StoreError> {
+        let hash = apikeys::hash_key(plain);
+        let lock = || self.0.api_keys.lock().expect("the key cache lock is never poisoned: no code panics holding it");
+        if let Some((key, at)) = lock().get(&hash) {
+            if at.elapsed() < API_KEY_TTL {
+                return Ok(key.clone());
+            }
+        }
+        let key = apikeys::find(&self.0.db, plain).await?;
+        let mut cache = lock();
+        // Guessed keys must not grow the cache without bound.
+        if cache.len() > 10_000 {
+            cache.retain(|_, (k, at)| k.is_some() && at.elapsed() < API_KEY_TTL);
+        }
+        cache.insert(hash, (key.clone(), Instant::now()));
+        Ok(key)
     }
 
     /// The current catalog snapshot.

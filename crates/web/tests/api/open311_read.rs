@@ -255,3 +255,28 @@ both!(default_limit_is_1000_and_page_size_caps_it, |app| {
     assert_eq!(status, 400);
     assert!(error_description(&v).contains("page_size"));
 });
+
+both!(tokens_updates_errors_and_post_answers_in_both_formats, |app| {
+    let (open, _) = sample_ids(&app).await;
+    for ext in ["xml", "json"] {
+        let (_, _, body) = app.get_text(&format!("/open311/v2/tokens/{open}.{ext}?{J}")).await;
+        insta::assert_snapshot!(format!("token_{ext}"), body);
+        let window = "start_date=2026-11-27T00:00:00%2B07:00&end_date=2026-11-28T10:00:00%2B07:00&page_size=3";
+        let (_, _, body) = app.get_text(&format!("/open311/v2/servicerequestupdates.{ext}?{J}&{window}")).await;
+        insta::assert_snapshot!(format!("updates_{ext}"), body);
+        let (_, _, body) = app.get_text(&format!("/open311/v2/services/nope.{ext}?{J}")).await;
+        insta::assert_snapshot!(format!("error_404_{ext}"), body);
+        let res = app
+            .client
+            .post(app.url(&format!("/open311/v2/requests.{ext}")))
+            .form(&[("api_key", KEY), ("service_code", "pju-mati"), ("address_string", "Jl. Perintis Kemerdekaan 1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 201);
+        let body = res.text().await.unwrap();
+        let id = body.split("service_request_id").nth(1).unwrap().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(9).collect::<String>();
+        assert!(laksana_core::PublicId::parse(&id).is_some(), "{body}");
+        insta::assert_snapshot!(format!("post_{ext}"), body.replace(&id, "XXXX-XXXX"));
+    }
+});

@@ -1,0 +1,133 @@
+//! The `laksana` binary as an operator uses it: seeding, API keys, serving, and a graceful stop that
+//! lets a request in flight finish. SQLite only: the binary's database code is the store's, which is
+//! tested on both backends.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("laksana-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn laksana(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_laksana"));
+    c.current_dir(dir).env("LAKSANA__DATA_DIR", dir.join("data")).env("RUST_LOG", "warn").env_remove("LAKSANA__DATABASE__URL");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    laksana(dir).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn seeding_twice_adds_nothing_and_keys_are_shown_once() {
+    let d = Dir::new("seed");
+    let first = run(&d.0, &["seed", "--demo"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    assert!(out.contains("loaded tangerangkota.go.id"), "{out}");
+    assert!(out.contains("lks_demo_tangerangkota_open311"));
+    assert!(d.0.join("data/laksana.db").exists(), "the database lives in data_dir");
+    let again = run(&d.0, &["seed", "--demo"]);
+    assert!(text(&again.stdout).contains("already loaded"));
+
+    let key = run(&d.0, &["apikey", "create", "--jurisdiction", "tangerangkota.go.id", "--name", "Aplikasi"]);
+    assert!(key.status.success());
+    let line = text(&key.stdout);
+    assert!(line.trim().starts_with("api_key: lks_") && line.trim().len() > 40, "{line}");
+    let bad = run(&d.0, &["apikey", "create", "--jurisdiction", "nowhere.go.id", "--name", "x"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("nowhere.go.id"));
+
+    let nothing = run(&d.0, &["seed"]);
+    assert!(!nothing.status.success());
+    assert!(text(&nothing.stderr).contains("--demo"));
+    let synthetic = run(&d.0, &["seed", "--synthetic", "300"]);
+    assert!(synthetic.status.success(), "{}", text(&synthetic.stderr));
+    assert!(text(&synthetic.stdout).contains("synthetic: 300 reports"));
+}
+
+#[test]
+fn bad_configuration_is_explained() {
+    let d = Dir::new("config");
+    let out = laksana(&d.0).env("LAKSANA__LOG__FORMAT", "yaml").arg("migrate").output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("log.format must be text or json"));
+    let out = laksana(&d.0).env("LAKSANA__DATABASE__URL", "mysql://x").arg("migrate").output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("sqlite:// or postgres://"), "{}", text(&out.stderr));
+}
+
+fn start_server(dir: &Path) -> (Child, String) {
+    let mut child = laksana(dir)
+        .args(["serve", "--demo"])
+        .env("LAKSANA__SERVER__BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(rest) = line.strip_prefix("Laksana is serving at http://") {
+            return (child, rest.trim_end_matches('/').to_owned());
+        }
+    }
+    let _ = child.kill();
+    panic!("the server did not print its address");
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    let d = Dir::new("serve");
+    let (mut child, addr) = start_server(&d.0);
+    let body = "api_key=lks_demo_tangerangkota_open311&service_code=pju-mati&lat=-6.17&long=106.63&description=Lampu+mati";
+    let mut conn = TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "POST /open311/v2/requests.json HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    conn.write_all(&body.as_bytes()[..20]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(300));
+    conn.write_all(&body.as_bytes()[20..]).unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    assert!(response.contains("service_request_id"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "the server exits cleanly: {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(TcpStream::connect(&addr).is_err(), "no new connections after the stop");
+}
