@@ -18,6 +18,15 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 
+/// Prints a line for the operator. A closed stdout (`laksana serve | head -1`, a supervisor that
+/// stopped reading) must not take the server down, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// mimalloc, also standing in for the C library's malloc (SQLite's allocations included): glibc's
 /// allocator spends a quarter of a busy server's time on locks between threads that allocate rows
 /// and threads that free them.
@@ -127,7 +136,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => {
             open_db(&config).await?;
-            println!("database is up to date: {}", config.redacted_database_url());
+            say!("database is up to date: {}", config.redacted_database_url());
             Ok(())
         }
         Command::Seed(args) => {
@@ -156,7 +165,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 let done = seed::synthetic(&db, &args.jurisdiction, n, now, &|done| bar.set_position(done)).await?;
                 bar.finish();
                 let secs = started.elapsed().as_secs_f64();
-                println!("synthetic: {done} reports in {secs:.1} s ({:.0} reports/s)", done as f64 / secs.max(1e-9));
+                say!("synthetic: {done} reports in {secs:.1} s ({:.0} reports/s)", done as f64 / secs.max(1e-9));
             }
             db.close().await;
             Ok(())
@@ -168,7 +177,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let (key, plain) = laksana_store::apikeys::create(&db, &jurisdiction, &name, SystemClock.now().as_micros()).await?;
             eprintln!("Created API key #{} \"{}\" for {}. It is shown only now; store it safely.", key.id, key.name, key.jurisdiction_id);
-            println!("api_key: {plain}");
+            say!("api_key: {plain}");
             db.close().await;
             Ok(())
         }
@@ -182,13 +191,13 @@ async fn list_jurisdictions(db: &Db) -> anyhow::Result<String> {
 
 fn print_demo(summary: &seed::DemoSummary, config: &Config) {
     if summary.created.is_empty() {
-        println!("demo data: already loaded");
+        say!("demo data: already loaded");
     } else {
-        println!("demo data: loaded {}", summary.created.join(", "));
+        say!("demo data: loaded {}", summary.created.join(", "));
     }
-    println!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
-    println!("data directory: {}", config.data_dir.display());
-    println!("database: {}", config.redacted_database_url());
+    say!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
+    say!("data directory: {}", config.data_dir.display());
+    say!("database: {}", config.redacted_database_url());
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
@@ -232,9 +241,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     };
     let worker = tokio::spawn(laksana_jobs::Worker::new(db.clone(), clock.clone(), config.data_dir.join("media")).run(stop_rx.clone()));
 
-    println!("Laksana is serving at http://{addr}/");
-    println!("  Open311:  http://{addr}/open311/v2/discovery.json");
-    println!("  JSON API: http://{addr}/api/v1/openapi.json");
+    say!("Laksana is serving at http://{addr}/");
+    say!("  Open311:  http://{addr}/open311/v2/discovery.json");
+    say!("  JSON API: http://{addr}/api/v1/openapi.json");
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

@@ -91,6 +91,7 @@ fn start_server(dir: &Path) -> (Child, String) {
     while Instant::now() < deadline {
         let Some(Ok(line)) = lines.next() else { break };
         if let Some(rest) = line.strip_prefix("Laksana is serving at http://") {
+            // The server outlives this function's reader; it must not mind its stdout being closed.
             return (child, rest.trim_end_matches('/').to_owned());
         }
     }

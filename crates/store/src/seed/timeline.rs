@@ -114,6 +114,29 @@ impl Context {
         Ok(Self { jurisdiction_id: jid.to_owned(), calendar, services, districts })
     }
 
+    fn local_midnight(&self, t: Timestamp) -> Timestamp {
+        let tz = self.calendar.time_zone();
+        let day = self.calendar.local_day(t);
+        chrono::TimeZone::from_local_datetime(&tz, &day.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .earliest()
+            .map_or(t, |dt| Timestamp::from_datetime(&dt))
+    }
+
+    /// Staff act on working days between 08:00 and 16:00: a time outside them moves to the next
+    /// working morning.
+    fn office_hours(&self, t: Timestamp, rng: &mut impl Rng) -> Timestamp {
+        let midnight = self.local_midnight(t);
+        let secs = (t.as_micros() - midnight.as_micros()) / 1_000_000;
+        if self.calendar.is_working_day(self.calendar.local_day(t)) && (8 * 3600..16 * 3600).contains(&secs) {
+            return t;
+        }
+        let mut day = if secs < 8 * 3600 { midnight } else { midnight.plus_days(1) };
+        while !self.calendar.is_working_day(self.calendar.local_day(day.plus_seconds(43_200))) {
+            day = day.plus_days(1);
+        }
+        self.local_midnight(day.plus_seconds(43_200)).plus_seconds(8 * 3600 + rng.random_range(0..4 * 3600))
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.services.is_empty() || self.districts.is_empty()
     }
@@ -134,7 +157,9 @@ impl Context {
         let district = &self.districts[rng.random_range(0..self.districts.len())];
         // Younger reports are more frequent: the square skews ages towards today.
         let age_days = (rng.random::<f64>().powi(2) * 365.0) as i64;
-        let requested_at = now.plus_days(-age_days).plus_seconds(-rng.random_range(0..86_400));
+        // Citizens write between 06:00 and 22:00 local time, mostly.
+        let day_start = self.local_midnight(now.plus_days(-age_days));
+        let requested_at = day_start.plus_seconds(rng.random_range(6 * 3600..22 * 3600)).min(now.plus_seconds(-60));
         let target = super::status_for_age(rng, age_days);
         let (lat, lon) = district.random_point(rng);
         let street = district.streets.get(rng.random_range(0..district.streets.len().max(1))).copied().unwrap_or("Jl. Raya");
@@ -166,7 +191,10 @@ impl Context {
         let mut archive_reason = None;
         let mut clock_start = requested_at;
         for (status, hours) in path_to(target, rng) {
-            let next = t.plus_seconds(hours * 3600 + rng.random_range(0..3600));
+            let mut next = t.plus_seconds(hours * 3600 + rng.random_range(0..3600));
+            if !matches!(status, Status::Closed | Status::Reopened) {
+                next = self.office_hours(next, rng);
+            }
             if next >= now {
                 break;
             }
