@@ -256,12 +256,28 @@ macro_rules! find_retry_in_tx {
 
 
 
-/// The body of an intake transaction, written once for both backends.
+/// How an intake transaction failed: the report's own INSERT was refused (that report fails), or
+/// something else went wrong (the transaction fails).
+enum InsertError {
+    Report(StoreError),
+    Other(StoreError),
+}
+
+impl From<InsertError> for StoreError {
+    fn from(e: InsertError) -> Self {
+        match e {
+            InsertError::Report(e) | InsertError::Other(e) => e,
+        }
+    }
+}
+
+/// The body of an intake transaction, written once for both backends; evaluates to
+/// `Result<Accepted, InsertError>`.
 macro_rules! insert_in_tx {
     ($tx:ident, $new:expr, $public_id:expr, $attributes:expr) => {{
         let new = $new;
         let existing = if new.api_key_id.is_some() && (new.client_key.is_some() || new.device_id.is_some()) {
-            find_retry_in_tx!(&mut *$tx, new)
+            async { Ok::<_, StoreError>(find_retry_in_tx!(&mut *$tx, new)) }.await.map_err(InsertError::Other)?
         } else {
             None
         };
@@ -309,14 +325,14 @@ macro_rules! insert_in_tx {
                 .bind(new.api_key_id)
                 .bind(&new.client_key)
                 .fetch_one(&mut *$tx)
-                .await?;
+                .await.map_err(|e| InsertError::Report(e.into()))?;
                 for url in &new.media_urls {
                     sqlx::query("INSERT INTO report_media (report_id, url, kind, created_at) VALUES ($1, $2, 'before', $3)")
                         .bind(id)
                         .bind(url)
                         .bind(new.requested_at.as_micros())
                         .execute(&mut *$tx)
-                        .await?;
+                        .await.map_err(|e| InsertError::Other(e.into()))?;
                 }
                 for (kind, payload) in &new.jobs {
                     sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)")
@@ -324,7 +340,7 @@ macro_rules! insert_in_tx {
                         .bind(payload)
                         .bind(new.requested_at.as_micros())
                         .execute(&mut *$tx)
-                        .await?;
+                        .await.map_err(|e| InsertError::Other(e.into()))?;
                 }
                 sqlx::query(
                     "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at)
@@ -337,7 +353,7 @@ macro_rules! insert_in_tx {
                 .bind(new.channel.as_str())
                 .bind(new.requested_at.as_micros())
                 .execute(&mut *$tx)
-                .await?;
+                .await.map_err(|e| InsertError::Other(e.into()))?;
                 Ok(Accepted { id, public_id: $public_id.clone(), created: true })
             }
         }
@@ -386,18 +402,29 @@ async fn try_insert(db: &Db, new: &NewReport) -> Result<Accepted> {
         if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
             let mut tx = p.pool.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
-            let out = insert_in_tx!(tx, new, public_id, attributes);
+            let out: Result<Accepted> = (async {
+                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
+                r
+            })
+            .await
+            .map_err(StoreError::from);
             if out.is_ok() {
                 tx.commit().await?;
             }
             return out;
         }
     }
-    in_write_tx!(db, |tx, DB| { insert_in_tx!(tx, new, public_id, attributes) })
+    in_write_tx!(db, |tx, DB| { (async {
+                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
+                r
+            })
+            .await
+            .map_err(StoreError::from) })
 }
 
-/// Writes a batch of submissions in one SQLite transaction, each under its own savepoint so that one
-/// refused report does not undo the others. Returns one result per submission.
+/// Writes a batch of submissions in one SQLite transaction. A report whose INSERT is refused (a public
+/// id collision is retried with a new id) fails alone: SQLite undoes just the failed statement.
+/// Any other failure fails the batch, and the whole transaction is rolled back.
 pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -> Result<Vec<Result<Accepted>>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
@@ -405,21 +432,21 @@ pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -
         let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
         let mut result = Err(StoreError::Conflict("could not allocate a unique public id".into()));
         for _ in 0..8 {
-            sqlx::query("SAVEPOINT intake").execute(&mut *tx).await?;
             let public_id = PublicId::generate(&mut rand::rng());
-            let attempt: Result<Accepted> = async { insert_in_tx!(tx, *new, public_id, attributes) }.await;
-            if attempt.is_ok() {
-                sqlx::query("RELEASE intake").execute(&mut *tx).await?;
-            } else {
-                sqlx::query("ROLLBACK TO intake").execute(&mut *tx).await?;
-                sqlx::query("RELEASE intake").execute(&mut *tx).await?;
+            let attempt = async {
+                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, *new, public_id, attributes);
+                r
             }
+            .await;
             match attempt {
-                // Inside the single writer a retry is found before inserting, so a unique violation
-                // here can only be a public id collision: try another id.
-                Err(e) if e.is_unique_violation() => continue,
-                other => {
-                    result = other;
+                Err(InsertError::Report(e)) if e.is_unique_violation() => continue,
+                Err(InsertError::Report(e)) => {
+                    result = Err(e);
+                    break;
+                }
+                Err(InsertError::Other(e)) => return Err(e),
+                Ok(accepted) => {
+                    result = Ok(accepted);
                     break;
                 }
             }

@@ -55,6 +55,12 @@ both_backends!(synthetic_reports_are_added_with_progress, |backend| {
     assert_eq!(n, 2_345);
     assert_eq!(last.into_inner(), 2_345);
     assert_eq!(reports::count(&t.db, "tangerangkota.go.id").await.unwrap(), before + 2_345);
+    // A jurisdiction that is not a demo one gets its own reports, on its own services.
+    let tangsel = "tangerangselatankota.go.id";
+    let before_tangsel = reports::count(&t.db, tangsel).await.unwrap();
+    seed::synthetic(&t.db, tangsel, 100, t0(), &|_| {}).await.unwrap();
+    assert_eq!(reports::count(&t.db, tangsel).await.unwrap(), before_tangsel + 100);
+    assert_eq!(reports::count(&t.db, "tangerangkota.go.id").await.unwrap(), before + 2_345);
     let err = seed::synthetic(&t.db, "nowhere.go.id", 1, t0(), &|_| {}).await.unwrap_err();
     assert!(err.to_string().contains("seed --demo"), "{err}");
 });

@@ -77,7 +77,7 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         }
         let jurisdiction = load_catalog(db, demo, now).await?;
         let cal = calendar(db, &jurisdiction).await?;
-        let ctx = timeline::Context::load(db, demo, cal).await?;
+        let ctx = timeline::Context::load(db, demo.id, demo, cal).await?;
         let mut rng = StdRng::seed_from_u64(2016 + i as u64);
         let reports: Vec<SeedReport> =
             (0..DEMO_REPORTS[i.min(1)]).map(|_| ctx.demo_report(&mut rng, now)).collect();
@@ -180,7 +180,7 @@ pub async fn synthetic(
         .ok_or_else(|| StoreError::Invalid(format!("no jurisdiction {jurisdiction_id:?}; run `laksana seed --demo` first")))?;
     let demo = JURISDICTIONS.iter().find(|d| d.id == jurisdiction_id).unwrap_or(&JURISDICTIONS[0]);
     let cal = calendar(db, &jurisdiction).await?;
-    let ctx = timeline::Context::load(db, demo, cal).await?;
+    let ctx = timeline::Context::load(db, jurisdiction_id, demo, cal).await?;
     if ctx.is_empty() {
         return Err(StoreError::Invalid(format!("{jurisdiction_id} has no services or districts to report on")));
     }

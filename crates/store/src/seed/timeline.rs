@@ -82,8 +82,9 @@ const LAST: &[&str] = &[
 ];
 
 impl Context {
-    pub(super) async fn load(db: &Db, demo: &DemoJurisdiction, calendar: Calendar) -> Result<Self> {
-        let jid = demo.id;
+    /// Loads what the generator needs of `jid`; sample texts come from the demo data of the same
+    /// service codes (Kota Tangerang's for jurisdictions that are not a demo one).
+    pub(super) async fn load(db: &Db, jid: &str, demo: &DemoJurisdiction, calendar: Calendar) -> Result<Self> {
         let agencies: HashMap<i64, String> =
             catalog::agencies(db, jid).await?.into_iter().map(|a| (a.id, a.name)).collect();
         let services = catalog::services(db, jid)
@@ -110,7 +111,7 @@ impl Context {
                 }
             })
             .collect();
-        let districts = catalog::districts(db, jid).await?.iter().filter_map(|d| district_info(d)).collect();
+        let districts = catalog::districts(db, jid).await?.iter().filter_map(district_info).collect();
         Ok(Self { jurisdiction_id: jid.to_owned(), calendar, services, districts })
     }
 
