@@ -195,6 +195,12 @@ fn print_demo(summary: &seed::DemoSummary, config: &Config) {
     } else {
         say!("demo data: loaded {}", summary.created.join(", "));
     }
+    for id in &summary.incomplete {
+        eprintln!(
+            "warning: {id} exists but its demo data is incomplete (an earlier load stopped, or its demo key was removed); \
+             it was left as it is. To reload the demo, stop the server and remove the data directory."
+        );
+    }
     say!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
     say!("data directory: {}", config.data_dir.display());
     say!("database: {}", config.redacted_database_url());

@@ -25,6 +25,7 @@ both_backends!(demo_seeding_is_idempotent, |backend| {
     assert!((450..=600).contains(&n), "about 500 demo reports, got {n}");
     let again = seed::demo(&t.db, t0()).await.unwrap();
     assert!(again.created.is_empty());
+    assert!(again.incomplete.is_empty());
     assert_eq!(reports::count(&t.db, "tangerangkota.go.id").await.unwrap(), n);
     assert_eq!(catalog::districts(&t.db, "tangerangkota.go.id").await.unwrap().len(), 13);
     assert!(catalog::agencies(&t.db, "tangerangkota.go.id").await.unwrap().len() >= 15);

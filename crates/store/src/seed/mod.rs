@@ -29,6 +29,9 @@ const DEMO_REPORTS: [usize; 2] = [520, 40];
 pub struct DemoSummary {
     /// Jurisdictions created now; already-present ones are left as they are.
     pub created: Vec<String>,
+    /// Demo jurisdictions that exist but lack their demo key: an earlier load stopped half-way (or the
+    /// key was removed). They are not touched; the operator decides.
+    pub incomplete: Vec<String>,
     pub api_key: &'static str,
 }
 
@@ -71,8 +74,12 @@ pub async fn calendar(db: &Db, jurisdiction: &Jurisdiction) -> Result<Calendar> 
 /// Kota Tangerang. Running it again changes nothing.
 pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
     let mut created = Vec::new();
+    let mut incomplete = Vec::new();
     for (i, demo) in JURISDICTIONS.iter().enumerate() {
         if catalog::jurisdiction(db, demo.id).await?.is_some() {
+            if crate::apikeys::find(db, &demo_key(i)).await?.is_none() {
+                incomplete.push(demo.id.to_owned());
+            }
             continue;
         }
         let jurisdiction = load_catalog(db, demo, now).await?;
@@ -84,10 +91,11 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         for chunk in reports.chunks(200) {
             timeline::insert_batch(db, chunk).await?;
         }
+        // The key is written last: its presence marks a complete load.
         crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), now.as_micros()).await?;
         created.push(demo.id.to_owned());
     }
-    Ok(DemoSummary { created, api_key: DEMO_API_KEY })
+    Ok(DemoSummary { created, incomplete, api_key: DEMO_API_KEY })
 }
 
 /// The first jurisdiction's key is the printed one; the others get their own.
