@@ -201,7 +201,15 @@ pub async fn synthetic(
         let mut left = n;
         while left > 0 {
             let take = batch.min(left as usize);
-            let mut reports: Vec<SeedReport> = (0..take).map(|_| ctx.synthetic_report(&mut rng, now)).collect();
+            // Oldest first: each report's place in time follows its place in the run, so the time
+            // indexes grow at their end, as they do in production.
+            let first = n - left;
+            let mut reports: Vec<SeedReport> = (0..take as u64)
+                .map(|i| {
+                    let u = 1.0 - ((first + i) as f64 + rng.random::<f64>()) / n as f64;
+                    ctx.synthetic_report(&mut rng, now, u)
+                })
+                .collect();
             // In time order the time-ordered indexes are appended to in runs instead of at random places.
             reports.sort_unstable_by_key(|r| r.requested_at);
             if tx.blocking_send(reports).is_err() {

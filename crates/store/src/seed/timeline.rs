@@ -144,20 +144,24 @@ impl Context {
 
     /// A demo report with a full timeline.
     pub(super) fn demo_report(&self, rng: &mut impl Rng, now: Timestamp) -> SeedReport {
-        self.report(rng, now, true)
+        let u = rng.random::<f64>();
+        self.report(rng, now, u, true)
     }
 
     /// A benchmark report: the same shape without its timeline (bulk data for list and query
     /// benchmarks; each event row would cost as much again to write).
-    pub(super) fn synthetic_report(&self, rng: &mut impl Rng, now: Timestamp) -> SeedReport {
-        self.report(rng, now, false)
+    ///
+    /// `u` in [0, 1) places the report in time (0 is today, 1 a year ago); the bulk loader passes
+    /// decreasing values so that reports arrive oldest first, as they would in real life.
+    pub(super) fn synthetic_report(&self, rng: &mut impl Rng, now: Timestamp, u: f64) -> SeedReport {
+        self.report(rng, now, u, false)
     }
 
-    fn report(&self, rng: &mut impl Rng, now: Timestamp, full_timeline: bool) -> SeedReport {
+    fn report(&self, rng: &mut impl Rng, now: Timestamp, u: f64, full_timeline: bool) -> SeedReport {
         let service = &self.services[rng.random_range(0..self.services.len())];
         let district = &self.districts[rng.random_range(0..self.districts.len())];
         // Younger reports are more frequent: the square skews ages towards today.
-        let age_days = (rng.random::<f64>().powi(2) * 365.0) as i64;
+        let age_days = (u.clamp(0.0, 1.0).powi(2) * 365.0) as i64;
         // Citizens write between 06:00 and 22:00 local time, mostly.
         let day_start = self.local_midnight(now.plus_days(-age_days));
         let requested_at = day_start.plus_seconds(rng.random_range(6 * 3600..22 * 3600)).min(now.plus_seconds(-60));
