@@ -1,7 +1,5 @@
 //! Schema migrations, embedded in the binary: one folder per backend with the same version numbers.
 
-use sqlx::Connection;
-
 use crate::{Db, Result, StoreError};
 
 /// One schema step.
@@ -29,44 +27,29 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 /// instances at once: PostgreSQL serialises them on an advisory lock, SQLite on its write lock.
 /// Returns the versions applied.
 pub async fn run(db: &Db, now_micros: i64) -> Result<Vec<i64>> {
+    let (list, lock) = match db {
+        Db::Sqlite(_) => (SQLITE, None),
+        Db::Postgres(_) => (POSTGRES, Some("SELECT pg_advisory_xact_lock(7351820451)")),
+    };
     let mut applied = Vec::new();
-    match db {
-        Db::Sqlite(s) => {
-            let mut conn = s.write.acquire().await?;
-            sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
-            for m in SQLITE {
-                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if done.is_some() {
-                    continue;
-                }
+    for m in list {
+        let fresh = in_write_tx!(db, |tx, DB| {
+            if let Some(lock) = lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_none() {
                 sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| migration_error(m, e))?;
                 sqlx::query(RECORD).bind(m.version).bind(m.name).bind(now_micros).execute(&mut *tx).await?;
-                tx.commit().await?;
-                applied.push(m.version);
             }
-        }
-        Db::Postgres(p) => {
-            let mut conn = p.pool.acquire().await?;
-            for m in POSTGRES {
-                let mut tx = conn.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(7351820451)").execute(&mut *tx).await?;
-                sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
-                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if done.is_some() {
-                    continue;
-                }
-                sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| migration_error(m, e))?;
-                sqlx::query(RECORD).bind(m.version).bind(m.name).bind(now_micros).execute(&mut *tx).await?;
-                tx.commit().await?;
-                applied.push(m.version);
-            }
+            Ok::<_, StoreError>(done.is_none())
+        })?;
+        if fresh {
+            applied.push(m.version);
         }
     }
     Ok(applied)
