@@ -112,7 +112,8 @@ fn sigterm_lets_a_request_in_flight_finish() {
     )
     .unwrap();
     conn.write_all(&body.as_bytes()[..20]).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // Long enough for a busy machine to have parsed the head and started the handler.
+    std::thread::sleep(Duration::from_millis(1000));
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     std::thread::sleep(Duration::from_millis(300));
