@@ -68,16 +68,19 @@ impl Worker {
                 None => Err(JobError::Permanent(format!("no handler for job kind {:?}", job.kind))),
             };
             let now = self.clock.now();
-            match result {
-                Ok(()) => jobs::complete(&self.db, job.id).await?,
+            let still_ours = match result {
+                Ok(()) => jobs::complete(&self.db, job).await?,
                 Err(JobError::Retry(e)) if job.attempts < MAX_ATTEMPTS => {
                     tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %e, "job failed; will retry");
-                    jobs::fail(&self.db, job.id, &e, Some(now.plus_seconds(backoff_secs(job.attempts))), now).await?;
+                    jobs::fail(&self.db, job, &e, Some(now.plus_seconds(backoff_secs(job.attempts))), now).await?
                 }
                 Err(e) => {
                     tracing::error!(job = job.id, kind = %job.kind, error = %e, "job failed for good");
-                    jobs::fail(&self.db, job.id, &e.to_string(), None, now).await?;
+                    jobs::fail(&self.db, job, &e.to_string(), None, now).await?
                 }
+            };
+            if !still_ours {
+                tracing::warn!(job = job.id, kind = %job.kind, "the job's lease ran out before it finished; another worker owns it now");
             }
             metrics::counter!("laksana_jobs_run_total", "kind" => job.kind.clone()).increment(1);
         }

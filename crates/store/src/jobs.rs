@@ -14,6 +14,9 @@ pub struct Job {
     pub payload: String,
     /// Including this one.
     pub attempts: i64,
+    /// The end of this claim's lease; it doubles as the claim's token, so a worker whose lease ran
+    /// out (and whose job another worker took over) cannot complete or fail it any more.
+    pub locked_until: i64,
 }
 
 /// Queues a job; with a `dedupe_key` that is already queued, nothing is added and `false` returned.
@@ -47,7 +50,7 @@ pub async fn claim(db: &Db, now: Timestamp, lease_secs: i64, limit: u32) -> Resu
         "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM jobs WHERE dead_at IS NULL AND run_at <= $2
                       AND (locked_until IS NULL OR locked_until < $2) ORDER BY run_at, id LIMIT $3 {lock})
-         RETURNING id, kind, payload, attempts"
+         RETURNING id, kind, payload, attempts, locked_until"
     );
     in_write_tx!(db, |tx, DB| {
         let jobs: Vec<Job> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -60,28 +63,37 @@ pub async fn claim(db: &Db, now: Timestamp, lease_secs: i64, limit: u32) -> Resu
     })
 }
 
-/// A job is done: it leaves the queue.
-pub async fn complete(db: &Db, id: i64) -> Result<()> {
+/// A job is done: it leaves the queue. Returns `false` (and changes nothing) when this claim's lease
+/// was lost to another worker.
+pub async fn complete(db: &Db, job: &Job) -> Result<bool> {
     in_write_tx!(db, |tx, DB| {
-        sqlx::query("DELETE FROM jobs WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        Ok(())
+        let n = sqlx::query("DELETE FROM jobs WHERE id = $1 AND locked_until = $2")
+            .bind(job.id)
+            .bind(job.locked_until)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
     })
 }
 
 /// A job failed: it runs again at `retry_at`, or, without one, is kept as dead for an operator to see.
-pub async fn fail(db: &Db, id: i64, error: &str, retry_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+/// Returns `false` (and changes nothing) when this claim's lease was lost to another worker.
+pub async fn fail(db: &Db, job: &Job, error: &str, retry_at: Option<Timestamp>, now: Timestamp) -> Result<bool> {
     in_write_tx!(db, |tx, DB| {
-        sqlx::query(
+        let n = sqlx::query(
             "UPDATE jobs SET locked_until = NULL, last_error = $2, run_at = COALESCE($3, run_at),
-             dead_at = CASE WHEN $3 IS NULL THEN $4 ELSE NULL END WHERE id = $1",
+             dead_at = CASE WHEN $3 IS NULL THEN $4 ELSE NULL END WHERE id = $1 AND locked_until = $5",
         )
-        .bind(id)
+        .bind(job.id)
         .bind(error)
         .bind(retry_at.map(Timestamp::as_micros))
         .bind(now.as_micros())
+        .bind(job.locked_until)
         .execute(&mut *tx)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
     })
 }
 

@@ -100,15 +100,16 @@ both_backends!(job_dedupe_retry_lease_and_death, |backend| {
     let again = jobs::claim(&t.db, at(40), 30, 10).await.unwrap();
     assert_eq!(again.len(), 1, "a lapsed lease is claimable again");
     assert_eq!(again[0].attempts, 2);
-    jobs::fail(&t.db, again[0].id, "boom", Some(at(60)), at(41)).await.unwrap();
+    assert!(!jobs::complete(&t.db, &claimed[0]).await.unwrap(), "the first claim's lease was lost: it cannot complete");
+    assert!(jobs::fail(&t.db, &again[0], "boom", Some(at(60)), at(41)).await.unwrap());
     assert!(jobs::claim(&t.db, at(50), 30, 10).await.unwrap().is_empty(), "waits for its retry time");
     let third = jobs::claim(&t.db, at(61), 30, 10).await.unwrap();
     assert_eq!(third.len(), 1);
-    jobs::fail(&t.db, third[0].id, "gave up", None, at(62)).await.unwrap();
+    assert!(jobs::fail(&t.db, &third[0], "gave up", None, at(62)).await.unwrap());
     assert_eq!(jobs::counts(&t.db).await.unwrap(), (1, 1));
     let later = jobs::claim(&t.db, at(1_000), 30, 10).await.unwrap();
     assert_eq!(later.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(), vec!["later"], "a dead job is never claimed");
-    jobs::complete(&t.db, later[0].id).await.unwrap();
+    assert!(jobs::complete(&t.db, &later[0]).await.unwrap());
     assert_eq!(jobs::counts(&t.db).await.unwrap(), (0, 1));
 });
 
