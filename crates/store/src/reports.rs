@@ -365,11 +365,12 @@ macro_rules! insert_in_tx {
 /// already stored (same client key, or same device, text and place within the retry window), returns
 /// that one instead.
 pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
-    if let Db::Sqlite(s) = db {
-        return s.intake.submit(new.clone()).await;
-    }
+    let pool = match db {
+        Db::Sqlite(s) => return s.intake.submit(new.clone()).await,
+        Db::Postgres(p) => &p.pool,
+    };
     for _ in 0..8 {
-        match try_insert(db, new).await {
+        match try_insert_pg(pool, new).await {
             Err(e) if e.is_unique_violation() => {
                 // Either a concurrent retry with the same client key won, or a public id collided.
                 if let Some(found) = find_retry(db, new).await? {
@@ -394,32 +395,19 @@ async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
     }))
 }
 
-async fn try_insert(db: &Db, new: &NewReport) -> Result<Accepted> {
+/// One PostgreSQL intake transaction (SQLite goes through the group commit instead).
+async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted> {
     let public_id = PublicId::generate(&mut rand::rng());
     let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
-    if let Db::Postgres(p) = db {
+    let mut tx = pool.begin().await?;
+    if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
         // Serialise concurrent retries from one device so the duplicate check below sees the first.
-        if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
-            let mut tx = p.pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
-            let out: Result<Accepted> = (async {
-                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
-                r
-            })
-            .await
-            .map_err(StoreError::from);
-            if out.is_ok() {
-                tx.commit().await?;
-            }
-            return out;
-        }
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
     }
-    in_write_tx!(db, |tx, DB| { (async {
-                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
-                r
-            })
-            .await
-            .map_err(StoreError::from) })
+    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
+    let out = out?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Writes a batch of submissions in one SQLite transaction. A report whose INSERT is refused (a public
