@@ -13,6 +13,23 @@ pub struct Config {
     /// Holds the SQLite database (by default) and uploaded media.
     pub data_dir: PathBuf,
     pub log: LogConfig,
+    pub mail: MailConfig,
+    pub worker: WorkerConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailConfig {
+    /// The From address of notices.
+    pub from: String,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://…`; without it, messages are written as
+    /// `.eml` files to `{data_dir}/mail` (development).
+    pub smtp_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerConfig {
+    /// Seconds between deadline ticker passes.
+    pub tick_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -27,6 +44,8 @@ pub struct ServerConfig {
     pub max_upload_mib: usize,
     /// Contact line shown by Open311 discovery for jurisdictions that have none of their own.
     pub contact: String,
+    /// Mark the session cookie Secure; defaults to whether `public_url` is https.
+    pub secure_cookies: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -55,7 +74,9 @@ impl Config {
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?
-            .set_default("log.level", "info")?;
+            .set_default("log.level", "info")?
+            .set_default("mail.from", "Laksana <laksana@localhost>")?
+            .set_default("worker.tick_secs", 30)?;
         b = match file {
             Some(f) => b.add_source(config::File::from(f).required(true)),
             None => b.add_source(config::File::with_name("laksana.toml").required(false)),
@@ -88,6 +109,18 @@ impl Config {
                 let bind = self.server.bind.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]");
                 format!("http://{bind}")
             }
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.server.secure_cookies.unwrap_or_else(|| self.public_url().starts_with("https://"))
+    }
+
+    /// Where notices go: SMTP when configured, else `.eml` files under the data directory.
+    pub fn mail_transport(&self) -> laksana_jobs::MailConfig {
+        match &self.mail.smtp_url {
+            Some(u) if !u.trim().is_empty() => laksana_jobs::MailConfig::Smtp(u.trim().to_owned()),
+            _ => laksana_jobs::MailConfig::Dir(self.data_dir.join("mail")),
         }
     }
 

@@ -1,7 +1,6 @@
 //! `laksana`: the one binary. Serves the web, Open311 and JSON API with its background worker, and
 //! carries the operator's commands (migrate, seed, API keys).
 
-mod config;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +25,9 @@ macro_rules! say {
         let _ = writeln!(std::io::stdout(), $($arg)*);
     }};
 }
+
+mod admin;
+mod config;
 
 /// mimalloc, also standing in for the C library's malloc (SQLite's allocations included): glibc's
 /// allocator spends a quarter of a busy server's time on locks between threads that allocate rows
@@ -64,6 +66,31 @@ enum Command {
         #[command(subcommand)]
         command: ApikeyCommand,
     },
+    /// Manage accounts and their roles.
+    User {
+        #[command(subcommand)]
+        command: admin::UserCommand,
+    },
+    /// Manage a jurisdiction's holiday calendar.
+    Holidays {
+        #[command(subcommand)]
+        command: HolidaysCommand,
+    },
+    /// Run only the background worker and deadline ticker (no web server), e.g. on a second machine.
+    Worker,
+    /// Recompute the audit trail's hash chain; exits non-zero naming the first broken event.
+    VerifyAudit,
+}
+
+#[derive(Debug, Subcommand)]
+enum HolidaysCommand {
+    /// Add the holidays of a CSV file (header `date,kind,name`; kind libur_nasional, cuti_bersama or
+    /// libur_daerah) to a jurisdiction.
+    Import {
+        file: PathBuf,
+        #[arg(long, default_value = "tangerangkota.go.id")]
+        jurisdiction: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +118,10 @@ enum ApikeyCommand {
         /// Who the key is for, e.g. "Aplikasi LAKSA Android".
         #[arg(long)]
         name: String,
+        /// Bind the key to this account: the key then acts with the account's roles (for systems that
+        /// post Open311 service request updates).
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
     },
 }
 
@@ -127,6 +158,10 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     let applied = migrate::run(&db, SystemClock.now().as_micros()).await.context("migrating the database")?;
     if !applied.is_empty() {
         tracing::info!(versions = ?applied, "database migrated");
+    }
+    let sealed = laksana_store::audit::seal_legacy(&db).await.context("chaining events written before the audit chain")?;
+    if sealed > 0 {
+        tracing::info!(events = sealed, "events from before the audit chain were chained");
     }
     Ok(db)
 }
@@ -170,12 +205,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Apikey { command: ApikeyCommand::Create { jurisdiction, name } } => {
+        Command::User { command } => {
+            let db = open_db(&config).await?;
+            let out = admin::user(&db, command).await;
+            db.close().await;
+            out
+        }
+        Command::Holidays { command: HolidaysCommand::Import { file, jurisdiction } } => {
+            let db = open_db(&config).await?;
+            let out = admin::import_holidays(&db, &file, &jurisdiction).await;
+            db.close().await;
+            out
+        }
+        Command::VerifyAudit => {
+            let db = open_db(&config).await?;
+            let out = admin::verify_audit(&db).await;
+            db.close().await;
+            out
+        }
+        Command::Worker => worker(config).await,
+        Command::Apikey { command: ApikeyCommand::Create { jurisdiction, name, user } } => {
             let db = open_db(&config).await?;
             if laksana_store::catalog::jurisdiction(&db, &jurisdiction).await?.is_none() {
                 bail!("no jurisdiction {jurisdiction:?}; the ones here: {}", list_jurisdictions(&db).await?);
             }
-            let (key, plain) = laksana_store::apikeys::create(&db, &jurisdiction, &name, SystemClock.now().as_micros()).await?;
+            let user_id = match &user {
+                Some(email) => Some(
+                    laksana_store::users::find_by_email(&db, email).await?.with_context(|| format!("no account with email {email:?}"))?.id,
+                ),
+                None => None,
+            };
+            let (key, plain) = laksana_store::apikeys::create(&db, &jurisdiction, &name, user_id, SystemClock.now().as_micros()).await?;
             eprintln!("Created API key #{} \"{}\" for {}. It is shown only now; store it safely.", key.id, key.name, key.jurisdiction_id);
             say!("api_key: {plain}");
             db.close().await;
@@ -220,6 +280,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         max_upload_bytes: config.server.max_upload_mib * 1024 * 1024,
         contact: config.server.contact.clone(),
         public_url: config.public_url(),
+        secure_cookies: config.secure_cookies(),
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(&config.server.bind)
@@ -245,7 +306,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             }
         })
     };
-    let worker = tokio::spawn(laksana_jobs::Worker::new(db.clone(), clock.clone(), config.data_dir.join("media")).run(stop_rx.clone()));
+    let (worker, ticker) = start_background(&config, &db, &clock, &stop_rx)?;
 
     say!("Laksana is serving at http://{addr}/");
     say!("  Open311:  http://{addr}/open311/v2/discovery.json");
@@ -258,6 +319,38 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     laksana_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
     let _ = refresher.await;
     let _ = worker.await;
+    let _ = ticker.await;
+    db.close().await;
+    Ok(())
+}
+
+type Background = (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>);
+
+/// Starts the job worker and the deadline ticker.
+fn start_background(config: &Config, db: &Db, clock: &Arc<dyn Clock>, stop: &tokio::sync::watch::Receiver<bool>) -> anyhow::Result<Background> {
+    let wc = laksana_jobs::WorkerConfig {
+        media_dir: config.data_dir.join("media"),
+        mail: config.mail_transport(),
+        mail_from: config.mail.from.clone(),
+        public_url: config.public_url(),
+    };
+    let worker = laksana_jobs::Worker::new(db.clone(), clock.clone(), &wc).map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
+    let ticker = laksana_jobs::Ticker::new(db.clone(), clock.clone(), config.public_url());
+    let every = Duration::from_secs(config.worker.tick_secs.max(1));
+    Ok((tokio::spawn(worker.run(stop.clone())), tokio::spawn(ticker.run(every, stop.clone()))))
+}
+
+/// `laksana worker`: the background work without the web server.
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let db = open_db(&config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (worker, ticker) = start_background(&config, &db, &clock, &stop_rx)?;
+    say!("Laksana worker running (jobs and deadline ticker every {} s); stop with Ctrl-C", config.worker.tick_secs.max(1));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    let _ = ticker.await;
     db.close().await;
     Ok(())
 }

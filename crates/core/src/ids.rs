@@ -126,6 +126,13 @@ impl PublicId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PublicId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PublicId::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a report id like K7QM-3XR9")))
+    }
+}
+
 impl fmt::Display for PublicId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -3,15 +3,18 @@
 //! Every value that arrives from outside is parsed into one of these types at the edge; after that the
 //! type is the proof that it is valid.
 
+pub mod access;
 pub mod calendar;
 pub mod geo;
 pub mod ids;
+pub mod notice;
 pub mod open311;
 pub mod privacy;
 pub mod report;
 pub mod service;
 pub mod status;
 pub mod time;
+pub mod workflow;
 
 pub use geo::Coordinates;
 pub use ids::{JurisdictionId, PublicId, ServiceCode};

@@ -35,6 +35,10 @@ impl Timestamp {
         Self(self.0.saturating_add(secs.saturating_mul(MICROS_PER_SEC)))
     }
 
+    pub fn plus_micros(self, micros: i64) -> Self {
+        Self(self.0.saturating_add(micros))
+    }
+
     pub fn plus_days(self, days: i64) -> Self {
         self.plus_seconds(days.saturating_mul(86_400))
     }

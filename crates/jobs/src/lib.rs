@@ -1,7 +1,9 @@
 //! The background worker: claims jobs from the queue in the database and runs them, with retries and
 //! backoff. Several instances may run against one database; each job runs once per claim.
 
+mod notify;
 mod thumbnail;
+mod webhook;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -14,7 +16,61 @@ use laksana_store::jobs::{self, Job};
 use laksana_store::Db;
 use tokio::sync::watch;
 
+pub use notify::{Mail, MailConfig, Notify};
 pub use thumbnail::{Thumbnail, THUMBNAIL_KIND};
+pub use webhook::{signature, Webhook, SIGNATURE_HEADER};
+
+/// What the worker needs to know beyond the database.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub media_dir: PathBuf,
+    pub mail: MailConfig,
+    /// The From address of notices.
+    pub mail_from: String,
+    /// Where the pages are, for links in notices.
+    pub public_url: String,
+}
+
+/// The deadline ticker: escalates, reminds, archives and closes what is due (DESIGN §5).
+pub struct Ticker {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    public_url: String,
+}
+
+impl Ticker {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, public_url: String) -> Self {
+        Self { db, clock, public_url }
+    }
+
+    /// One pass over everything due now. Calendars are read afresh each pass, so holidays an admin
+    /// adds count from the next pass on.
+    pub async fn run_once(&self) -> Result<laksana_store::lifecycle::TickStats, laksana_store::StoreError> {
+        let rules = laksana_store::lifecycle::rules(&self.db, &self.public_url).await?;
+        let stats = laksana_store::lifecycle::tick(&self.db, &rules, self.clock.now(), 500).await?;
+        if stats.due > 0 {
+            tracing::info!(due = stats.due, escalations = stats.escalations, reminders = stats.reminders, archived = stats.archived, closed = stats.closed, "ticker pass");
+            metrics::counter!("laksana_ticks_total").increment(stats.due);
+        }
+        Ok(stats)
+    }
+
+    /// Runs a pass every `every` until `stop` turns true.
+    pub async fn run(self, every: Duration, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            if let Err(e) = self.run_once().await {
+                tracing::warn!(error = %e, "ticker pass failed; will try again");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}
 
 /// Why a job failed. `Permanent` failures are not retried.
 #[derive(Debug, thiserror::Error)]
@@ -50,9 +106,27 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker with every job kind Laksana has.
-    pub fn new(db: Db, clock: Arc<dyn Clock>, media_dir: PathBuf) -> Self {
-        Self::with_handlers(db, clock, vec![Box::new(Thumbnail::new(media_dir))])
+    /// A worker with every job kind Laksana has; fails on a mail setting that cannot work.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: &WorkerConfig) -> Result<Self, String> {
+        let handlers: Vec<Box<dyn Handler>> = vec![
+            Box::new(Thumbnail::new(config.media_dir.clone())),
+            Box::new(Notify::new(db.clone(), clock.clone())),
+            Box::new(Mail::new(&config.mail, &config.mail_from)?),
+            Box::new(Webhook::new(db.clone(), clock.clone())),
+        ];
+        Ok(Self::with_handlers(db, clock, handlers))
+    }
+
+    /// Runs jobs until none is due (for tests and one-shot use); returns how many ran.
+    pub async fn drain(&self) -> Result<usize, laksana_store::StoreError> {
+        let mut total = 0;
+        loop {
+            let n = self.run_once().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
     }
 
     pub fn with_handlers(db: Db, clock: Arc<dyn Clock>, handlers: Vec<Box<dyn Handler>>) -> Self {

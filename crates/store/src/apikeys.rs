@@ -16,6 +16,8 @@ pub struct ApiKey {
     pub name: String,
     pub prefix: String,
     pub channel: String,
+    /// The user the key acts as (a staff integration); `None` for a client that only submits reports.
+    pub user_id: Option<i64>,
 }
 
 /// The hash under which a key is stored and looked up.
@@ -24,26 +26,27 @@ pub fn hash_key(key: &str) -> String {
 }
 
 /// Creates a key and returns it with its plain text, which is never stored.
-pub async fn create(db: &Db, jurisdiction_id: &str, name: &str, now: i64) -> Result<(ApiKey, String)> {
+pub async fn create(db: &Db, jurisdiction_id: &str, name: &str, user_id: Option<i64>, now: i64) -> Result<(ApiKey, String)> {
     let secret: [u8; 20] = rand::rng().random();
     let plain = format!("lks_{}", hex::encode(secret));
     let prefix = plain[..8].to_owned();
     let hash = hash_key(&plain);
     let id: i64 = in_write_tx!(db, |tx, DB| {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at)
-             VALUES ($1, $2, $3, $4, 'open311', $5) RETURNING id",
+            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at, user_id)
+             VALUES ($1, $2, $3, $4, 'open311', $5, $6) RETURNING id",
         )
         .bind(jurisdiction_id)
         .bind(name)
         .bind(&prefix)
         .bind(&hash)
         .bind(now)
+        .bind(user_id)
         .fetch_one(&mut *tx)
         .await?;
         Ok::<_, crate::StoreError>(id)
     })?;
-    let key = ApiKey { id, jurisdiction_id: jurisdiction_id.to_owned(), name: name.to_owned(), prefix, channel: "open311".into() };
+    let key = ApiKey { id, jurisdiction_id: jurisdiction_id.to_owned(), name: name.to_owned(), prefix, channel: "open311".into(), user_id };
     Ok((key, plain))
 }
 
@@ -52,7 +55,7 @@ pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
     let hash = hash_key(plain);
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(
-            "SELECT id, jurisdiction_id, name, prefix, channel FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            "SELECT id, jurisdiction_id, name, prefix, channel, user_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
         )
         .bind(&hash)
         .fetch_optional(pool)

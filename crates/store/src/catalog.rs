@@ -13,6 +13,16 @@ pub struct Jurisdiction {
     pub name: String,
     pub time_zone: String,
     pub contact: String,
+    /// Deadlines in working days as JSON; keys left out take the national default.
+    #[sqlx(default)]
+    pub deadlines: String,
+}
+
+impl Jurisdiction {
+    /// The jurisdiction's deadlines; an unreadable setting falls back to the national defaults.
+    pub fn deadlines(&self) -> laksana_core::workflow::Deadlines {
+        serde_json::from_str(&self.deadlines).unwrap_or_default()
+    }
 }
 
 /// An agency (OPD) of a jurisdiction.
@@ -122,13 +132,13 @@ const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, description, gro
 
 pub async fn jurisdictions(db: &Db) -> Result<Vec<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, name, time_zone, contact FROM jurisdictions ORDER BY id").fetch_all(pool).await?
+        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions ORDER BY id").fetch_all(pool).await?
     }))
 }
 
 pub async fn jurisdiction(db: &Db, id: &str) -> Result<Option<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, name, time_zone, contact FROM jurisdictions WHERE id = $1")
+        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await?
@@ -328,5 +338,33 @@ pub async fn upsert_holidays(db: &Db, jurisdiction_id: &str, list: &[Holiday]) -
             .rows_affected();
         }
         Ok(n)
+    })
+}
+
+/// Removes holidays (a day entered by mistake); returns how many were removed.
+pub async fn remove_holidays(db: &Db, jurisdiction_id: &str, days: &[String]) -> Result<u64> {
+    in_write_tx!(db, |tx, DB| {
+        let mut n = 0;
+        for d in days {
+            n += sqlx::query("DELETE FROM holidays WHERE jurisdiction_id = $1 AND day = $2")
+                .bind(jurisdiction_id)
+                .bind(d)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        Ok(n)
+    })
+}
+
+/// Sets a jurisdiction's deadlines (JSON of `laksana_core::workflow::Deadlines`).
+pub async fn set_deadlines(db: &Db, jurisdiction_id: &str, deadlines: &laksana_core::workflow::Deadlines) -> Result<()> {
+    let json = serde_json::to_string(deadlines).expect("numbers always serialise");
+    in_write_tx!(db, |tx, DB| {
+        let n = sqlx::query("UPDATE jurisdictions SET deadlines = $1 WHERE id = $2").bind(&json).bind(jurisdiction_id).execute(&mut *tx).await?;
+        if n.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(())
     })
 }

@@ -108,3 +108,8 @@ pub async fn counts(db: &Db) -> Result<(i64, i64)> {
         .await?
     }))
 }
+
+/// Queues several jobs `(kind, payload)` in one transaction: all of them or none.
+pub async fn enqueue_all(db: &Db, jobs: &[(String, String)], now: Timestamp) -> Result<()> {
+    in_write_tx!(db, |tx, DB| insert_jobs!(tx, DB, jobs, now.as_micros()))
+}

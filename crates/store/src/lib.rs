@@ -6,6 +6,12 @@
 
 #[macro_use]
 mod db;
+#[macro_use]
+pub mod audit;
+#[macro_use]
+pub mod outbox;
+#[macro_use]
+pub mod workflow;
 pub mod apikeys;
 pub mod catalog;
 mod error;
@@ -13,10 +19,13 @@ pub mod events;
 pub mod geo;
 mod group_commit;
 pub mod jobs;
+pub mod lifecycle;
 pub mod migrate;
 pub mod reports;
 pub mod seed;
 pub mod testing;
+pub mod users;
+pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;

@@ -46,6 +46,20 @@ pub struct NewReport {
     pub client_key: Option<String>,
     /// Seconds within which the same device, text and place count as a retry of the same report.
     pub retry_window_secs: i64,
+    /// The signed-in citizen who reports, if any.
+    pub user_id: Option<i64>,
+    /// The reporter's language for notices (`id` or `en`).
+    pub reporter_language: String,
+    /// SHA-256 of the follow-up code given to the reporter.
+    pub follow_up_hash: Option<String>,
+    /// The clock that starts now (verification) and the ticker's first appointment `(at, stage)`.
+    pub clock: Option<String>,
+    pub next_tick: Option<(Timestamp, i64)>,
+    /// Notices to send once the report is stored, as outbox jobs `(kind, payload)`; `{public_id}` in a
+    /// payload becomes the report's public id (which is only chosen in the transaction).
+    pub notices: Vec<(String, String)>,
+    /// The public "received" event for the jurisdiction's webhooks (none for `rahasia`).
+    pub webhook: Option<crate::outbox::WebhookEvent>,
 }
 
 /// What intake did.
@@ -274,7 +288,7 @@ impl From<InsertError> for StoreError {
 /// The body of an intake transaction, written once for both backends; evaluates to
 /// `Result<Accepted, InsertError>`.
 macro_rules! insert_in_tx {
-    ($tx:ident, $new:expr, $public_id:expr, $attributes:expr) => {{
+    ($tx:ident, $DB:ty, $new:expr, $public_id:expr, $attributes:expr) => {{
         let new = $new;
         let existing = if new.api_key_id.is_some() && (new.client_key.is_some() || new.device_id.is_some()) {
             async { Ok::<_, StoreError>(find_retry_in_tx!(&mut *$tx, new)) }.await.map_err(InsertError::Other)?
@@ -292,9 +306,10 @@ macro_rules! insert_in_tx {
                     "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
                          address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name,
                          reporter_last_name, reporter_phone, device_id, account_id, privacy, channel, status, is_open,
-                         agency_id, deadline_at, requested_at, updated_at, api_key_id, client_key)
+                         agency_id, deadline_at, requested_at, updated_at, api_key_id, client_key, user_id, reporter_language,
+                         follow_up_hash, clock, clock_started_at, next_tick_at, tick_stage)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                         $21, $22, $23, $24, $25, $26, $27)
+                         $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
                      RETURNING id",
                 )
                 .bind($public_id.as_str())
@@ -324,6 +339,13 @@ macro_rules! insert_in_tx {
                 .bind(new.updated_at.as_micros())
                 .bind(new.api_key_id)
                 .bind(&new.client_key)
+                .bind(new.user_id)
+                .bind(&new.reporter_language)
+                .bind(&new.follow_up_hash)
+                .bind(&new.clock)
+                .bind(new.clock.as_ref().map(|_| new.requested_at.as_micros()))
+                .bind(new.next_tick.map(|t| t.0.as_micros()))
+                .bind(new.next_tick.map_or(0, |t| t.1))
                 .fetch_one(&mut *$tx)
                 .await.map_err(|e| InsertError::Report(e.into()))?;
                 for url in &new.media_urls {
@@ -342,18 +364,26 @@ macro_rules! insert_in_tx {
                         .execute(&mut *$tx)
                         .await.map_err(|e| InsertError::Other(e.into()))?;
                 }
-                sqlx::query(
-                    "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at)
-                     VALUES ($1, $2, 'status', $3, NULL, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(&new.jurisdiction_id)
-                .bind(new.status.as_str())
-                .bind(true)
-                .bind(new.channel.as_str())
-                .bind(new.requested_at.as_micros())
-                .execute(&mut *$tx)
-                .await.map_err(|e| InsertError::Other(e.into()))?;
+                let event = crate::audit::NewEvent {
+                    report_id: id,
+                    kind: "status".into(),
+                    status: Some(new.status.as_str().into()),
+                    note: None,
+                    is_public: true,
+                    actor: new.channel.as_str().into(),
+                    created_at: new.requested_at.as_micros(),
+                    data: "{}".into(),
+                };
+                append_events!($tx, $DB, &new.jurisdiction_id, std::slice::from_ref(&event)).map_err(InsertError::Other)?;
+                let notices: Vec<(String, String)> =
+                    new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", $public_id.as_str()))).collect();
+                insert_jobs!($tx, $DB, &notices, new.requested_at.as_micros()).map_err(InsertError::Other)?;
+                if let Some(hook) = &new.webhook {
+                    let mut hook = hook.clone();
+                    hook.service_request_id = $public_id.to_string();
+                    let bodies = [serde_json::to_string(&hook).expect("events always serialise")];
+                    queue_webhooks!($tx, &new.jurisdiction_id, &bodies, new.requested_at.as_micros()).map_err(InsertError::Other)?;
+                }
                 Ok(Accepted { id, public_id: $public_id.clone(), created: true })
             }
         }
@@ -404,7 +434,7 @@ async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted>
         // Serialise concurrent retries from one device so the duplicate check below sees the first.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
     }
-    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, new, public_id, attributes);
+    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes);
     let out = out?;
     tx.commit().await?;
     Ok(out)
@@ -422,7 +452,7 @@ pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -
         for _ in 0..8 {
             let public_id = PublicId::generate(&mut rand::rng());
             let attempt = async {
-                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, *new, public_id, attributes);
+                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Sqlite, *new, public_id, attributes);
                 r
             }
             .await;
@@ -452,5 +482,12 @@ pub async fn count(db: &Db, jurisdiction_id: &str) -> Result<i64> {
             .bind(jurisdiction_id)
             .fetch_one(pool)
             .await?
+    }))
+}
+
+/// The jurisdiction of a report, by its public id (unique across jurisdictions).
+pub async fn jurisdiction_of(db: &Db, public_id: &str) -> Result<Option<String>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_scalar("SELECT jurisdiction_id FROM reports WHERE public_id = $1").bind(public_id).fetch_optional(pool).await?
     }))
 }

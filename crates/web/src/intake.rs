@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use laksana_core::calendar::default_clock_days;
+use laksana_core::notice::{Lang, Notice};
+use laksana_core::workflow::{ClockKind, Schedule};
+use laksana_store::outbox::{EmailPayload, WebhookEvent, EMAIL_JOB};
 use laksana_core::open311::RETRY_WINDOW_SECS;
 use laksana_core::report::Description;
 use laksana_core::service::check_attributes;
@@ -41,6 +43,10 @@ pub(crate) struct IntakeInput {
     pub media_urls: Vec<String>,
     pub uploads: Vec<Bytes>,
     pub client_key: Option<String>,
+    /// The reporter's language for notices (`id` default, `en`).
+    pub language: Option<String>,
+    /// The signed-in citizen submitting, if any.
+    pub user_id: Option<i64>,
 }
 
 /// Why a submission was refused; each channel renders it in its own error format.
@@ -62,6 +68,16 @@ pub(crate) struct Receipt {
     pub accepted: Accepted,
     pub notice: String,
     pub account_id: Option<String>,
+    /// The secret with which an anonymous reporter follows the report; shown once (not for retries).
+    pub follow_up_code: Option<String>,
+}
+
+/// A follow-up code: 10 characters of the public-id alphabet, about 50 bits.
+fn follow_up_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rng();
+    (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Finds the live API key and checks it may act for the requested jurisdiction.
@@ -186,7 +202,29 @@ pub(crate) async fn submit(
         (short("zipcode", input.zipcode)?, short("device_id", input.device_id)?, short("account_id", input.account_id)?);
     let now = state.clock().now();
     let status = Status::Submitted;
-    let deadline = default_clock_days(status, service.sla_tier.default_working_days()).map(|d| j.calendar.deadline(now, d));
+    let clock = ClockKind::Verification;
+    let deadline = Some(j.calendar.deadline(now, j.deadlines.days(clock, service.sla_tier.default_working_days())));
+    let tick = deadline.and_then(|d| Schedule { calendar: &j.calendar, deadlines: &j.deadlines }.next(clock, d, -1, now));
+    let code = follow_up_code();
+    let language = Lang::parse(input.language.as_deref().unwrap_or("id"));
+    let mut notices = Vec::new();
+    if let Some(to) = &email {
+        let notice = Notice::Received {
+            public_id: "{public_id}".into(),
+            follow_up_code: Some(code.clone()),
+            verify_by: deadline.map(|d| d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y").to_string()).unwrap_or_default(),
+        };
+        let payload = EmailPayload { to: to.clone(), language: language.as_str().into(), notice };
+        notices.push((EMAIL_JOB.to_owned(), serde_json::to_string(&payload).expect("notices always serialise")));
+    }
+    let webhook = privacy.is_listed_publicly().then(|| WebhookEvent {
+        jurisdiction_id: j.id().to_owned(),
+        service_request_id: String::new(),
+        kind: "status".into(),
+        status: Some(status.as_str().into()),
+        note: None,
+        at: now.as_micros(),
+    });
     let new = NewReport {
         jurisdiction_id: j.id().to_owned(),
         service_id: service.id,
@@ -212,6 +250,13 @@ pub(crate) async fn submit(
         api_key_id: Some(key.id),
         client_key: nonempty(&input.client_key).map(|k| k.chars().take(MAX_FIELD_CHARS).collect()),
         retry_window_secs: RETRY_WINDOW_SECS,
+        user_id: input.user_id,
+        reporter_language: language.as_str().into(),
+        follow_up_hash: Some(laksana_store::apikeys::hash_key(&code)),
+        clock: Some(clock.as_str().into()),
+        next_tick: tick.map(|t| (t.at, t.stage)),
+        notices,
+        webhook,
     };
     let accepted = store_with_uploads(state, new, input.uploads).await?;
     if accepted.created {
@@ -227,5 +272,10 @@ pub(crate) async fn submit(
         ),
         None => format!("Laporan diterima. Nomor laporan: {}.", accepted.public_id),
     };
-    Ok(Receipt { accepted, notice, account_id })
+    let follow_up_code = accepted.created.then_some(code);
+    let notice = match &follow_up_code {
+        Some(c) => format!("{notice} Kode pantau (rahasiakan): {c}."),
+        None => notice,
+    };
+    Ok(Receipt { accepted, notice, account_id, follow_up_code })
 }

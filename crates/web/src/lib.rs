@@ -2,6 +2,7 @@
 //! module with its own `router()`, merged here under the shared middleware.
 
 mod api;
+pub mod auth;
 mod doc;
 pub mod error;
 mod intake;

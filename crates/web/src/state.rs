@@ -26,11 +26,19 @@ pub struct WebConfig {
     pub contact: String,
     /// The URL at which clients reach this server (for links to uploaded media), e.g. `https://laksana.example.go.id`.
     pub public_url: String,
+    /// Mark the session cookie `Secure` (the server is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { media_dir: PathBuf::from("data/media"), max_upload_bytes: 10 * 1024 * 1024, contact: String::new(), public_url: String::new() }
+        Self {
+            media_dir: PathBuf::from("data/media"),
+            max_upload_bytes: 10 * 1024 * 1024,
+            contact: String::new(),
+            public_url: String::new(),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -43,9 +51,15 @@ pub struct JurisdictionInfo {
     pub services: Vec<Service>,
     pub districts: DistrictIndex,
     pub agency_names: HashMap<i64, String>,
+    pub deadlines: laksana_core::workflow::Deadlines,
 }
 
 impl JurisdictionInfo {
+    /// The lifecycle rules of this jurisdiction, with links made from `public_url`.
+    pub fn rules(&self, public_url: &str) -> laksana_store::lifecycle::Rules {
+        laksana_store::lifecycle::Rules { calendar: self.calendar.clone(), deadlines: self.deadlines, public_url: public_url.to_owned() }
+    }
+
     pub fn id(&self) -> &str {
         &self.jurisdiction.id
     }
@@ -81,6 +95,7 @@ impl Catalog {
             let districts = DistrictIndex::new(&catalog::districts(db, &j.id).await?);
             let agency_names = catalog::agencies(db, &j.id).await?.into_iter().map(|a| (a.id, a.name)).collect();
             jurisdictions.push(JurisdictionInfo {
+                deadlines: j.deadlines(),
                 tz: calendar.time_zone(),
                 calendar,
                 jurisdiction: j,

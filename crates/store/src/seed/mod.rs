@@ -54,8 +54,8 @@ pub fn parse_holidays_csv(text: &str) -> std::result::Result<Vec<Holiday>, Strin
             return Err(format!("line {}: expected date,kind,name", i + 1));
         };
         NaiveDate::from_str(day.trim()).map_err(|_| format!("line {}: {day:?} is not a YYYY-MM-DD date", i + 1))?;
-        if !matches!(kind.trim(), "libur_nasional" | "cuti_bersama") {
-            return Err(format!("line {}: kind must be libur_nasional or cuti_bersama", i + 1));
+        if !matches!(kind.trim(), "libur_nasional" | "cuti_bersama" | "libur_daerah") {
+            return Err(format!("line {}: kind must be libur_nasional, cuti_bersama or libur_daerah", i + 1));
         }
         out.push(Holiday { day: day.trim().into(), kind: kind.trim().into(), name: name.trim().trim_matches('"').into() });
     }
@@ -109,6 +109,7 @@ async fn load_catalog(db: &Db, demo: &DemoJurisdiction, now: Timestamp) -> Resul
         name: demo.name.into(),
         time_zone: demo.time_zone.into(),
         contact: demo.contact.into(),
+        deadlines: "{}".into(),
     };
     catalog::upsert_jurisdiction(db, &jurisdiction, now.as_micros()).await?;
     catalog::upsert_holidays(db, demo.id, &national_holidays()).await?;

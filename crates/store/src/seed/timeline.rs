@@ -371,7 +371,7 @@ pub(super) async fn insert_batch(db: &Db, reports: &[SeedReport]) -> Result<()> 
 
 async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
     in_write_tx!(db, |tx, DB| {
-        // One statement per 1,000 reports (23 binds each stay under SQLite's 32,766), one transaction
+        // One statement per 1,000 reports (26 binds each stay under SQLite's 32,766), one transaction
         // for all of them: fewer commits rewrite the same index pages fewer times.
         // SQLite copies every page a multi-row statement touches into a statement journal, in case the
         // statement alone must be undone. The whole transaction is undone on any error here, so
@@ -387,7 +387,8 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
         let mut q = sqlx::QueryBuilder::<DB>::new(format!("{insert}
              reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
                  attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
-                 archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level) "
+                 archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
+                 clock, next_tick_at, tick_stage) "
         ));
         q.push_values(reports, |mut b, r| {
             b.push_bind(r.public_id.as_str())
@@ -413,29 +414,33 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
                 .push_bind(r.requested_at.as_micros())
                 .push_bind(r.updated_at.as_micros())
                 .push_bind(r.escalation_level);
+            // The ticker's first appointment is the deadline itself: seeded history gets no reminders.
+            let clock = laksana_core::workflow::ClockKind::for_status(r.status).filter(|_| r.deadline_at.is_some());
+            b.push_bind(clock.map(|c| c.as_str()))
+                .push_bind(clock.and(r.deadline_at).map(|d| d.as_micros() + 1))
+                .push_bind(1i64);
         });
         q.push(" RETURNING id, public_id");
         let ids: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
         let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
         let ids = &ids;
-        let events: Vec<(i64, &SeedReport, &SeedEvent)> =
-            reports.iter().flat_map(|r| r.events.iter().map(move |e| (ids[r.public_id.as_str()], r, e))).collect();
-        // 8 binds a row: stay far below SQLite's 32,766 bind limit.
-        for chunk in events.chunks(2_000) {
-            let mut q = sqlx::QueryBuilder::<DB>::new(format!(
-                "{insert} report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at) "
-            ));
-            q.push_values(chunk, |mut b, (id, r, e)| {
-                b.push_bind(*id)
-                    .push_bind(&r.jurisdiction_id)
-                    .push_bind("status")
-                    .push_bind(e.status.as_str())
-                    .push_bind(e.note.as_deref())
-                    .push_bind(true)
-                    .push_bind(e.actor)
-                    .push_bind(e.at.as_micros());
-            });
-            q.build().execute(&mut *tx).await?;
+        let mut events: HashMap<&str, Vec<crate::audit::NewEvent>> = HashMap::new();
+        for r in reports {
+            for e in &r.events {
+                events.entry(r.jurisdiction_id.as_str()).or_default().push(crate::audit::NewEvent {
+                    report_id: ids[r.public_id.as_str()],
+                    kind: "status".into(),
+                    status: Some(e.status.as_str().into()),
+                    note: e.note.clone(),
+                    is_public: true,
+                    actor: e.actor.into(),
+                    created_at: e.at.as_micros(),
+                    data: "{}".into(),
+                });
+            }
+        }
+        for (j, evs) in &events {
+            append_events!(tx, DB, j, evs)?;
         }
         }
         Ok(())

@@ -1,8 +1,12 @@
 //! The native JSON API under `/api/v1/`, described by an OpenAPI 3.1 document generated from the
 //! handlers and served at `/api/v1/openapi.json`.
 
+mod admin;
 mod reports;
 mod services;
+mod workflow;
+
+pub(crate) use workflow::{jurisdiction as jurisdiction_for, perform, reply};
 
 use std::sync::Arc;
 
@@ -25,7 +29,9 @@ use crate::state::AppState;
         license(name = "Apache-2.0")
     ),
     modifiers(&BearerKey),
-    tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"))
+    tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"),
+         (name = "workflow", description = "Handling a report: actions, replies, privacy, timeline"),
+         (name = "auth", description = "Signing in"), (name = "admin", description = "Calendars, deadlines, webhooks, users, audit"))
 )]
 struct ApiDoc;
 
@@ -61,7 +67,20 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .routes(routes!(services::list))
             .routes(routes!(reports::list, reports::create))
-            .routes(routes!(reports::get_one)),
+            .routes(routes!(workflow::get_one))
+            .routes(routes!(workflow::events))
+            .routes(routes!(workflow::act))
+            .routes(routes!(workflow::comment))
+            .routes(routes!(workflow::privacy))
+            .routes(routes!(crate::auth::login))
+            .routes(routes!(crate::auth::logout))
+            .routes(routes!(crate::auth::me))
+            .routes(routes!(admin::holidays_get, admin::holidays_put))
+            .routes(routes!(admin::deadlines_put))
+            .routes(routes!(admin::webhooks_list, admin::webhooks_create))
+            .routes(routes!(admin::deliveries))
+            .routes(routes!(admin::users_create))
+            .routes(routes!(admin::verify_audit)),
     )
 }
 

@@ -1,12 +1,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use super::ApiQuery;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use laksana_core::{Channel, PublicId, Status, Timestamp};
+use laksana_core::{Channel, Status, Timestamp};
 use laksana_store::reports::{self, Report, ReportFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +15,7 @@ use crate::error::Problem;
 use crate::intake::{self, IntakeError, IntakeInput};
 use crate::state::{AppState, Catalog, JurisdictionError, JurisdictionInfo};
 
-pub(super) fn resolve<'c>(catalog: &'c Catalog, id: Option<&str>) -> Result<&'c JurisdictionInfo, Problem> {
+pub(crate) fn resolve<'c>(catalog: &'c Catalog, id: Option<&str>) -> Result<&'c JurisdictionInfo, Problem> {
     catalog.resolve(id).map_err(|e| match e {
         JurisdictionError::Unknown(_) => Problem::not_found(e.to_string()),
         _ => Problem::bad_request(e.to_string()),
@@ -39,7 +39,7 @@ pub(super) struct ListQuery {
 
 /// A report as the public may see it: never the reporter, never a `rahasia` report.
 #[derive(Debug, Serialize, ToSchema)]
-pub(super) struct ReportOut {
+pub(crate) struct ReportOut {
     /// The public id a citizen reads over the phone, e.g. `K7QM-3XR9`.
     id: String,
     jurisdiction_id: String,
@@ -64,7 +64,7 @@ pub(super) struct ReportOut {
 
 /// The clock currently running on a report.
 #[derive(Debug, Serialize, ToSchema)]
-pub(super) struct DeadlineOut {
+pub(crate) struct DeadlineOut {
     at: String,
     /// Working days left (negative when overdue).
     working_days_left: i64,
@@ -105,7 +105,7 @@ fn report_out(r: &Report, j: &JurisdictionInfo, media: Vec<String>, now: Timesta
     }
 }
 
-async fn with_media(state: &AppState, j: &JurisdictionInfo, list: &[Report]) -> Result<Vec<ReportOut>, Problem> {
+pub(crate) async fn with_media(state: &AppState, j: &JurisdictionInfo, list: &[Report]) -> Result<Vec<ReportOut>, Problem> {
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let mut media: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, url) in reports::media_of(state.db(), &ids).await? {
@@ -164,32 +164,6 @@ pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<Li
     Ok(Json(ReportPage { items: with_media(&state, j, &list).await?, next_cursor }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct OneQuery {
-    jurisdiction_id: Option<String>,
-}
-
-/// One public report by its id.
-#[utoipa::path(get, path = "/reports/{id}", tag = "reports", params(("id" = String, Path, description = "Public id"), OneQuery),
-    responses((status = 200, body = ReportOut), (status = 404, description = "No such public report", content_type = "application/problem+json")))]
-pub(super) async fn get_one(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OneQuery>,
-) -> Result<Json<ReportOut>, Problem> {
-    let catalog = state.catalog();
-    let j = resolve(&catalog, q.jurisdiction_id.as_deref())?;
-    let not_found = || Problem::not_found(format!("report {id:?} not found"));
-    let pid = PublicId::parse(&id).ok_or_else(not_found)?;
-    let r = reports::get(state.db(), j.id(), pid.as_str()).await?.ok_or_else(not_found)?;
-    if r.privacy().map(|p| !p.is_listed_publicly()).unwrap_or(true) {
-        return Err(not_found());
-    }
-    let mut out = with_media(&state, j, std::slice::from_ref(&r)).await?;
-    Ok(Json(out.pop().expect("one report in, one out")))
-}
-
 /// A new report. The location is `lat` + `long`, or `address`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -211,6 +185,8 @@ pub(super) struct CreateReport {
     media_urls: Vec<String>,
     /// The client's own id for this submission; a retry with the same id returns the first report.
     client_id: Option<String>,
+    /// The reporter's language for notices: id (default) or en.
+    language: Option<String>,
 }
 
 /// An attribute answer: text, a number, or a list of keys.
@@ -240,6 +216,9 @@ pub(super) struct Created {
     notice: String,
     /// `false` when the submission was a retry and the first report is returned.
     created: bool,
+    /// The secret code with which the reporter follows the report without an account (send it as the
+    /// `X-Follow-Up-Code` header). Shown once; absent on a retry.
+    follow_up_code: Option<String>,
 }
 
 /// Submits a report (API key required).
@@ -286,9 +265,15 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
             .collect(),
         media_urls: req.media_urls,
         client_key: req.client_id,
+        language: req.language,
         ..Default::default()
     };
     let receipt = intake::submit(&state, j, &key, Channel::Api, input).await.map_err(to_problem)?;
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(Created { id: receipt.accepted.public_id.to_string(), notice: receipt.notice, created: receipt.accepted.created })))
+    Ok((status, Json(Created {
+        id: receipt.accepted.public_id.to_string(),
+        notice: receipt.notice,
+        created: receipt.accepted.created,
+        follow_up_code: receipt.follow_up_code,
+    })))
 }

@@ -94,18 +94,21 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         attributes,
         media_urls: params.all("media_url").map(str::to_owned).collect(),
         uploads,
+        language: get("locale").or_else(|| get("language")),
+        user_id: None,
     };
     let receipt = intake::submit(state, j, &key, Channel::Open311, input).await.map_err(to_open311)?;
     let item = Node::Obj(vec![
         ("service_request_id", Node::str(receipt.accepted.public_id.as_str())),
         ("service_notice", Node::str(receipt.notice)),
         ("account_id", Node::opt(receipt.account_id)),
+        ("follow_up_code", Node::opt(receipt.follow_up_code)),
     ]);
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok(format.render(status, "service_requests", &Node::List("request", vec![item])))
 }
 
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+pub(super) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }
 

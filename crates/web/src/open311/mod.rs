@@ -3,6 +3,7 @@
 mod intake;
 mod requests;
 mod services;
+mod updates;
 
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -60,6 +61,7 @@ async fn post_resource(State(state): State<AppState>, Path(resource): Path<Strin
     };
     let result = match name {
         "requests" => intake::post(&state, format, req).await,
+        "servicerequestupdates" => updates::post(&state, format, req).await,
         _ => Err(Open311Error {
             status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
             description: format!("{name} does not accept POST"),

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub clock: Arc<ManualClock>,
+    pub worker: laksana_jobs::Worker,
+    pub ticker: laksana_jobs::Ticker,
     _test_db: TestDb,
 }
 
@@ -39,17 +41,108 @@ impl TestApp {
             max_upload_bytes: 2 * 1024 * 1024,
             contact: "Test".into(),
             public_url: base.clone(),
+            secure_cookies: false,
         };
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let state = AppState::new(db.clone(), clock.clone(), config, Some(recorder.handle())).await.unwrap();
         tokio::spawn(async move { laksana_web::serve(listener, state, std::future::pending()).await });
+        let wc = laksana_jobs::WorkerConfig {
+            media_dir: test_db.dir.path().join("media"),
+            mail: laksana_jobs::MailConfig::Dir(test_db.dir.path().join("mail")),
+            mail_from: "Laksana <laksana@test.invalid>".into(),
+            public_url: base.clone(),
+        };
+        let dyn_clock: Arc<dyn laksana_core::Clock> = clock.clone();
+        let worker = laksana_jobs::Worker::new(db.clone(), dyn_clock.clone(), &wc).unwrap();
+        let ticker = laksana_jobs::Ticker::new(db.clone(), dyn_clock, base.clone());
         TestApp {
             base,
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             db,
             clock,
+            worker,
+            ticker,
             _test_db: test_db,
         }
+    }
+
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self._test_db.dir.path().join("mail")
+    }
+
+    /// Every email sent so far (after running the queued jobs): (recipients line, whole message).
+    pub async fn mails(&self) -> Vec<(String, String)> {
+        self.worker.drain().await.unwrap();
+        let Ok(dir) = std::fs::read_dir(self.mail_dir()) else { return Vec::new() };
+        let mut out = Vec::new();
+        for e in dir {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "eml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let to = text.lines().find(|l| l.starts_with("To: ")).unwrap_or("").trim_start_matches("To: ").to_owned();
+                out.push((to, text));
+            }
+        }
+        out
+    }
+
+    /// Creates a staff account with one role and an API key bound to it; returns the key.
+    pub async fn staff(&self, email: &str, role: laksana_core::access::Role, agency: Option<&str>) -> String {
+        use laksana_store::{apikeys, catalog, users};
+        let j = "tangerangkota.go.id";
+        let agency_id = match agency {
+            Some(code) => Some(catalog::agencies(&self.db, j).await.unwrap().into_iter().find(|a| a.code == code).unwrap().id),
+            None => None,
+        };
+        let now = self.clock.now();
+        let user = users::create(&self.db, &users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None }, now)
+            .await
+            .unwrap();
+        let grant = laksana_core::access::Grant::new(role, Some(j.into()), agency_id).unwrap();
+        users::grant(&self.db, user.id, &grant, now).await.unwrap();
+        apikeys::create(&self.db, j, email, Some(user.id), now.as_micros()).await.unwrap().1
+    }
+
+    /// The id of an agency of the demo city, by code.
+    pub async fn agency(&self, code: &str) -> i64 {
+        laksana_store::catalog::agencies(&self.db, "tangerangkota.go.id").await.unwrap().into_iter().find(|a| a.code == code).unwrap().id
+    }
+
+    /// A request with an optional bearer key and optional follow-up code.
+    pub async fn call(&self, method: &str, path: &str, key: Option<&str>, code: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method.parse().unwrap(), self.url(path));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(c) = code {
+            req = req.header("x-follow-up-code", c);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
+    /// Takes an action on a report as `key`; returns (status, body).
+    pub async fn act(&self, key: Option<&str>, code: Option<&str>, id: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.call("POST", &format!("/api/v1/reports/{id}/actions"), key, code, Some(body)).await
+    }
+
+    /// Submits a report through the JSON API with the demo key; returns (public id, follow-up code).
+    pub async fn report(&self, service: &str, privacy: &str, email: Option<&str>) -> (String, String) {
+        let mut body = serde_json::json!({
+            "service_code": service, "description": "Lampu jalan mati sejak seminggu", "lat": -6.1783, "long": 106.6319,
+            "privacy": privacy, "reporter": {"first_name": "Siti", "last_name": "Rahmawati", "phone": "081234567890"}
+        });
+        if let Some(e) = email {
+            body["reporter"]["email"] = e.into();
+        }
+        let (status, v) = self.call("POST", "/api/v1/reports", Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
+        assert_eq!(status, 201, "{v}");
+        (v["id"].as_str().unwrap().to_owned(), v["follow_up_code"].as_str().unwrap().to_owned())
     }
 
     pub fn media_dir(&self) -> std::path::PathBuf {

@@ -6,3 +6,5 @@ mod open311_errors;
 mod open311_post;
 mod open311_read;
 mod ops;
+mod privacy;
+mod workflow;

@@ -255,7 +255,12 @@ both!(reporter_identity_never_appears_and_rahasia_stays_hidden, |app| {
         let (status, _, body) = app.get_text(&path).await;
         assert_eq!(status, 200, "{path}");
         assert!(body.contains(open_id), "{path} lists the public report");
-        for (_, value) in who {
+        for (field, value) in who {
+            // DESIGN §6: the public sees a publik report's display name (first name) on its own page.
+            if field == "first_name" && path.starts_with("/api/v1/reports/") {
+                assert!(body.contains(value), "{path} shows the display name of a publik report");
+                continue;
+            }
             assert!(!body.contains(value), "{path} leaks {value}");
         }
         for hidden in [&secret, &pungli] {

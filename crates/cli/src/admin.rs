@@ -1,0 +1,151 @@
+//! Administration from the command line: accounts, holidays, the audit trail.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use laksana_core::access::{Grant, Role};
+use laksana_core::time::SystemClock;
+use laksana_core::Clock;
+use laksana_store::{audit, catalog, seed, users, Db};
+
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with one role. Set its password afterwards with `user set-password`.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// citizen, operator, officer, agency_head, leader, ombudsman or admin.
+        #[arg(long)]
+        role: String,
+        /// The jurisdiction the role holds in (every role but a deployment-wide admin needs one).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// For officer and agency_head: the agency's code (e.g. DPUPR) or id.
+        #[arg(long)]
+        agency: Option<String>,
+        /// The name shown to colleagues.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// id (default) or en: the language of the account's notices.
+        #[arg(long, default_value = "id")]
+        language: String,
+    },
+    /// Set an account's password: typed at a prompt, or read as one line from standard input.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Give an existing account another role.
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+}
+
+async fn grant_for(db: &Db, role: &str, jurisdiction: Option<String>, agency: Option<String>) -> anyhow::Result<Grant> {
+    let role = Role::parse(role).with_context(|| {
+        format!("unknown role {role:?}; one of: {}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
+    })?;
+    if let Some(j) = &jurisdiction {
+        if catalog::jurisdiction(db, j).await?.is_none() {
+            bail!("no jurisdiction {j:?}");
+        }
+    }
+    let agency_id = match (&agency, &jurisdiction) {
+        (None, _) => None,
+        (Some(_), None) => bail!("--agency needs --jurisdiction"),
+        (Some(a), Some(j)) => {
+            let all = catalog::agencies(db, j).await?;
+            let found = all.iter().find(|x| x.code.eq_ignore_ascii_case(a) || x.id.to_string() == *a);
+            Some(
+                found
+                    .with_context(|| {
+                        format!("no agency {a:?} in {j}; the agencies: {}", all.iter().map(|x| x.code.as_str()).collect::<Vec<_>>().join(", "))
+                    })?
+                    .id,
+            )
+        }
+    };
+    Ok(Grant::new(role, jurisdiction, agency_id)?)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password("New password: ")?;
+        let b = rpassword::prompt_password("Again: ")?;
+        if a != b {
+            bail!("the two passwords differ; nothing was changed");
+        }
+        Ok(a)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
+    let now = SystemClock.now();
+    match command {
+        UserCommand::Create { email, role, jurisdiction, agency, name, language } => {
+            let grant = grant_for(db, &role, jurisdiction, agency).await?;
+            let new = users::NewUser { email, display_name: name, language, password: None };
+            let user = users::create(db, &new, now).await?;
+            users::grant(db, user.id, &grant, now).await?;
+            say!("created user #{} {} as {}", user.id, user.email, grant.role);
+            eprintln!("Set a password with: laksana user set-password --email {}", user.email);
+        }
+        UserCommand::SetPassword { email } => {
+            if users::find_by_email(db, &email).await?.is_none() {
+                bail!("no account with email {email:?}");
+            }
+            let password = read_password()?;
+            users::set_password(db, &email, &password).await?;
+            say!("password set for {email}; its sessions were ended");
+        }
+        UserCommand::Grant { email, role, jurisdiction, agency } => {
+            let user = users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
+            let grant = grant_for(db, &role, jurisdiction, agency).await?;
+            users::grant(db, user.id, &grant, now).await?;
+            say!("{} is now also {}", user.email, grant.role);
+        }
+    }
+    Ok(())
+}
+
+/// Adds (or renames) the holidays in a `date,kind,name` CSV file to a jurisdiction's calendar.
+pub async fn import_holidays(db: &Db, file: &Path, jurisdiction: &str) -> anyhow::Result<()> {
+    if catalog::jurisdiction(db, jurisdiction).await?.is_none() {
+        bail!("no jurisdiction {jurisdiction:?}");
+    }
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let list = seed::parse_holidays_csv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if list.is_empty() {
+        bail!("{} has no holidays (expected a header line `date,kind,name` and one line per day)", file.display());
+    }
+    let n = catalog::upsert_holidays(db, jurisdiction, &list).await?;
+    let (first, last) = (&list[0].day, &list[list.len() - 1].day);
+    say!("imported {n} holidays ({first} … {last}) into {jurisdiction}; deadlines computed from now on use them");
+    Ok(())
+}
+
+/// Recomputes the audit chain; an error (and a non-zero exit) names the first broken event.
+pub async fn verify_audit(db: &Db) -> anyhow::Result<()> {
+    let v = audit::verify(db).await?;
+    match v.broken {
+        None => {
+            say!("audit trail intact: {} events in {} jurisdictions", v.events, v.jurisdictions);
+            Ok(())
+        }
+        Some(b) => bail!("audit trail BROKEN after {} good events: {b}", v.events),
+    }
+}

@@ -1,0 +1,308 @@
+//! Accounts, their role grants, sessions and login throttling (DESIGN §3).
+//!
+//! Passwords are argon2id PHC strings, hashed and checked on the blocking pool so a login never stalls
+//! the async runtime. Session tokens are 256 random bits; only their SHA-256 is stored.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use laksana_core::access::{Grant, Role};
+use laksana_core::Timestamp;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::FromRow;
+
+use crate::{Db, Result, StoreError};
+
+/// Failed logins allowed before the account is locked for a while.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// The first lock lasts this long; each further failure doubles it, up to a day.
+const LOCK_SECS: i64 = 15 * 60;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// An account, without its password hash.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub language: String,
+    pub disabled_at: Option<i64>,
+}
+
+/// A new account.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub language: String,
+    pub password: Option<String>,
+}
+
+fn normalise_email(email: &str) -> Result<String> {
+    let e = email.trim().to_lowercase();
+    if !e.contains('@') || e.contains(char::is_whitespace) || e.len() > 200 {
+        return Err(StoreError::Invalid(format!("{email:?} is not an email address")));
+    }
+    Ok(e)
+}
+
+/// Hashes a password with argon2id on the blocking pool.
+pub async fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::Invalid(format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let bytes: [u8; 16] = rand::rng().random();
+        let salt = SaltString::encode_b64(&bytes)?;
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| StoreError::Unavailable(format!("password hashing stopped: {e}")))?
+    .map_err(|e| StoreError::Invalid(format!("password: {e}")))
+}
+
+async fn verify_password(password: &str, hash: Option<String>) -> bool {
+    // Unknown accounts are checked against a fixed hash, so the answer takes as long either way.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bqVwU3LX0ZLbbcN4e8jDvMyGzFV2cxbQVrWeSQHZ3Q";
+    let password = password.to_owned();
+    let found = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+        && found
+}
+
+/// Creates an account; a taken email is a conflict.
+pub async fn create(db: &Db, new: &NewUser, now: Timestamp) -> Result<User> {
+    let email = normalise_email(&new.email)?;
+    let hash = match &new.password {
+        Some(p) => Some(hash_password(p).await?),
+        None => None,
+    };
+    let language = if new.language.is_empty() { "id" } else { new.language.as_str() };
+    let id: i64 = in_write_tx!(db, |tx, DB| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, password_hash, language, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&email)
+        .bind(new.display_name.trim())
+        .bind(&hash)
+        .bind(language)
+        .bind(now.as_micros())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("an account with email {email} exists already")),
+            other => other,
+        })?;
+        Ok::<_, StoreError>(id)
+    })?;
+    Ok(User { id, email, display_name: new.display_name.trim().to_owned(), phone: None, language: language.to_owned(), disabled_at: None })
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, phone, language, disabled_at";
+
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>> {
+    let email = email.trim().to_lowercase();
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    Ok(on_db!(db, |pool, DB| sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&email).fetch_optional(pool).await?))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    Ok(on_db!(db, |pool, DB| sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
+}
+
+/// Sets (or replaces) a password and lifts any login lock.
+pub async fn set_password(db: &Db, email: &str, password: &str) -> Result<()> {
+    let hash = hash_password(password).await?;
+    let email = email.trim().to_lowercase();
+    let n = in_write_tx!(db, |tx, DB| {
+        let r = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2")
+            .bind(&hash)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+        // Every session of the account ends: a password change is often a response to a compromise.
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email = $1)").bind(&email).execute(&mut *tx).await?;
+        Ok::<_, StoreError>(r.rows_affected())
+    })?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Gives a role; the agency must belong to the jurisdiction.
+pub async fn grant(db: &Db, user_id: i64, g: &Grant, now: Timestamp) -> Result<()> {
+    in_write_tx!(db, |tx, DB| {
+        if let (Some(agency), Some(j)) = (g.agency_id, &g.jurisdiction_id) {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2")
+                .bind(agency)
+                .bind(j)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::Invalid(format!("agency {agency} is not an agency of {j}")));
+            }
+        }
+        if let Some(j) = &g.jurisdiction_id {
+            let found: Option<String> =
+                sqlx::query_scalar("SELECT id FROM jurisdictions WHERE id = $1").bind(j).fetch_optional(&mut *tx).await?;
+            if found.is_none() {
+                return Err(StoreError::Invalid(format!("jurisdiction {j} does not exist")));
+            }
+        }
+        sqlx::query("INSERT INTO role_grants (user_id, role, jurisdiction_id, agency_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user_id)
+            .bind(g.role.as_str())
+            .bind(&g.jurisdiction_id)
+            .bind(g.agency_id)
+            .bind(now.as_micros())
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    })
+}
+
+pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
+    let rows: Vec<(String, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT role, jurisdiction_id, agency_id FROM role_grants WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter()
+        .map(|(role, jurisdiction_id, agency_id)| {
+            let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?} of user {user_id}")))?;
+            Ok(Grant { role, jurisdiction_id, agency_id })
+        })
+        .collect()
+}
+
+/// `(email, language)` of the active users holding `role` in a jurisdiction, or in one of its agencies.
+pub async fn holders(db: &Db, role: Role, jurisdiction_id: Option<&str>, agency_id: Option<i64>) -> Result<Vec<(String, String)>> {
+    Ok(on_db!(db, |pool, DB| {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "SELECT DISTINCT u.email, u.language FROM role_grants g JOIN users u ON u.id = g.user_id WHERE u.disabled_at IS NULL AND g.role = ",
+        );
+        q.push_bind(role.as_str());
+        if let Some(j) = jurisdiction_id {
+            q.push(" AND (g.jurisdiction_id = ").push_bind(j).push(" OR g.jurisdiction_id IS NULL)");
+        }
+        if let Some(a) = agency_id {
+            q.push(" AND g.agency_id = ").push_bind(a);
+        }
+        q.push(" ORDER BY u.email");
+        q.build_query_as::<(String, String)>().fetch_all(pool).await?
+    }))
+}
+
+/// How a login attempt ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Login {
+    Ok(User),
+    /// Wrong email or password (never says which).
+    Refused,
+    /// Too many failures: try again after this instant.
+    Locked(Timestamp),
+}
+
+/// Checks a password, counting failures and locking the account after [`MAX_FAILED_LOGINS`].
+pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<Login> {
+    let email = email.trim().to_lowercase();
+    let row: Option<(i64, Option<String>, i64, Option<i64>, Option<i64>)> = on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id, password_hash, failed_logins, locked_until, disabled_at FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(pool)
+            .await?
+    });
+    if let Some((_, _, _, Some(until), _)) = &row {
+        if *until > now.as_micros() {
+            return Ok(Login::Locked(Timestamp::from_micros(*until)));
+        }
+    }
+    let (id, hash, disabled) = match row {
+        Some((id, hash, _, _, disabled)) => (Some(id), hash, disabled.is_some()),
+        None => (None, None, false),
+    };
+    let ok = verify_password(password, hash).await && !disabled;
+    let Some(id) = id else { return Ok(Login::Refused) };
+    if ok {
+        in_write_tx!(db, |tx, DB| {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            Ok::<_, StoreError>(())
+        })?;
+        return Ok(get(db, id).await?.map_or(Login::Refused, Login::Ok));
+    }
+    let locked: Option<i64> = in_write_tx!(db, |tx, DB| {
+        let failed: i64 = sqlx::query_scalar("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut until = None;
+        if failed >= MAX_FAILED_LOGINS {
+            let doublings = (failed - MAX_FAILED_LOGINS).min(7) as u32;
+            let secs = (LOCK_SECS << doublings).min(86_400);
+            let t = now.plus_seconds(secs).as_micros();
+            sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(t).bind(id).execute(&mut *tx).await?;
+            until = Some(t);
+        }
+        Ok::<_, StoreError>(until)
+    })?;
+    Ok(locked.map_or(Login::Refused, |t| Login::Locked(Timestamp::from_micros(t))))
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session and returns its token (the cookie value). `replaces` is the session the browser
+/// had before, which ends: a login always gets a fresh token.
+pub async fn start_session(db: &Db, user_id: i64, now: Timestamp, ttl_secs: i64, replaces: Option<&str>) -> Result<String> {
+    let raw: [u8; 32] = rand::rng().random();
+    let token = hex::encode(raw);
+    let hash = token_hash(&token);
+    let old = replaces.map(token_hash);
+    in_write_tx!(db, |tx, DB| {
+        if let Some(old) = &old {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(old).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2").bind(user_id).bind(now.as_micros()).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(&hash)
+            .bind(user_id)
+            .bind(now.as_micros())
+            .bind(now.plus_seconds(ttl_secs).as_micros())
+            .execute(&mut *tx)
+            .await?;
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(token)
+}
+
+/// The user of a live session.
+pub async fn session_user(db: &Db, token: &str, now: Timestamp) -> Result<Option<User>> {
+    let hash = token_hash(token);
+    let sql = format!(
+        "SELECT u.{} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+        USER_COLUMNS.replace(", ", ", u.")
+    );
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&hash).bind(now.as_micros()).fetch_optional(pool).await?
+    }))
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<()> {
+    let hash = token_hash(token);
+    in_write_tx!(db, |tx, DB| {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&mut *tx).await?;
+        Ok(())
+    })
+}

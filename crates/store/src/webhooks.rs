@@ -1,0 +1,102 @@
+//! Webhooks: per-jurisdiction subscribers to public report events, and the log of every delivery.
+
+use rand::Rng;
+use sqlx::FromRow;
+
+use crate::{Db, Result, StoreError};
+
+/// A subscriber; the secret signs every delivery (HMAC-SHA256).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Webhook {
+    pub id: i64,
+    pub jurisdiction_id: String,
+    pub url: String,
+    pub secret: String,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+/// One attempt to deliver an event.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Delivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event_id: i64,
+    pub attempt: i64,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub delivered_at: i64,
+}
+
+/// Registers a subscriber; returns it with its generated secret.
+pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, now: i64) -> Result<Webhook> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2_000 || url.contains(char::is_whitespace) {
+        return Err(StoreError::Invalid("url must be an http(s) URL".into()));
+    }
+    let secret = format!("whsec_{}", hex::encode(rand::rng().random::<[u8; 24]>()));
+    let id: i64 = in_write_tx!(db, |tx, DB| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhooks (jurisdiction_id, url, secret, active, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(jurisdiction_id)
+        .bind(url)
+        .bind(&secret)
+        .bind(true)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok::<_, StoreError>(id)
+    })?;
+    Ok(Webhook { id, jurisdiction_id: jurisdiction_id.into(), url: url.into(), secret, active: true, created_at: now })
+}
+
+pub async fn list(db: &Db, jurisdiction_id: &str) -> Result<Vec<Webhook>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id, jurisdiction_id, url, secret, active, created_at FROM webhooks WHERE jurisdiction_id = $1 ORDER BY id")
+            .bind(jurisdiction_id)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Webhook>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id, jurisdiction_id, url, secret, active, created_at FROM webhooks WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Logs one delivery attempt (`event_id` is the job that carried it).
+pub async fn record(db: &Db, d: &Delivery) -> Result<()> {
+    in_write_tx!(db, |tx, DB| {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, status_code, error, delivered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(d.webhook_id)
+        .bind(d.event_id)
+        .bind(d.attempt)
+        .bind(d.status_code)
+        .bind(&d.error)
+        .bind(d.delivered_at)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    })
+}
+
+/// The latest deliveries of a webhook, newest first.
+pub async fn deliveries(db: &Db, webhook_id: i64, limit: u32) -> Result<Vec<Delivery>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT id, webhook_id, event_id, attempt, status_code, error, delivered_at FROM webhook_deliveries
+             WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(webhook_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}

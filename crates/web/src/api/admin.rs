@@ -1,0 +1,278 @@
+//! A jurisdiction's settings: holidays, deadlines, webhooks, staff accounts, and checking the audit
+//! trail. Everything but reading holidays needs the jurisdiction's `admin` role.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::Json;
+use laksana_core::access::{self, Admin, Grant, Role};
+use laksana_core::workflow::Deadlines;
+use laksana_store::catalog::{self, Holiday};
+use laksana_store::{audit, users, webhooks};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::reports::resolve;
+use crate::auth::{self, Caller};
+use crate::error::Problem;
+use crate::state::AppState;
+
+async fn admin_of(state: &AppState, method: &Method, headers: &HeaderMap, j: &str) -> Result<Caller, Problem> {
+    let caller = auth::caller(state, method, headers).await?;
+    if caller.principal.user_id.is_none() {
+        return Err(Problem::unauthorized("sign in as an admin of this jurisdiction"));
+    }
+    access::authorize_jurisdiction(&caller.principal, Admin::Configure, j)
+        .map_err(|_| Problem::forbidden(format!("only an admin of {j} may change its settings")))?;
+    Ok(caller)
+}
+
+/// A non-working day.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HolidayIo {
+    /// YYYY-MM-DD.
+    date: String,
+    /// libur_nasional, cuti_bersama or libur_daerah.
+    kind: String,
+    name: String,
+}
+
+/// Holidays to add or rename, and days to remove.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HolidaysPut {
+    #[serde(default)]
+    add: Vec<HolidayIo>,
+    /// Dates (YYYY-MM-DD) that are working days after all.
+    #[serde(default)]
+    remove: Vec<String>,
+}
+
+/// The jurisdiction's holidays (public: deadlines are computed from them).
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/holidays", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = [HolidayIo]), (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
+pub(super) async fn holidays_get(State(state): State<AppState>, Path(j): Path<String>) -> Result<Json<Vec<HolidayIo>>, Problem> {
+    let catalog = state.catalog();
+    let j = resolve(&catalog, Some(&j))?;
+    let list = catalog::holidays(state.db(), j.id()).await?;
+    Ok(Json(list.into_iter().map(holiday_out).collect()))
+}
+
+/// Adds, renames or removes holidays; deadlines computed from now on use the new calendar.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/holidays", tag = "admin", request_body = HolidaysPut, params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = [HolidayIo]), (status = 400, description = "Bad date or kind", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn holidays_put(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+    Json(body): Json<HolidaysPut>,
+) -> Result<Json<Vec<HolidayIo>>, Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    admin_of(&state, &method, &headers, &jid).await?;
+    // One parser for the CSV import and the API, so both accept exactly the same rows.
+    let mut csv = String::from("date,kind,name\n");
+    for h in &body.add {
+        if h.name.contains(['\n', '\r']) || h.date.contains([',', '\n']) || h.kind.contains([',', '\n']) {
+            return Err(Problem::bad_request("holiday fields must be single lines; date and kind contain no commas"));
+        }
+        csv.push_str(&format!("{},{},{}\n", h.date, h.kind, h.name));
+    }
+    let add = laksana_store::seed::parse_holidays_csv(&csv).map_err(|e| Problem::bad_request(format!("holiday {e}")))?;
+    for d in &body.remove {
+        if d.parse::<chrono::NaiveDate>().is_err() {
+            return Err(Problem::bad_request(format!("{d:?} is not a YYYY-MM-DD date")));
+        }
+    }
+    catalog::upsert_holidays(state.db(), &jid, &add).await?;
+    catalog::remove_holidays(state.db(), &jid, &body.remove).await?;
+    state.reload_catalog().await?;
+    holidays_get(State(state), Path(jid)).await
+}
+
+/// Sets the jurisdiction's deadlines (working days); keys left out take the national default.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/deadlines", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    request_body(content = serde_json::Value, description = "verification, plan, info_reply, confirmation, escalation_step, reopen_window"),
+    responses((status = 200, body = serde_json::Value), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn deadlines_put(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Json<Deadlines>, Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    admin_of(&state, &method, &headers, &jid).await?;
+    let d: Deadlines = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
+    for (name, v) in [("verification", d.verification), ("plan", d.plan), ("info_reply", d.info_reply), ("confirmation", d.confirmation), ("escalation_step", d.escalation_step), ("reopen_window", d.reopen_window)] {
+        if !(1..=365).contains(&v) {
+            return Err(Problem::bad_request(format!("{name} must be from 1 to 365 working days, got {v}")));
+        }
+    }
+    catalog::set_deadlines(state.db(), &jid, &d).await?;
+    state.reload_catalog().await?;
+    Ok(Json(d))
+}
+
+/// A webhook subscriber.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct WebhookOut {
+    id: i64,
+    url: String,
+    active: bool,
+    /// Shown when the webhook is created, then never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WebhookIn {
+    url: String,
+}
+
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/webhooks", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = [WebhookOut]), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn webhooks_list(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(j): Path<String>) -> Result<Json<Vec<WebhookOut>>, Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    admin_of(&state, &method, &headers, &jid).await?;
+    let list = webhooks::list(state.db(), &jid).await?;
+    Ok(Json(list.into_iter().map(|w| WebhookOut { id: w.id, url: w.url, active: w.active, secret: None }).collect()))
+}
+
+/// Subscribes a URL to the jurisdiction's public report events. Each delivery carries
+/// `X-Laksana-Signature: sha256=HEX`, the HMAC-SHA256 of the body under the secret returned here.
+#[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/webhooks", tag = "admin", request_body = WebhookIn, params(("jurisdiction_id" = String, Path)),
+    responses((status = 201, body = WebhookOut), (status = 400, description = "Bad URL", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn webhooks_create(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+    Json(body): Json<WebhookIn>,
+) -> Result<(StatusCode, Json<WebhookOut>), Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    admin_of(&state, &method, &headers, &jid).await?;
+    let w = webhooks::create(state.db(), &jid, &body.url, state.clock().now().as_micros()).await?;
+    Ok((StatusCode::CREATED, Json(WebhookOut { id: w.id, url: w.url, active: w.active, secret: Some(w.secret) })))
+}
+
+/// One delivery attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct DeliveryOut {
+    attempt: i64,
+    /// The HTTP status the subscriber answered, if it answered.
+    status_code: Option<i64>,
+    error: Option<String>,
+    at: String,
+}
+
+/// The delivery log of a webhook, newest first (at most 200).
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/webhooks/{id}/deliveries", tag = "admin",
+    params(("jurisdiction_id" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = [DeliveryOut]), (status = 404, description = "No such webhook", content_type = "application/problem+json")))]
+pub(super) async fn deliveries(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((j, id)): Path<(String, i64)>,
+) -> Result<Json<Vec<DeliveryOut>>, Problem> {
+    let catalog = state.catalog();
+    let info = resolve(&catalog, Some(&j))?;
+    admin_of(&state, &method, &headers, info.id()).await?;
+    let w = webhooks::get(state.db(), id).await?.filter(|w| w.jurisdiction_id == info.id()).ok_or_else(|| Problem::not_found("no such webhook"))?;
+    let list = webhooks::deliveries(state.db(), w.id, 200).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|d| DeliveryOut {
+                attempt: d.attempt,
+                status_code: d.status_code,
+                error: d.error,
+                at: laksana_core::Timestamp::from_micros(d.delivered_at).to_rfc3339_in(info.tz),
+            })
+            .collect(),
+    ))
+}
+
+/// A staff account to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UserIn {
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    /// operator, officer, agency_head, leader, ombudsman or admin.
+    role: String,
+    /// officer and agency_head: the agency's id.
+    agency_id: Option<i64>,
+    /// id (default) or en.
+    #[serde(default)]
+    language: String,
+    /// At least 10 characters; without one the account cannot sign in until `laksana user set-password`.
+    password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct UserOut {
+    id: i64,
+    email: String,
+    role: String,
+}
+
+/// Creates a staff account with one role in this jurisdiction.
+#[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/users", tag = "admin", request_body = UserIn, params(("jurisdiction_id" = String, Path)),
+    responses((status = 201, body = UserOut), (status = 400, description = "Invalid role, scope or password", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json"),
+              (status = 409, description = "The email has an account", content_type = "application/problem+json")))]
+pub(super) async fn users_create(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+    Json(body): Json<UserIn>,
+) -> Result<(StatusCode, Json<UserOut>), Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    admin_of(&state, &method, &headers, &jid).await?;
+    let role = Role::parse(&body.role).filter(|r| *r != Role::Citizen).ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
+    let grant = Grant::new(role, Some(jid.clone()), body.agency_id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let now = state.clock().now();
+    let new = users::NewUser { email: body.email, display_name: body.display_name, language: body.language, password: body.password };
+    let user = users::create(state.db(), &new, now).await?;
+    users::grant(state.db(), user.id, &grant, now).await?;
+    Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct AuditOut {
+    events: u64,
+    intact: bool,
+    /// The first broken link, if any.
+    broken: Option<String>,
+}
+
+/// Recomputes the jurisdiction's audit chain (admins, operators, leaders, the ombudsman).
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/audit", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = AuditOut), (status = 403, description = "Not allowed", content_type = "application/problem+json")))]
+pub(super) async fn verify_audit(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(j): Path<String>) -> Result<Json<AuditOut>, Problem> {
+    let catalog = state.catalog();
+    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
+    let caller = auth::caller(&state, &method, &headers).await?;
+    let p = &caller.principal;
+    if ![Role::Admin, Role::Operator, Role::Leader, Role::Ombudsman].into_iter().any(|r| p.has_role(r, &jid)) {
+        return Err(Problem::forbidden("the audit trail is for admins, operators, leaders and the ombudsman"));
+    }
+    let v = audit::verify_in(state.db(), Some(&jid)).await?;
+    Ok(Json(AuditOut { events: v.events, intact: v.broken.is_none(), broken: v.broken.map(|b| b.to_string()) }))
+}
+
+fn holiday_out(h: Holiday) -> HolidayIo {
+    HolidayIo { date: h.day, kind: h.kind, name: h.name }
+}

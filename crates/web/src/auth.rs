@@ -1,0 +1,194 @@
+//! Who is asking: a session cookie (people), a bearer API key (integrations), a follow-up code
+//! (anonymous reporters), or nobody. Signing in and out lives here too.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use laksana_core::access::{Grant, Principal};
+use laksana_store::users::{self, Login};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::Problem;
+use crate::state::AppState;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "laksana_session";
+/// How long a session lasts.
+const SESSION_SECS: i64 = 12 * 3600;
+/// The header an anonymous reporter sends their follow-up code in.
+pub const FOLLOW_UP_HEADER: &str = "x-follow-up-code";
+
+/// A principal and how it was established.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    /// How the caller is named in events: `user:ID`, `apikey:ID`, or `public`.
+    pub actor: String,
+    /// The API key's jurisdiction, when the caller is a key.
+    pub key_jurisdiction: Option<String>,
+}
+
+fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim()))
+}
+
+/// A browser sending our cookie from another site's page is refused (CSRF): the Origin of a write
+/// must be this server's own.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+}
+
+/// Establishes the caller. A bad or expired credential is refused rather than treated as anonymous,
+/// so a client learns that its key or session stopped working.
+pub async fn caller(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<Caller, Problem> {
+    if let Some(key) = bearer(headers) {
+        return key_caller(state, key).await;
+    }
+    if let Some(token) = cookie_value(headers, COOKIE) {
+        if method != Method::GET && method != Method::HEAD && !same_origin(headers) {
+            return Err(Problem::forbidden("cross-site request refused"));
+        }
+        let user = users::session_user(state.db(), token, state.clock().now())
+            .await?
+            .ok_or_else(|| Problem::unauthorized("the session has ended; sign in again"))?;
+        let grants = users::grants_of(state.db(), user.id).await?;
+        return Ok(Caller {
+            principal: Principal { user_id: Some(user.id), grants, ..Principal::default() },
+            actor: format!("user:{}", user.id),
+            key_jurisdiction: None,
+        });
+    }
+    Ok(Caller { principal: Principal::anonymous(), actor: "public".into(), key_jurisdiction: None })
+}
+
+/// The caller an API key stands for: its user (limited to the key's jurisdiction), or a client that
+/// may only submit reports.
+pub async fn key_caller(state: &AppState, key: &str) -> Result<Caller, Problem> {
+    let key = state.api_key(key).await?.ok_or_else(|| Problem::unauthorized("the API key is not valid"))?;
+        let (grants, actor) = match key.user_id {
+            Some(uid) => (users::grants_of(state.db(), uid).await?, format!("user:{uid}")),
+            None => (Vec::new(), format!("apikey:{}", key.id)),
+        };
+        // A key only ever acts within its own jurisdiction, whatever its user may do elsewhere.
+        let grants = grants.into_iter().filter(|g| g.jurisdiction_id.as_deref().is_none_or(|j| j == key.jurisdiction_id)).map(|g| Grant {
+            jurisdiction_id: Some(key.jurisdiction_id.clone()),
+            ..g
+        });
+        return Ok(Caller {
+            principal: Principal { user_id: key.user_id, grants: grants.collect(), ..Principal::default() },
+            actor,
+            key_jurisdiction: Some(key.jurisdiction_id),
+        });
+    
+}
+
+/// Sign-in details.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginIn {
+    email: String,
+    password: String,
+}
+
+/// The signed-in user and their roles.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Me {
+    id: i64,
+    email: String,
+    display_name: String,
+    language: String,
+    roles: Vec<RoleOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RoleOut {
+    role: String,
+    jurisdiction_id: Option<String>,
+    agency_id: Option<i64>,
+}
+
+async fn me_of(state: &AppState, user: users::User) -> Result<Me, Problem> {
+    let grants = users::grants_of(state.db(), user.id).await?;
+    Ok(Me {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        language: user.language,
+        roles: grants
+            .into_iter()
+            .map(|g| RoleOut { role: g.role.as_str().into(), jurisdiction_id: g.jurisdiction_id, agency_id: g.agency_id })
+            .collect(),
+    })
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config().secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
+        .expect("hex tokens make valid header values")
+}
+
+/// Signs in with email and password; sets a fresh session cookie. After five failures in a row the
+/// account is locked for 15 minutes (doubling with each further failure).
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginIn,
+    responses((status = 200, body = Me), (status = 401, description = "Wrong email or password", content_type = "application/problem+json"),
+              (status = 429, description = "Too many failures; see Retry-After", content_type = "application/problem+json")))]
+pub(crate) async fn login(State(state): State<AppState>, headers: HeaderMap, Json(body): Json<LoginIn>) -> Result<Response, Problem> {
+    let now = state.clock().now();
+    match users::login(state.db(), &body.email, &body.password, now).await? {
+        Login::Refused => Err(Problem::unauthorized("wrong email or password")),
+        Login::Locked(until) => {
+            let secs = ((until.as_micros() - now.as_micros()) / 1_000_000).max(1);
+            let mut res = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("too many failed sign-ins; try again in {} minutes", (secs + 59) / 60))
+                .into_response();
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            Ok(res)
+        }
+        Login::Ok(user) => {
+            let old = cookie_value(&headers, COOKIE);
+            let token = users::start_session(state.db(), user.id, now, SESSION_SECS, old).await?;
+            let me = me_of(&state, user).await?;
+            let mut res = Json(me).into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &token, SESSION_SECS));
+            Ok(res)
+        }
+    }
+}
+
+/// Ends the session.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
+pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+    if let Some(token) = cookie_value(&headers, COOKIE) {
+        users::end_session(state.db(), token).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(res)
+}
+
+/// The signed-in user (by session or by an API key bound to a user).
+#[utoipa::path(get, path = "/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, description = "Not signed in", content_type = "application/problem+json")))]
+pub(crate) async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me>, Problem> {
+    let c = caller(&state, &Method::GET, &headers).await?;
+    let uid = c.principal.user_id.ok_or_else(|| Problem::unauthorized("sign in first"))?;
+    let user = users::get(state.db(), uid).await?.ok_or_else(|| Problem::unauthorized("sign in first"))?;
+    Ok(Json(me_of(&state, user).await?))
+}
