@@ -133,3 +133,57 @@ fn sigterm_lets_a_request_in_flight_finish() {
     }
     assert!(TcpStream::connect(&addr).is_err(), "no new connections after the stop");
 }
+
+fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = laksana(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
+    let d = Dir::new("admin");
+    assert!(run(&d.0, &["seed", "--demo"]).status.success());
+    // Accounts: a role needs its scope; passwords come from standard input.
+    let ok = run(&d.0, &["user", "create", "--email", "Petugas@Kota.test", "--role", "officer", "--jurisdiction", "tangerangkota.go.id", "--agency", "dlh"]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("petugas@kota.test as officer"), "{}", text(&ok.stdout));
+    let no_agency = run(&d.0, &["user", "create", "--email", "x@kota.test", "--role", "officer", "--jurisdiction", "tangerangkota.go.id"]);
+    assert!(!no_agency.status.success());
+    assert!(text(&no_agency.stderr).contains("agency"), "{}", text(&no_agency.stderr));
+    let bad_role = run(&d.0, &["user", "create", "--email", "y@kota.test", "--role", "mayor"]);
+    assert!(text(&bad_role.stderr).contains("unknown role"));
+    let dup = run(&d.0, &["user", "create", "--email", "petugas@kota.test", "--role", "operator", "--jurisdiction", "tangerangkota.go.id"]);
+    assert!(!dup.status.success() && text(&dup.stderr).contains("exists already"), "{}", text(&dup.stderr));
+    let short = run_with_stdin(&d.0, &["user", "set-password", "--email", "petugas@kota.test"], "pendek\n");
+    assert!(!short.status.success() && text(&short.stderr).contains("10 characters"), "{}", text(&short.stderr));
+    let set = run_with_stdin(&d.0, &["user", "set-password", "--email", "petugas@kota.test"], "kata-sandi-yang-panjang\n");
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let key = run(&d.0, &["apikey", "create", "--jurisdiction", "tangerangkota.go.id", "--name", "Aplikasi lapangan", "--user", "petugas@kota.test"]);
+    assert!(key.status.success(), "{}", text(&key.stderr));
+
+    // Holidays: a file with a bad line names the line; a good one is imported.
+    let csv = d.0.join("libur.csv");
+    std::fs::write(&csv, "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-02-30,libur_nasional,Salah\n").unwrap();
+    let bad = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);
+    assert!(!bad.status.success() && text(&bad.stderr).contains("line 3"), "{}", text(&bad.stderr));
+    std::fs::write(&csv, "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-01-16,libur_nasional,Isra Mikraj\n").unwrap();
+    let good = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    assert!(text(&good.stdout).contains("imported 2 holidays"), "{}", text(&good.stdout));
+
+    // The audit trail verifies; an edit behind the application's back is named.
+    let v = run(&d.0, &["verify-audit"]);
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    assert!(text(&v.stdout).contains("audit trail intact"), "{}", text(&v.stdout));
+    let db = d.0.join("data/laksana.db");
+    let edited = Command::new("python3")
+        .args(["-c", &format!("import sqlite3; c = sqlite3.connect('{}'); c.execute(\"UPDATE report_events SET note = 'x' WHERE id = 42\"); c.commit()", db.display())])
+        .status()
+        .unwrap();
+    assert!(edited.success());
+    let v = run(&d.0, &["verify-audit"]);
+    assert!(!v.status.success());
+    let err = text(&v.stderr);
+    assert!(err.contains("BROKEN") && err.contains("event 42"), "{err}");
+}

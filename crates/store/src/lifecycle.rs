@@ -142,6 +142,8 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
     let mut agency = None;
     let mut duplicate_of = item.duplicate_of;
     let mut data = serde_json::json!({ "action": cmd.name() });
+    // A rahasia original must not be named where the public or another reporter reads.
+    let mut hidden_original = false;
     match cmd {
         Command::Verify { agency_id: Some(a), .. } | Command::Dispose { agency_id: a, .. } => {
             let found = crate::catalog::agencies(db, &item.jurisdiction_id).await?.into_iter().find(|x| x.id == *a);
@@ -155,6 +157,7 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
             let original = original_of(db, item, of).await?;
             duplicate_of = Some(original.id);
             data["duplicate_of"] = original.public_id.clone().into();
+            hidden_original = original.privacy()? == Privacy::Rahasia;
         }
         Command::Resolve { photo_url: Some(url), .. } => {
             if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/media/")) || url.len() > 2_000 {
@@ -174,7 +177,12 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
     let next = decide(&cur, action, agency, sla_days(item), &rules.schedule(), now).map_err(decide_error)?;
     let mut change = change_from(item, &next)?;
     change.duplicate_of = duplicate_of;
-    let public = cmd.public_note();
+    let public = match cmd {
+        Command::MarkDuplicate { .. } if hidden_original => Some("Sama dengan laporan lain / duplicate of another report".to_owned()),
+        // Name the original the report now follows, not a duplicate in between.
+        Command::MarkDuplicate { .. } => Some(format!("Sama dengan laporan / duplicate of {}", data["duplicate_of"].as_str().unwrap_or_default())),
+        _ => cmd.public_note(),
+    };
     change.status_notes = public.clone();
     change.events.push(status_event(item, next.status, public.clone(), actor, now, data));
     if let Some(internal) = cmd.internal_note() {
@@ -214,7 +222,8 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
         Command::MarkDuplicate { .. } => {
             let original = change.duplicate_of.expect("set above");
             let original = workflow::load_by_id(db, original).await?.ok_or(StoreError::NotFound)?;
-            change.jobs.push(notify_job(reporter, Notice::Duplicate { public_id: pid, original: original.public_id }));
+            let original = if hidden_original { "—".to_owned() } else { original.public_id };
+            change.jobs.push(notify_job(reporter, Notice::Duplicate { public_id: pid, original }));
         }
         _ => {}
     }
@@ -394,7 +403,8 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
         let taken = in_write_tx!(db, |tx, DB| {
             let items: Vec<WorkItem> =
                 sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now.as_micros()).bind(i64::from(batch)).fetch_all(&mut *tx).await?;
-            let mut events: HashMap<String, Vec<NewEvent>> = HashMap::new();
+            // Chain heads are locked in one order (sorted) by every ticker, so two never deadlock.
+            let mut events: std::collections::BTreeMap<String, Vec<NewEvent>> = Default::default();
             let mut jobs = Vec::new();
             let mut hooks: HashMap<String, Vec<String>> = HashMap::new();
             for item in &items {

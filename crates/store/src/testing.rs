@@ -75,6 +75,17 @@ impl TestDb {
         migrate::run(&db, 0).await.expect("migrating a fresh database");
         TestDb { db, dir }
     }
+
+    /// Runs a statement behind the application's back (for tests that tamper with rows).
+    pub async fn execute_raw(&self, sql: &str) -> u64 {
+        let sql = sql.to_owned();
+        on_db!(&self.db, |_pool, DB| {
+            match &self.db {
+                Db::Sqlite(s) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.expect("raw SQL").rows_affected(),
+                Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.expect("raw SQL").rows_affected(),
+            }
+        })
+    }
 }
 
 /// Defines a test module `$name` with two tests, `sqlite` and `postgres`, each running `$body` with
@@ -99,4 +110,13 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// One integer from a query (for tests that count rows).
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    let sql = sql.to_owned();
+    on_db!(db, |pool, DB| {
+        let v: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.expect("a scalar query");
+        v.unwrap_or(0)
+    })
 }

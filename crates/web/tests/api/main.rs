@@ -8,3 +8,4 @@ mod open311_read;
 mod ops;
 mod privacy;
 mod workflow;
+mod month;

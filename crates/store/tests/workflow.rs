@@ -1,0 +1,92 @@
+//! The audit chain and the deadline ticker on both backends.
+
+use laksana_core::Timestamp;
+use laksana_store::testing::TestDb;
+use laksana_store::{audit, both_backends, lifecycle, seed};
+
+fn t0() -> Timestamp {
+    laksana_core::time::parse_datetime("2026-11-28T10:00:00+07:00", chrono_tz::Asia::Jakarta).unwrap()
+}
+
+both_backends!(the_audit_chain_catches_an_edit_behind_the_applications_back, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let v = audit::verify(&t.db).await.unwrap();
+    assert!(v.broken.is_none(), "{:?}", v.broken);
+    assert!(v.events > 1_000, "the demo's timelines are chained: {}", v.events);
+    assert_eq!(v.jurisdictions, 2);
+    // Someone with database access softens a note.
+    let victim: i64 = 137;
+    assert_eq!(t.execute_raw(&format!("UPDATE report_events SET note = 'diubah' WHERE id = {victim}")).await, 1);
+    let v = audit::verify(&t.db).await.unwrap();
+    let broken = v.broken.expect("the edit is caught");
+    assert_eq!(broken.event_id, Some(victim));
+    assert!(broken.to_string().contains("changed after it was written"), "{broken}");
+    // Recomputing that one hash does not help: the next link no longer matches.
+    let j = broken.jurisdiction_id.clone();
+    t.execute_raw(&format!("UPDATE report_events SET hash = '{}' WHERE id = {victim}", "ab".repeat(32))).await;
+    let v = audit::verify(&t.db).await.unwrap();
+    assert_eq!(v.broken.unwrap().event_id, Some(victim));
+    // Deleting the newest event is caught by the chain head.
+    let t2 = TestDb::new(backend).await;
+    seed::demo(&t2.db, t0()).await.unwrap();
+    t2.execute_raw(&format!(
+        "DELETE FROM report_events WHERE id = (SELECT MAX(id) FROM report_events WHERE jurisdiction_id = '{j}')"
+    ))
+    .await;
+    let b = audit::verify(&t2.db).await.unwrap().broken.expect("a missing tail is caught");
+    assert!(b.to_string().contains("missing from the end"), "{b}");
+    // A deleted event in the middle leaves a gap.
+    let t3 = TestDb::new(backend).await;
+    seed::demo(&t3.db, t0()).await.unwrap();
+    t3.execute_raw("DELETE FROM report_events WHERE id = 50").await;
+    let b = audit::verify(&t3.db).await.unwrap().broken.expect("a gap is caught");
+    assert!(b.reason.contains("missing"), "{b}");
+});
+
+both_backends!(two_tickers_on_one_database_act_exactly_once, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    // Seeded open reports carry their deadlines; three months on, every clock has run out.
+    let later = t0().plus_days(90);
+    let rules = lifecycle::rules(&t.db, "http://localhost").await.unwrap();
+    let due_before: i64 = count(&t, "SELECT COUNT(*) FROM reports WHERE next_tick_at IS NOT NULL").await;
+    assert!(due_before > 50, "{due_before}");
+    let events_before = audit::verify(&t.db).await.unwrap().events;
+    let jobs_before = laksana_store::jobs::counts(&t.db).await.unwrap().0;
+    // Two tickers at once, small batches so that they really interleave.
+    let (a, b) = tokio::join!(lifecycle::tick(&t.db, &rules, later, 7), lifecycle::tick(&t.db, &rules, later, 7));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Run again: nothing is left to do at this instant.
+    let again = lifecycle::tick(&t.db, &rules, later, 7).await.unwrap();
+    assert_eq!(again.due, 0, "{again:?}");
+    let escalations = count(&t, "SELECT COUNT(*) FROM report_events WHERE kind = 'escalation'").await;
+    assert_eq!(escalations as u64, a.escalations + b.escalations, "{a:?} {b:?}");
+    let timeouts = count(&t, "SELECT COUNT(*) FROM report_events WHERE actor = 'system' AND kind = 'status'").await;
+    assert_eq!(timeouts as u64, a.archived + a.closed + b.archived + b.closed);
+    assert!(a.closed + b.closed > 0, "unconfirmed resolutions were closed: {a:?} {b:?}");
+    // No report escalated twice to the same level, none closed twice.
+    let dup_escalations = count(
+        &t,
+        "SELECT COUNT(*) FROM (SELECT report_id, data FROM report_events WHERE kind = 'escalation' GROUP BY report_id, data HAVING COUNT(*) > 1) x",
+    )
+    .await;
+    assert_eq!(dup_escalations, 0);
+    let dup_closes = count(
+        &t,
+        "SELECT COUNT(*) FROM (SELECT report_id FROM report_events WHERE actor = 'system' AND kind = 'status' GROUP BY report_id HAVING COUNT(*) > 1) x",
+    )
+    .await;
+    assert_eq!(dup_closes, 0);
+    let max_level = count(&t, "SELECT MAX(escalation_level) FROM reports").await;
+    assert_eq!(max_level, 2, "three months late reaches the leader");
+    // Every effect is in the chain, and each escalation queued its notices.
+    let v = audit::verify(&t.db).await.unwrap();
+    assert!(v.broken.is_none(), "{:?}", v.broken);
+    assert_eq!(v.events, events_before + escalations as u64 + timeouts as u64);
+    assert!(laksana_store::jobs::counts(&t.db).await.unwrap().0 > jobs_before);
+});
+
+async fn count(t: &TestDb, sql: &str) -> i64 {
+    laksana_store::testing::scalar(&t.db, sql).await
+}
