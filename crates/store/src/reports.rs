@@ -140,6 +140,10 @@ pub struct ReportFilter {
     pub updated_to: Option<Timestamp>,
     pub statuses: Option<Vec<Status>>,
     pub include_rahasia: bool,
+    /// Only reports this agency is responsible for.
+    pub agency_id: Option<i64>,
+    /// Only reports at this escalation level or above.
+    pub min_escalation: Option<i64>,
     /// Keyset cursor: only reports strictly older than `(requested_at, id)`.
     pub before: Option<(i64, i64)>,
     pub limit: u32,
@@ -156,6 +160,12 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
         q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);
         if !f.include_rahasia {
             q.push(" AND r.privacy <> 'rahasia'");
+        }
+        if let Some(a) = f.agency_id {
+            q.push(" AND r.agency_id = ").push_bind(a);
+        }
+        if let Some(level) = f.min_escalation {
+            q.push(" AND r.escalation_level >= ").push_bind(level);
         }
         if let Some(ids) = &f.public_ids {
             q.push(" AND r.public_id IN (");

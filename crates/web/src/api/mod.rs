@@ -69,6 +69,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(reports::list, reports::create))
             .routes(routes!(workflow::get_one))
             .routes(routes!(workflow::events))
+            .routes(routes!(workflow::inbox))
             .routes(routes!(workflow::act))
             .routes(routes!(workflow::comment))
             .routes(routes!(workflow::privacy))

@@ -115,7 +115,22 @@ pub(crate) async fn with_media(state: &AppState, j: &JurisdictionInfo, list: &[R
     Ok(list.iter().map(|r| report_out(r, j, media.remove(&r.id).unwrap_or_default(), now)).collect())
 }
 
-fn parse_cursor(c: &str) -> Option<(i64, i64)> {
+/// Comma-separated statuses, or `open` / `closed`; `None` for an empty list.
+pub(crate) fn parse_statuses(s: &str) -> Result<Option<Vec<Status>>, Problem> {
+    let mut statuses = Vec::new();
+    for v in s.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        match (v.parse::<Status>(), Status::from_open311(v)) {
+            (Ok(st), _) => statuses.push(st),
+            (_, Some(list)) => statuses.extend_from_slice(list),
+            _ => return Err(Problem::bad_request(format!("unknown status {v:?}"))),
+        }
+    }
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    Ok((!statuses.is_empty()).then_some(statuses))
+}
+
+pub(crate) fn parse_cursor(c: &str) -> Option<(i64, i64)> {
     let (a, b) = c.split_once('.')?;
     Some((a.parse().ok()?, b.parse().ok()?))
 }
@@ -132,17 +147,7 @@ pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<Li
     }
     let mut filter = ReportFilter { jurisdiction_id: j.id().to_owned(), limit: limit + 1, ..Default::default() };
     if let Some(s) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
-        let mut statuses = Vec::new();
-        for v in s.split(',').map(str::trim).filter(|v| !v.is_empty()) {
-            match (v.parse::<Status>(), Status::from_open311(v)) {
-                (Ok(st), _) => statuses.push(st),
-                (_, Some(list)) => statuses.extend_from_slice(list),
-                _ => return Err(Problem::bad_request(format!("unknown status {v:?}"))),
-            }
-        }
-        statuses.sort_by_key(|s| s.as_str());
-        statuses.dedup();
-        filter.statuses = Some(statuses);
+        filter.statuses = parse_statuses(s)?;
     }
     if let Some(codes) = q.service_code.as_deref().filter(|s| !s.trim().is_empty()) {
         let codes: Vec<String> = codes.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();

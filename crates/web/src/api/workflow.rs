@@ -434,3 +434,107 @@ pub(super) async fn privacy(
     let version = lifecycle::raise_privacy(state.db(), &l.item, to, &l.caller.actor, state.clock().now()).await?;
     Ok(Json(ActionOut { id: l.item.public_id.clone(), status: l.item.status.clone(), version }))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct InboxQuery {
+    jurisdiction_id: Option<String>,
+    /// Comma-separated statuses, or `open` / `closed` (default: open).
+    status: Option<String>,
+    /// Only reports of this agency (operators and leaders; officers always see their own agency).
+    agency_id: Option<i64>,
+    /// Only reports escalated to at least this level (1 or 2).
+    min_escalation: Option<i64>,
+    /// 1 to 200 (default 50).
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// A page of the work queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct InboxPage {
+    items: Vec<InboxItem>,
+    next_cursor: Option<String>,
+}
+
+/// A report in the work queue, with its deadline countdown.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct InboxItem {
+    #[serde(flatten)]
+    report: ReportOut,
+    privacy: String,
+    escalation_level: i64,
+}
+
+/// The caller's work queue: operators, leaders, the ombudsman and admins see every report of the
+/// jurisdiction (rahasia included); officers and agency heads see their agencies' reports. Reporter
+/// identity is never part of a list; open a report to see what the caller may of it.
+#[utoipa::path(get, path = "/inbox", tag = "workflow", params(InboxQuery),
+    responses((status = 200, body = InboxPage), (status = 401, description = "Not signed in", content_type = "application/problem+json"),
+              (status = 403, description = "Not staff of this jurisdiction", content_type = "application/problem+json")))]
+pub(super) async fn inbox(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> Result<Json<InboxPage>, Problem> {
+    use laksana_core::access::Role;
+    let caller = auth::caller(&state, &method, &headers).await?;
+    if caller.principal.user_id.is_none() {
+        return Err(Problem::unauthorized("sign in, or use an API key bound to a staff account"));
+    }
+    let catalog = state.catalog();
+    let j = jurisdiction(&catalog, &caller, q.jurisdiction_id.as_deref())?;
+    let p = &caller.principal;
+    access::authorize_jurisdiction(p, access::Admin::ReadQueue, j.id()).map_err(|_| Problem::forbidden(format!("you are not staff of {}", j.id())))?;
+    let whole = [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, j.id()));
+    let agency = if whole {
+        q.agency_id
+    } else {
+        let mine: Vec<i64> = p
+            .grants
+            .iter()
+            .filter(|g| matches!(g.role, Role::Officer | Role::AgencyHead) && g.jurisdiction_id.as_deref().is_none_or(|x| x == j.id()))
+            .filter_map(|g| g.agency_id)
+            .collect();
+        match q.agency_id {
+            Some(a) if mine.contains(&a) => Some(a),
+            Some(a) => return Err(Problem::forbidden(format!("you are not staff of agency {a}"))),
+            None => Some(*mine.first().ok_or_else(|| Problem::forbidden("no agency"))?),
+        }
+    };
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Problem::bad_request(format!("limit must be from 1 to 200, got {limit}")));
+    }
+    let statuses = super::reports::parse_statuses(q.status.as_deref().unwrap_or("open"))?;
+    let filter = laksana_store::reports::ReportFilter {
+        jurisdiction_id: j.id().to_owned(),
+        statuses,
+        include_rahasia: true,
+        agency_id: agency,
+        min_escalation: q.min_escalation,
+        before: match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(super::reports::parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?),
+            None => None,
+        },
+        limit: limit + 1,
+        ..Default::default()
+    };
+    let mut list = laksana_store::reports::list(state.db(), &filter).await?;
+    let next_cursor = if list.len() > limit as usize {
+        list.truncate(limit as usize);
+        list.last().map(|r| format!("{}.{}", r.requested_at, r.id))
+    } else {
+        None
+    };
+    let outs = with_media(&state, j, &list).await?;
+    Ok(Json(InboxPage {
+        items: outs
+            .into_iter()
+            .zip(&list)
+            .map(|(report, r)| InboxItem { report, privacy: r.privacy.clone(), escalation_level: r.escalation_level })
+            .collect(),
+        next_cursor,
+    }))
+}

@@ -259,3 +259,29 @@ both!(admins_manage_holidays_and_webhooks_others_may_not, |app| {
     assert!(v[0].get("secret").is_none(), "the secret is shown once");
     assert_eq!(app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&operator), None, None).await.0, 403);
 });
+
+both!(the_inbox_shows_each_role_its_own_work, |app| {
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let dlh = app.staff("dlh@kota.test", Role::Officer, Some("DLH")).await;
+    let (pju, _) = app.report("pju-mati", "rahasia", None).await;
+    let (sampah, _) = app.report("sampah-menumpuk", "anonim", None).await;
+    for id in [&pju, &sampah] {
+        assert_eq!(app.act(Some(&operator), None, id, json!({"action": "verify", "expected_status": "submitted"})).await.0, 200);
+    }
+    let (s, v) = app.call("GET", "/api/v1/inbox?status=dispositioned", Some(&operator), None, None).await;
+    assert_eq!(s, 200, "{v}");
+    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&pju.as_str()) && ids.contains(&sampah.as_str()), "operators see rahasia too: {ids:?}");
+    let (s, v) = app.call("GET", "/api/v1/inbox?status=dispositioned", Some(&dlh), None, None).await;
+    assert_eq!(s, 200);
+    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&sampah.as_str()) && !ids.contains(&pju.as_str()), "an officer sees the agency's reports only: {ids:?}");
+    assert!(v["items"].as_array().unwrap().iter().all(|r| r["agency"] == "Dinas Lingkungan Hidup"), "{v}");
+    assert!(v["items"][0]["deadline"]["working_days_left"].is_i64(), "with the countdown");
+    assert!(!v.to_string().contains("Rahmawati"));
+    let disperkim = app.agency("DISPERKIM").await;
+    assert_eq!(app.call("GET", &format!("/api/v1/inbox?agency_id={disperkim}"), Some(&dlh), None, None).await.0, 403);
+    assert_eq!(app.call("GET", "/api/v1/inbox", None, None, None).await.0, 401);
+    let citizen_key = laksana_store::seed::DEMO_API_KEY;
+    assert_eq!(app.call("GET", "/api/v1/inbox", Some(citizen_key), None, None).await.0, 401);
+});
