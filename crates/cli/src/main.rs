@@ -262,6 +262,10 @@ fn print_demo(summary: &seed::DemoSummary, config: &Config) {
         );
     }
     say!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
+    say!("demo staff API keys (Authorization: Bearer KEY), see docs/workflow.md:");
+    for (role, email, key) in &summary.staff {
+        say!("  {role:<12} {key:<24} {email}");
+    }
     say!("data directory: {}", config.data_dir.display());
     say!("database: {}", config.redacted_database_url());
 }

@@ -64,18 +64,19 @@ pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
 }
 
 /// Stores a key whose plain text the caller chose (the demo key); does nothing if it exists.
-pub async fn ensure(db: &Db, jurisdiction_id: &str, name: &str, plain: &str, now: i64) -> Result<()> {
+pub async fn ensure(db: &Db, jurisdiction_id: &str, name: &str, plain: &str, user_id: Option<i64>, now: i64) -> Result<()> {
     let hash = hash_key(plain);
     in_write_tx!(db, |tx, DB| {
         sqlx::query(
-            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at)
-             VALUES ($1, $2, $3, $4, 'open311', $5) ON CONFLICT (key_hash) DO NOTHING",
+            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at, user_id)
+             VALUES ($1, $2, $3, $4, 'open311', $5, $6) ON CONFLICT (key_hash) DO NOTHING",
         )
         .bind(jurisdiction_id)
         .bind(name)
         .bind(&plain[..plain.len().min(8)])
         .bind(&hash)
         .bind(now)
+        .bind(user_id)
         .execute(&mut *tx)
         .await?;
         Ok(())

@@ -407,16 +407,29 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
             let mut events: std::collections::BTreeMap<String, Vec<NewEvent>> = Default::default();
             let mut jobs = Vec::new();
             let mut hooks: HashMap<String, Vec<String>> = HashMap::new();
+            let mut pairs = Vec::with_capacity(items.len());
+            let mut counted = Vec::with_capacity(items.len());
             for item in &items {
+                let mut one = TickStats::default();
                 let change = match rules.get(&item.jurisdiction_id) {
-                    Some(r) => tick_change(item, r, now, &mut stats)?,
+                    Some(r) => tick_change(item, r, now, &mut one)?,
                     // No rules (see `rules`): stop ticking this report rather than take it again and again.
                     None => Change { next_tick: None, ..Change::unchanged(item)? },
                 };
-                if update_report!(tx, item, &change, now)?.is_none() {
+                pairs.push((item, change));
+                counted.push(one);
+            }
+            // One statement per 500 reports; a report someone else changed meanwhile is left out.
+            let done = update_reports!(tx, DB, &pairs, now)?;
+            for ((item, change), one) in pairs.into_iter().zip(counted) {
+                if !done.contains(&item.id) {
                     continue;
                 }
                 stats.due += 1;
+                stats.reminders += one.reminders;
+                stats.escalations += one.escalations;
+                stats.archived += one.archived;
+                stats.closed += one.closed;
                 events.entry(item.jurisdiction_id.clone()).or_default().extend(change.events);
                 jobs.extend(change.jobs);
                 hooks

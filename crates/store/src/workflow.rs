@@ -169,6 +169,53 @@ macro_rules! update_report {
     }};
 }
 
+/// Updates many reports in one statement per 500, each only if still at the version it was read at;
+/// evaluates to `Result<HashSet<i64>>`, the ids that were updated. `$pairs` is `&[(&WorkItem, Change)]`.
+macro_rules! update_reports {
+    ($tx:ident, $DB:ty, $pairs:expr, $now:expr) => {{
+        let (pairs, now): (&[(&WorkItem, Change)], Timestamp) = ($pairs, $now);
+        async {
+            let mut done = std::collections::HashSet::new();
+            for chunk in pairs.chunks(500) {
+                // VALUES columns are called column1, column2, … by both SQLite and PostgreSQL.
+                let mut q = sqlx::QueryBuilder::<$DB>::new(
+                    "UPDATE reports SET status = v.column3, is_open = v.column4, archive_reason = v.column5, agency_id = v.column6,
+                         clock = v.column7, deadline_at = v.column8, resolution_due_at = v.column9, closed_at = v.column10,
+                         escalation_level = v.column11, reopen_count = v.column12, duplicate_of = v.column13, privacy = v.column14,
+                         status_notes = COALESCE(v.column15, reports.status_notes), updated_at = v.column16, next_tick_at = v.column17,
+                         tick_stage = v.column18, version = reports.version + 1
+                     FROM (",
+                );
+                q.push_values(chunk, |mut b, (item, c)| {
+                    b.push_bind(item.id)
+                        .push_bind(item.version)
+                        .push_bind(c.status.as_str())
+                        .push_bind(c.status.is_open())
+                        .push_bind(c.archive_reason.clone())
+                        .push_bind(c.agency_id)
+                        .push_bind(c.clock.clone())
+                        .push_bind(c.deadline_at.map(Timestamp::as_micros))
+                        .push_bind(c.resolution_due_at.map(Timestamp::as_micros))
+                        .push_bind(c.closed_at.map(Timestamp::as_micros))
+                        .push_bind(c.escalation_level)
+                        .push_bind(c.reopen_count)
+                        .push_bind(c.duplicate_of)
+                        .push_bind(c.privacy.as_str())
+                        .push_bind(c.status_notes.clone())
+                        .push_bind(now.as_micros())
+                        .push_bind(c.next_tick.map(|t| t.0.as_micros()))
+                        .push_bind(c.next_tick.map_or(0, |t| t.1));
+                });
+                q.push(") AS v WHERE reports.id = v.column1 AND reports.version = v.column2 RETURNING reports.id");
+                let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *$tx).await?;
+                done.extend(ids);
+            }
+            Ok::<_, $crate::StoreError>(done)
+        }
+        .await
+    }};
+}
+
 /// Writes `change` if the report is still at the version `item` was read at; otherwise a conflict,
 /// and nothing is written. Returns the new version.
 pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {

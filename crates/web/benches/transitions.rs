@@ -195,6 +195,10 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         percentile_ms(&latencies, 50),
         percentile_ms(&latencies, 99)
     );
+    let closed = laksana_store::testing::scalar(&db, "SELECT COUNT(*) FROM reports WHERE status = 'closed' AND description LIKE '%(bench).'").await;
+    if closed != ids.len() as i64 {
+        println!("{name}: WARNING: {closed} of {} reports are closed", ids.len());
+    }
     rate
 }
 

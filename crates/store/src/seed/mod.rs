@@ -2,6 +2,7 @@
 //! benchmarks. Both write through the same bulk insert.
 
 pub mod demo_data;
+mod bench;
 mod timeline;
 
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use crate::catalog::{self, Agency, Holiday, Jurisdiction, NewService};
 use crate::{Db, Result, StoreError};
 use demo_data::{DemoJurisdiction, JURISDICTIONS};
+pub use bench::bench_open_reports;
 pub use timeline::SeedReport;
 
 /// The Open311 key `serve --demo` prints. Only demo databases hold it.
@@ -33,6 +35,8 @@ pub struct DemoSummary {
     /// key was removed). They are not touched; the operator decides.
     pub incomplete: Vec<String>,
     pub api_key: &'static str,
+    /// Demo staff: (role, email, API key).
+    pub staff: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 /// The national holidays and cuti bersama shipped with Laksana (from the SKB of each year).
@@ -91,11 +95,39 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         for chunk in reports.chunks(200) {
             timeline::insert_batch(db, chunk).await?;
         }
+        if i == 0 {
+            demo_staff(db, demo.id, now).await?;
+        }
         // The key is written last: its presence marks a complete load.
-        crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), now.as_micros()).await?;
+        crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, now.as_micros()).await?;
         created.push(demo.id.to_owned());
     }
-    Ok(DemoSummary { created, incomplete, api_key: DEMO_API_KEY })
+    Ok(DemoSummary { created, incomplete, api_key: DEMO_API_KEY, staff: DEMO_STAFF.iter().map(|s| (s.0, s.2, s.3)).collect() })
+}
+
+/// Demo staff of Kota Tangerang: (role, agency, email, API key bound to the account). The accounts
+/// have no password (set one with `laksana user set-password`); the keys let anyone try the workflow.
+pub const DEMO_STAFF: [(&str, Option<&str>, &str, &str); 6] = [
+    ("operator", None, "operator@tangerangkota.demo", "lks_demo_operator"),
+    ("officer", Some("DPUPR"), "petugas.dpupr@tangerangkota.demo", "lks_demo_officer_dpupr"),
+    ("agency_head", Some("DPUPR"), "kepala.dpupr@tangerangkota.demo", "lks_demo_head_dpupr"),
+    ("leader", None, "walikota@tangerangkota.demo", "lks_demo_leader"),
+    ("ombudsman", None, "ombudsman@tangerangkota.demo", "lks_demo_ombudsman"),
+    ("admin", None, "admin@tangerangkota.demo", "lks_demo_admin"),
+];
+
+async fn demo_staff(db: &Db, jurisdiction_id: &str, now: Timestamp) -> Result<()> {
+    let agencies = catalog::agencies(db, jurisdiction_id).await?;
+    for (role, agency, email, key) in DEMO_STAFF {
+        let role = laksana_core::access::Role::parse(role).expect("demo roles are valid");
+        let agency_id = agency.and_then(|code| agencies.iter().find(|a| a.code == code)).map(|a| a.id);
+        let grant = laksana_core::access::Grant::new(role, Some(jurisdiction_id.to_owned()), agency_id)
+            .expect("demo grants fit their roles");
+        let user = crate::users::create(db, &crate::users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None }, now).await?;
+        crate::users::grant(db, user.id, &grant, now).await?;
+        crate::apikeys::ensure(db, jurisdiction_id, email, key, Some(user.id), now.as_micros()).await?;
+    }
+    Ok(())
 }
 
 /// The first jurisdiction's key is the printed one; the others get their own.
