@@ -176,12 +176,15 @@ fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
     let v = run(&d.0, &["verify-audit"]);
     assert!(v.status.success(), "{}", text(&v.stderr));
     assert!(text(&v.stdout).contains("audit trail intact"), "{}", text(&v.stdout));
-    let db = d.0.join("data/laksana.db");
-    let edited = Command::new("python3")
-        .args(["-c", &format!("import sqlite3; c = sqlite3.connect('{}'); c.execute(\"UPDATE report_events SET note = 'x' WHERE id = 42\"); c.commit()", db.display())])
-        .status()
-        .unwrap();
-    assert!(edited.success());
+    let url = format!("sqlite://{}", d.0.join("data/laksana.db").display());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let edited = rt.block_on(async {
+        let db = laksana_store::Db::connect(&url, &laksana_store::DbOptions::default()).await.unwrap();
+        let n = laksana_store::testing::execute(&db, "UPDATE report_events SET note = 'x' WHERE id = 42").await;
+        db.close().await;
+        n
+    });
+    assert_eq!(edited, 1);
     let v = run(&d.0, &["verify-audit"]);
     assert!(!v.status.success());
     let err = text(&v.stderr);

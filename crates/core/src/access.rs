@@ -270,6 +270,8 @@ pub enum Admin {
     Configure,
     /// The staff work queue: every report of the jurisdiction the principal may see.
     ReadQueue,
+    /// Check the jurisdiction's audit chain.
+    VerifyAudit,
 }
 
 /// May `p` do `op` in `jurisdiction_id`?
@@ -279,6 +281,9 @@ pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -
         Admin::ReadQueue => [Role::Operator, Role::Officer, Role::AgencyHead, Role::Leader, Role::Ombudsman, Role::Admin]
             .into_iter()
             .any(|r| p.has_role(r, jurisdiction_id)),
+        Admin::VerifyAudit => {
+            [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id))
+        }
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }

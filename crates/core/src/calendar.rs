@@ -111,6 +111,20 @@ mod tests {
         assert_eq!(cal.working_days_left(cal.deadline(t, 3), t), -3);
     }
 
+    #[test]
+    fn deadlines_end_at_local_midnight_across_a_dst_change() {
+        // Europe/Amsterdam moves to summer time on Sunday 29 March 2026.
+        let cal = Calendar::new(chrono_tz::Europe::Amsterdam, []);
+        let friday = crate::time::parse_datetime("2026-03-27T16:00:00+01:00", cal.time_zone()).unwrap();
+        let d = cal.deadline(friday, 1);
+        assert_eq!(d.to_rfc3339_in(cal.time_zone()), "2026-03-30T23:59:59+02:00", "Monday, in summer time");
+        assert_eq!(d.as_micros() - cal.deadline(friday, 0).as_micros(), 0, "0 days counts as 1");
+        // Jakarta has no DST: the offset is always +07:00.
+        let jkt = jakarta();
+        let t = crate::time::parse_datetime("2026-03-27T16:00:00+07:00", jkt.time_zone()).unwrap();
+        assert_eq!(jkt.deadline(t, 1).to_rfc3339_in(jkt.time_zone()), "2026-03-30T23:59:59+07:00");
+    }
+
     proptest! {
         #[test]
         fn deadlines_land_on_working_days_and_grow(secs in 1_700_000_000i64..1_900_000_000, n in 1u32..80, zone in 0usize..2) {

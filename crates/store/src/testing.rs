@@ -78,13 +78,7 @@ impl TestDb {
 
     /// Runs a statement behind the application's back (for tests that tamper with rows).
     pub async fn execute_raw(&self, sql: &str) -> u64 {
-        let sql = sql.to_owned();
-        on_db!(&self.db, |_pool, DB| {
-            match &self.db {
-                Db::Sqlite(s) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.expect("raw SQL").rows_affected(),
-                Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.expect("raw SQL").rows_affected(),
-            }
-        })
+        execute(&self.db, sql).await
     }
 }
 
@@ -119,4 +113,13 @@ pub async fn scalar(db: &Db, sql: &str) -> i64 {
         let v: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.expect("a scalar query");
         v.unwrap_or(0)
     })
+}
+
+/// Runs a statement behind the application's back (for tests that tamper with rows); the rows changed.
+pub async fn execute(db: &Db, sql: &str) -> u64 {
+    let sql = sql.to_owned();
+    match db {
+        Db::Sqlite(s) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.expect("raw SQL").rows_affected(),
+        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.expect("raw SQL").rows_affected(),
+    }
 }

@@ -265,10 +265,8 @@ pub(super) async fn verify_audit(State(state): State<AppState>, method: Method, 
     let catalog = state.catalog();
     let jid = resolve(&catalog, Some(&j))?.id().to_owned();
     let caller = auth::caller(&state, &method, &headers).await?;
-    let p = &caller.principal;
-    if ![Role::Admin, Role::Operator, Role::Leader, Role::Ombudsman].into_iter().any(|r| p.has_role(r, &jid)) {
-        return Err(Problem::forbidden("the audit trail is for admins, operators, leaders and the ombudsman"));
-    }
+    access::authorize_jurisdiction(&caller.principal, Admin::VerifyAudit, &jid)
+        .map_err(|_| Problem::forbidden("the audit trail is for admins, operators, leaders and the ombudsman"))?;
     let v = audit::verify_in(state.db(), Some(&jid)).await?;
     Ok(Json(AuditOut { events: v.events, intact: v.broken.is_none(), broken: v.broken.map(|b| b.to_string()) }))
 }
