@@ -213,28 +213,31 @@ impl ArchiveReason {
     }
 }
 
+/// Any action, for property tests of the lifecycle.
+#[cfg(test)]
+pub(crate) fn any_action() -> impl proptest::strategy::Strategy<Value = Action> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Action::Verify),
+        Just(Action::RequestInfo),
+        Just(Action::InfoGiven),
+        Just(Action::InfoTimeout),
+        Just(Action::Dispose),
+        Just(Action::HandBack),
+        Just(Action::Plan),
+        Just(Action::Resolve),
+        Just(Action::Confirm),
+        Just(Action::ConfirmTimeout),
+        Just(Action::Reopen),
+        Just(Action::ForwardNotAuthority),
+        (0usize..5).prop_map(|i| Action::Archive(ArchiveReason::ALL[i])),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn any_action() -> impl Strategy<Value = Action> {
-        prop_oneof![
-            Just(Action::Verify),
-            Just(Action::RequestInfo),
-            Just(Action::InfoGiven),
-            Just(Action::InfoTimeout),
-            Just(Action::Dispose),
-            Just(Action::HandBack),
-            Just(Action::Plan),
-            Just(Action::Resolve),
-            Just(Action::Confirm),
-            Just(Action::ConfirmTimeout),
-            Just(Action::Reopen),
-            Just(Action::ForwardNotAuthority),
-            (0usize..5).prop_map(|i| Action::Archive(ArchiveReason::ALL[i])),
-        ]
-    }
 
     #[test]
     fn status_strings_round_trip() {

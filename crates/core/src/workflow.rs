@@ -444,6 +444,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::any_action;
     use proptest::prelude::*;
 
     fn cal() -> Calendar {
@@ -523,24 +524,6 @@ mod tests {
         assert!(matches!(err, DecideError::ReopenWindowClosed(_)));
         let reopened = decide(&closed, Action::Reopen, None, 5, &sched, t("2026-11-10T10:00:00+07:00")).unwrap();
         assert_eq!((reopened.status, reopened.reopen_count, reopened.agency_id), (Status::Reopened, 1, Some(1)));
-    }
-
-    fn any_action() -> impl Strategy<Value = Action> {
-        prop_oneof![
-            Just(Action::Verify),
-            Just(Action::RequestInfo),
-            Just(Action::InfoGiven),
-            Just(Action::InfoTimeout),
-            Just(Action::Dispose),
-            Just(Action::HandBack),
-            Just(Action::Plan),
-            Just(Action::Resolve),
-            Just(Action::Confirm),
-            Just(Action::ConfirmTimeout),
-            Just(Action::Reopen),
-            Just(Action::ForwardNotAuthority),
-            (0usize..5).prop_map(|i| Action::Archive(ArchiveReason::ALL[i])),
-        ]
     }
 
     proptest! {

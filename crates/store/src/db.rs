@@ -13,6 +13,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// `sqlite` or `postgres`, for output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 /// Pool sizing; the defaults suit one instance on a small machine.
 #[derive(Debug, Clone)]
 pub struct DbOptions {

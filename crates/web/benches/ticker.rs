@@ -32,13 +32,6 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.trim().replace('_', "").parse().ok()).unwrap_or(default)
 }
 
-fn label(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    }
-}
-
 fn main() {
     let n = env_u64("BENCH_REPORTS", 1_000_000);
     let due_every = env_u64("BENCH_DUE_EVERY", 20);
@@ -53,7 +46,7 @@ fn main() {
 }
 
 async fn run(backend: Backend, n: u64, due_every: u64) {
-    let name = label(backend);
+    let name = backend.name();
     let test_db = TestDb::new(backend).await;
     let db = &test_db.db;
     let now = parse_datetime("2026-11-02T09:00:00+07:00", chrono_tz::Asia::Jakarta).expect("a valid date-time");

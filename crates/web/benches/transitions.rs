@@ -43,13 +43,6 @@ fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.trim().replace('_', "").parse().ok()).unwrap_or(default)
 }
 
-fn label(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    }
-}
-
 fn main() {
     let n = env_usize("BENCH_REPORTS", 10_000);
     let clients = env_usize("BENCH_CLIENTS", 16).max(1);
@@ -69,7 +62,7 @@ fn main() {
 
 /// One backend's run; returns its transitions per second.
 async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
-    let name = label(backend);
+    let name = backend.name();
     let test_db = TestDb::new(backend).await;
     let db = test_db.db.clone();
     let now = parse_datetime("2026-11-02T09:00:00+07:00", chrono_tz::Asia::Jakarta).expect("a valid date-time");
