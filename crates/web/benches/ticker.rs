@@ -33,6 +33,11 @@ fn env_u64(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    // `cargo bench` passes --bench. Test runners (`cargo test`, and nextest listing tests with
+    // `--list`) run bench targets too: there it has no tests, and must not spend minutes measuring.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
     let n = env_u64("BENCH_REPORTS", 1_000_000);
     let due_every = env_u64("BENCH_DUE_EVERY", 20);
     for backend in [Backend::Sqlite, Backend::Postgres] {

@@ -44,6 +44,11 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 fn main() {
+    // `cargo bench` passes --bench. Test runners (`cargo test`, and nextest listing tests with
+    // `--list`) run bench targets too: there it has no tests, and must not spend minutes measuring.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
     let n = env_usize("BENCH_REPORTS", 10_000);
     let clients = env_usize("BENCH_CLIENTS", 16).max(1);
     let mut rates = Vec::new();

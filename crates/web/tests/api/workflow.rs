@@ -254,9 +254,26 @@ both!(admins_manage_holidays_and_webhooks_others_may_not, |app| {
     let (s, v) = app.call("POST", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, Some(json!({"url": "http://127.0.0.1:9/hook"}))).await;
     assert_eq!(s, 201, "{v}");
     assert!(v["secret"].as_str().unwrap().starts_with("whsec_"));
+    let hook_id = v["id"].as_i64().unwrap();
     let (s, v) = app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, None).await;
     assert_eq!(s, 200);
     assert!(v[0].get("secret").is_none(), "the secret is shown once");
+    // Nobody listens on port 9: the delivery fails, is logged, and waits for its retry.
+    app.report("sampah-menumpuk", "publik", None).await;
+    app.worker.drain().await.unwrap();
+    let path = format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{hook_id}/deliveries");
+    let (s, log) = app.call("GET", &path, Some(&admin), None, None).await;
+    assert_eq!(s, 200, "{log}");
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+    assert!(log[0]["status_code"].is_null() && log[0]["error"].is_string(), "{log}");
+    let (queued, dead) = laksana_store::jobs::counts(&app.db).await.unwrap();
+    assert!(queued >= 1 && dead == 0, "the failed delivery waits for its retry: {queued} {dead}");
+    // Ten minutes later the retry is due; it fails again and is logged again.
+    app.clock.advance_seconds(600);
+    app.worker.drain().await.unwrap();
+    let (_, log) = app.call("GET", &path, Some(&admin), None, None).await;
+    assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
+    assert_eq!(log[0]["attempt"], 2);
     assert_eq!(app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&operator), None, None).await.0, 403);
 });
 
