@@ -442,7 +442,7 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
             }
             insert_jobs!(tx, DB, &jobs, now.as_micros())?;
             for (j, bodies) in &hooks {
-                queue_webhooks!(tx, j, bodies, now.as_micros())?;
+                queue_webhooks!(tx, DB, j, bodies, now.as_micros())?;
             }
             Ok::<_, StoreError>(items.len())
         })?;

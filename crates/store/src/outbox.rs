@@ -67,29 +67,27 @@ macro_rules! insert_jobs {
     }};
 }
 
-/// Queues a delivery of `$body` (a serialised [`WebhookEvent`]) to every active webhook of
-/// jurisdiction `$j`, in transaction `$tx`.
+/// Queues a delivery of each of `$bodies` (serialised [`WebhookEvent`]s) to every active webhook of
+/// jurisdiction `$j`, in transaction `$tx`. One query finds the subscribers; with none (the common
+/// case) nothing else runs.
 macro_rules! queue_webhooks {
-    ($tx:ident, $j:expr, $bodies:expr, $now:expr) => {{
+    ($tx:ident, $DB:ty, $j:expr, $bodies:expr, $now:expr) => {{
         let bodies: &[String] = $bodies;
         let (j, now): (&str, i64) = ($j, $now);
         async {
-            for body in bodies {
-                // The webhook id is spliced into the payload by the database, so one statement serves
-                // any number of subscribers.
-                sqlx::query(
-                    "INSERT INTO jobs (kind, payload, run_at, created_at)
-                     SELECT 'webhook', '{\"webhook_id\":' || CAST(id AS TEXT) || ',\"body\":' || $2 || '}', $3, $3
-                     FROM webhooks WHERE jurisdiction_id = $1 AND active = $4",
-                )
-                .bind(j)
-                .bind(body)
-                .bind(now)
-                .bind(true)
-                .execute(&mut *$tx)
-                .await?;
+            if bodies.is_empty() {
+                return Ok::<(), $crate::StoreError>(());
             }
-            Ok::<(), $crate::StoreError>(())
+            let hooks: Vec<i64> = sqlx::query_scalar("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2")
+                .bind(j)
+                .bind(true)
+                .fetch_all(&mut *$tx)
+                .await?;
+            let jobs: Vec<(String, String)> = hooks
+                .iter()
+                .flat_map(|id| bodies.iter().map(move |b| ($crate::outbox::WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}"))))
+                .collect();
+            insert_jobs!($tx, $DB, &jobs, now)
         }
         .await
     }};

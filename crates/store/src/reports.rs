@@ -298,7 +298,7 @@ impl From<InsertError> for StoreError {
 /// The body of an intake transaction, written once for both backends; evaluates to
 /// `Result<Accepted, InsertError>`.
 macro_rules! insert_in_tx {
-    ($tx:ident, $DB:ty, $new:expr, $public_id:expr, $attributes:expr) => {{
+    ($tx:ident, $DB:ty, $new:expr, $public_id:expr, $attributes:expr, $events:ident, $hooks:ident) => {{
         let new = $new;
         let existing = if new.api_key_id.is_some() && (new.client_key.is_some() || new.device_id.is_some()) {
             async { Ok::<_, StoreError>(find_retry_in_tx!(&mut *$tx, new)) }.await.map_err(InsertError::Other)?
@@ -384,15 +384,16 @@ macro_rules! insert_in_tx {
                     created_at: new.requested_at.as_micros(),
                     data: "{}".into(),
                 };
-                append_events!($tx, $DB, &new.jurisdiction_id, std::slice::from_ref(&event)).map_err(InsertError::Other)?;
+                // The event and the webhook body are written by the caller, once per transaction: a
+                // group commit then takes the audit chain's head once for the whole batch.
+                $events.push((new.jurisdiction_id.clone(), event));
                 let notices: Vec<(String, String)> =
                     new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", $public_id.as_str()))).collect();
                 insert_jobs!($tx, $DB, &notices, new.requested_at.as_micros()).map_err(InsertError::Other)?;
                 if let Some(hook) = &new.webhook {
                     let mut hook = hook.clone();
                     hook.service_request_id = $public_id.to_string();
-                    let bodies = [serde_json::to_string(&hook).expect("events always serialise")];
-                    queue_webhooks!($tx, &new.jurisdiction_id, &bodies, new.requested_at.as_micros()).map_err(InsertError::Other)?;
+                    $hooks.push((new.jurisdiction_id.clone(), serde_json::to_string(&hook).expect("events always serialise")));
                 }
                 Ok(Accepted { id, public_id: $public_id.clone(), created: true })
             }
@@ -400,6 +401,24 @@ macro_rules! insert_in_tx {
     }};
 }
 
+
+/// Appends the intake events `(jurisdiction, event)` to the audit chain and queues the webhook bodies
+/// `(jurisdiction, body)`, per jurisdiction in a fixed order (so writers never deadlock on chain heads).
+macro_rules! write_events_and_hooks {
+    ($tx:ident, $DB:ty, $events:ident, $hooks:ident, $now:expr) => {{
+        let mut by_j: std::collections::BTreeMap<String, (Vec<crate::audit::NewEvent>, Vec<String>)> = Default::default();
+        for (j, e) in $events {
+            by_j.entry(j).or_default().0.push(e);
+        }
+        for (j, h) in $hooks {
+            by_j.entry(j).or_default().1.push(h);
+        }
+        for (j, (evs, bodies)) in &by_j {
+            append_events!($tx, $DB, j, evs)?;
+            queue_webhooks!($tx, $DB, j, bodies, $now)?;
+        }
+    }};
+}
 
 /// Stores a new report with its media and its first event, or, when the submission is a retry of one
 /// already stored (same client key, or same device, text and place within the retry window), returns
@@ -444,8 +463,11 @@ async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted>
         // Serialise concurrent retries from one device so the duplicate check below sees the first.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
     }
-    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes);
+    let mut events = Vec::new();
+    let mut hooks = Vec::new();
+    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes, events, hooks);
     let out = out?;
+    write_events_and_hooks!(tx, sqlx::Postgres, events, hooks, new.requested_at.as_micros());
     tx.commit().await?;
     Ok(out)
 }
@@ -456,13 +478,16 @@ async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted>
 pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -> Result<Vec<Result<Accepted>>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
+    let mut events = Vec::new();
+    let mut hooks = Vec::new();
     for new in batch {
         let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
         let mut result = Err(StoreError::Conflict("could not allocate a unique public id".into()));
         for _ in 0..8 {
             let public_id = PublicId::generate(&mut rand::rng());
             let attempt = async {
-                let r: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Sqlite, *new, public_id, attributes);
+                let r: std::result::Result<Accepted, InsertError> =
+                    insert_in_tx!(tx, sqlx::Sqlite, *new, public_id, attributes, events, hooks);
                 r
             }
             .await;
@@ -481,6 +506,8 @@ pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -
         }
         results.push(result);
     }
+    let now = batch.iter().map(|n| n.requested_at.as_micros()).max().unwrap_or(0);
+    write_events_and_hooks!(tx, sqlx::Sqlite, events, hooks, now);
     tx.commit().await?;
     Ok(results)
 }

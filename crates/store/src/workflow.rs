@@ -227,7 +227,7 @@ pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) ->
         };
         append_events!(tx, DB, &item.jurisdiction_id, &change.events)?;
         insert_jobs!(tx, DB, &change.jobs, now.as_micros())?;
-        queue_webhooks!(tx, &item.jurisdiction_id, &bodies, now.as_micros())?;
+        queue_webhooks!(tx, DB, &item.jurisdiction_id, &bodies, now.as_micros())?;
         Ok(version)
     })
 }
