@@ -62,8 +62,12 @@ pub(crate) async fn load(
     let pid = PublicId::parse(id).ok_or_else(not_found)?;
     let item = workflow::load(state.db(), j.id(), pid.as_str()).await?.ok_or_else(not_found)?;
     if let Some(code) = headers.get(auth::FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok()) {
+        if state.follow_up_blocked(item.id) {
+            return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "too many wrong follow-up codes for this report; try again in an hour"));
+        }
         let matches = item.follow_up_hash.as_deref().is_some_and(|h| laksana_store::apikeys::hash_key(code).eq_ignore_ascii_case(h));
         if !matches {
+            state.follow_up_failed(item.id);
             return Err(Problem::forbidden("the follow-up code does not match this report"));
         }
         caller.principal.follow_up_report = Some(item.id);

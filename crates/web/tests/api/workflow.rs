@@ -72,6 +72,11 @@ both!(wrong_roles_get_403_hidden_reports_404_and_nothing_changes, |app| {
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), Some(&other), None, None).await.0, 404);
     assert_eq!(app.act(Some(&other), None, &secret, json!({"action": "plan", "expected_status": "submitted", "plan": "x"})).await.0, 404);
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await.0, 200);
+    // Guessing follow-up codes stops after ten wrong ones, even for the right code.
+    for _ in 0..10 {
+        assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some("TEBAKAN123"), None).await.0, 403);
+    }
+    assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await.0, 429);
     assert_eq!(app.call("GET", &format!("/open311/v2/requests/{secret}.json?jurisdiction_id=tangerangkota.go.id"), None, None, None).await.0, 404);
     // Missing inputs are a 400 and change nothing.
     let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted"})).await;
