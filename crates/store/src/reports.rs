@@ -528,3 +528,13 @@ pub async fn jurisdiction_of(db: &Db, public_id: &str) -> Result<Option<String>>
         sqlx::query_scalar("SELECT jurisdiction_id FROM reports WHERE public_id = $1").bind(public_id).fetch_optional(pool).await?
     }))
 }
+
+/// The report a stored medium belongs to and that report's privacy level.
+pub async fn media_owner(db: &Db, url: &str) -> Result<Option<(i64, String)>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT r.id, r.privacy FROM report_media m JOIN reports r ON r.id = m.report_id WHERE m.url = $1 LIMIT 1")
+            .bind(url)
+            .fetch_optional(pool)
+            .await?
+    }))
+}

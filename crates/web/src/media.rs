@@ -72,3 +72,50 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     std::fs::rename(&tmp, dir.join(&name))?;
     Ok(name)
 }
+
+/// Serves `/media/NAME` and `/media/thumb/NAME`. A photo of a `rahasia` report is served only to those
+/// who may see the report (DESIGN §6), under the same rules as the report itself; to anyone else it
+/// does not exist.
+pub(crate) async fn serve(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    let path = req.uri().path().to_owned();
+    let name = path.trim_start_matches("/media/").trim_start_matches("thumb/");
+    let not_found = || (axum::http::StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response();
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return not_found();
+    }
+    match laksana_store::reports::media_owner(state.db(), &format!("/media/{name}")).await {
+        Err(e) => return crate::error::Problem::from(e).into_response(),
+        Ok(Some((report_id, privacy))) if privacy == "rahasia" => {
+            let allowed = async {
+                let caller = crate::auth::caller(&state, &method, &headers).await.ok()?;
+                let item = laksana_store::workflow::load_by_id(state.db(), report_id).await.ok()??;
+                let j = state.catalog();
+                let j = j.get(&item.jurisdiction_id)?;
+                crate::api::load_report(&state, j, caller, &headers, &item.public_id).await.ok()
+            }
+            .await;
+            if allowed.is_none() {
+                return not_found();
+            }
+        }
+        Ok(_) => {}
+    }
+    let dir = tower_http::services::ServeDir::new(state.config().media_dir.clone());
+    let req = {
+        let (mut parts, body) = req.into_parts();
+        let rest = path.trim_start_matches("/media");
+        parts.uri = rest.parse().unwrap_or_else(|_| axum::http::Uri::from_static("/"));
+        axum::extract::Request::from_parts(parts, body)
+    };
+    match dir.oneshot(req).await {
+        Ok(res) => res.into_response(),
+        Err(e) => match e {},
+    }
+}

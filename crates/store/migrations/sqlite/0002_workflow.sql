@@ -57,6 +57,8 @@ ALTER TABLE reports ADD COLUMN closed_at INTEGER;
 CREATE INDEX reports_tick ON reports (next_tick_at) WHERE next_tick_at IS NOT NULL;
 CREATE INDEX reports_agency_open ON reports (agency_id, is_open, requested_at);
 CREATE INDEX reports_user ON reports (user_id) WHERE user_id IS NOT NULL;
+-- Serving a photo looks up its report's privacy.
+CREATE INDEX report_media_url ON report_media (url);
 
 -- Audit chain: seq numbers events per jurisdiction, hash = SHA-256(previous hash || canonical event).
 ALTER TABLE report_events ADD COLUMN seq INTEGER;

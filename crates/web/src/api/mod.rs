@@ -6,7 +6,7 @@ mod reports;
 mod services;
 mod workflow;
 
-pub(crate) use workflow::{jurisdiction as jurisdiction_for, perform, reply};
+pub(crate) use workflow::{jurisdiction as jurisdiction_for, load_report, perform, reply};
 
 use std::sync::Arc;
 

@@ -76,6 +76,11 @@ pub(crate) async fn load(
     Ok(Loaded { item, view, caller })
 }
 
+/// Whether the caller may read a report (for its photos).
+pub(crate) async fn load_report(state: &AppState, j: &JurisdictionInfo, caller: Caller, headers: &HeaderMap, id: &str) -> Result<(), Problem> {
+    load(state, j, caller, headers, id, |_| Operation::Read).await.map(|_| ())
+}
+
 /// The jurisdiction of a request about one report: as [`jurisdiction`], except that with none named
 /// on a server of several, the report's own (public ids are unique across jurisdictions).
 pub(crate) async fn report_jurisdiction<'c>(

@@ -283,3 +283,44 @@ fn jpeg_with_exif() -> Vec<u8> {
     out.extend_from_slice(&jpeg[2..]);
     out
 }
+
+both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app| {
+    let upload = |privacy: &'static str| {
+        let form = Form::new()
+            .text("api_key", KEY)
+            .text("service_code", "pju-mati")
+            .text("address_string", "Jl. Merdeka 1")
+            .text("privacy", privacy)
+            .part("media", Part::bytes(jpeg_with_exif()).file_name("foto.jpg").mime_str("image/jpeg").unwrap());
+        let res = app.client.post(app.url(PATH)).multipart(form).send();
+        async move { res.await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let secret = upload("rahasia").await;
+    let id = secret[0]["service_request_id"].as_str().unwrap();
+    let code = secret[0]["follow_up_code"].as_str().unwrap();
+    let operator = app.staff("op@kota.test", laksana_core::access::Role::Operator, None).await;
+    let (_, shown) = app.call("GET", &format!("/api/v1/reports/{id}"), Some(&operator), None, None).await;
+    let url = shown["media_urls"][0].as_str().unwrap().to_owned();
+    let get = |key: Option<&str>, code: Option<&str>| {
+        let mut req = app.client.get(&url);
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(c) = code {
+            req = req.header("x-follow-up-code", c);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(None, None).await, 404, "the public learns nothing");
+    assert_eq!(get(Some(&operator), None).await, 200);
+    assert_eq!(get(None, Some(code)).await, 200, "the reporter sees their photo");
+    let other = app.staff("dishub@kota.test", laksana_core::access::Role::Officer, Some("DISHUB")).await;
+    assert_eq!(get(Some(&other), None).await, 404);
+    // A public report's photo is public; unknown files and path tricks are 404.
+    let open = upload("publik").await;
+    let (_, shown) = app.get_json(&format!("/api/v1/reports/{}?jurisdiction_id={TNG}", open[0]["service_request_id"].as_str().unwrap())).await;
+    let public_url = shown["media_urls"][0].as_str().unwrap();
+    assert_eq!(app.client.get(public_url).send().await.unwrap().status(), 200);
+    assert_eq!(app.get("/media/../laksana.db").await.status(), 404);
+    assert_eq!(app.get("/media/nope.jpg").await.status(), 404);
+});
