@@ -55,10 +55,10 @@ async fn grant_for(db: &Db, role: &str, jurisdiction: Option<String>, agency: Op
     let role = Role::parse(role).with_context(|| {
         format!("unknown role {role:?}; one of: {}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
     })?;
-    if let Some(j) = &jurisdiction {
-        if catalog::jurisdiction(db, j).await?.is_none() {
-            bail!("no jurisdiction {j:?}");
-        }
+    if let Some(j) = &jurisdiction
+        && catalog::jurisdiction(db, j).await?.is_none()
+    {
+        bail!("no jurisdiction {j:?}");
     }
     let agency_id = match (&agency, &jurisdiction) {
         (None, _) => None,

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod command;
 pub mod geo;
 pub mod ids;
 pub mod notice;

@@ -217,16 +217,18 @@ pub enum Login {
 /// Checks a password, counting failures and locking the account after [`MAX_FAILED_LOGINS`].
 pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<Login> {
     let email = email.trim().to_lowercase();
-    let row: Option<(i64, Option<String>, i64, Option<i64>, Option<i64>)> = on_db!(db, |pool, DB| {
+    // (id, password hash, failed logins, locked until, disabled at)
+    type Row = (i64, Option<String>, i64, Option<i64>, Option<i64>);
+    let row: Option<Row> = on_db!(db, |pool, DB| {
         sqlx::query_as("SELECT id, password_hash, failed_logins, locked_until, disabled_at FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(pool)
             .await?
     });
-    if let Some((_, _, _, Some(until), _)) = &row {
-        if *until > now.as_micros() {
-            return Ok(Login::Locked(Timestamp::from_micros(*until)));
-        }
+    if let Some((_, _, _, Some(until), _)) = &row
+        && *until > now.as_micros()
+    {
+        return Ok(Login::Locked(Timestamp::from_micros(*until)));
     }
     let (id, hash, disabled) = match row {
         Some((id, hash, _, _, disabled)) => (Some(id), hash, disabled.is_some()),

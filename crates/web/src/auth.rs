@@ -83,21 +83,21 @@ pub async fn caller(state: &AppState, method: &Method, headers: &HeaderMap) -> R
 /// may only submit reports.
 pub async fn key_caller(state: &AppState, key: &str) -> Result<Caller, Problem> {
     let key = state.api_key(key).await?.ok_or_else(|| Problem::unauthorized("the API key is not valid"))?;
-        let (grants, actor) = match key.user_id {
-            Some(uid) => (users::grants_of(state.db(), uid).await?, format!("user:{uid}")),
-            None => (Vec::new(), format!("apikey:{}", key.id)),
-        };
-        // A key only ever acts within its own jurisdiction, whatever its user may do elsewhere.
-        let grants = grants.into_iter().filter(|g| g.jurisdiction_id.as_deref().is_none_or(|j| j == key.jurisdiction_id)).map(|g| Grant {
-            jurisdiction_id: Some(key.jurisdiction_id.clone()),
-            ..g
-        });
-        return Ok(Caller {
-            principal: Principal { user_id: key.user_id, grants: grants.collect(), ..Principal::default() },
-            actor,
-            key_jurisdiction: Some(key.jurisdiction_id),
-        });
-    
+    let (grants, actor) = match key.user_id {
+        Some(uid) => (users::grants_of(state.db(), uid).await?, format!("user:{uid}")),
+        None => (Vec::new(), format!("apikey:{}", key.id)),
+    };
+    // A key only ever acts within its own jurisdiction, whatever its user may do elsewhere.
+    let grants = grants
+        .into_iter()
+        .filter(|g| g.jurisdiction_id.as_deref().is_none_or(|j| j == key.jurisdiction_id))
+        .map(|g| Grant { jurisdiction_id: Some(key.jurisdiction_id.clone()), ..g })
+        .collect();
+    Ok(Caller {
+        principal: Principal { user_id: key.user_id, grants, ..Principal::default() },
+        actor,
+        key_jurisdiction: Some(key.jurisdiction_id),
+    })
 }
 
 /// Sign-in details.

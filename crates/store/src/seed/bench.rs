@@ -78,7 +78,7 @@ pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_ever
                 ));
                 q.push_values(chunk.iter().enumerate(), |mut b, (k, id)| {
                     let i = done + (c * ROWS_PER_STATEMENT + k) as u64;
-                    let due = due_every > 0 && (i + 1) % due_every == 0;
+                    let due = due_every > 0 && (i + 1).is_multiple_of(due_every);
                     let (deadline, tick, stage) = if due { (overdue, overdue_tick, 1i64) } else { (running, running_tick, 0i64) };
                     let requested = first_requested.plus_micros(i as i64 * spacing).as_micros();
                     b.push_bind(id.as_str())

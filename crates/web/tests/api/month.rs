@@ -70,11 +70,11 @@ both!(a_month_in_the_life_of_the_city, |app| {
             n += 1;
             let (service, agency) = SERVICES[n % 4];
             let privacy = ["publik", "anonim", "rahasia"][n % 3];
-            let email = (n % 2 == 0).then(|| format!("warga{n}@warga.test"));
+            let email = n.is_multiple_of(2).then(|| format!("warga{n}@warga.test"));
             let mut body = json!({
                 "service_code": service, "description": format!("Laporan warga nomor {n}"), "lat": -6.1783, "long": 106.6319,
                 "privacy": privacy, "reporter": {"first_name": "Warga", "last_name": format!("Rahasia{n}"), "phone": format!("0812000{n:04}")},
-                "language": if n % 5 == 0 { "en" } else { "id" }
+                "language": if n.is_multiple_of(5) { "en" } else { "id" }
             });
             if let Some(e) = &email {
                 body["reporter"]["email"] = e.clone().into();
@@ -114,7 +114,7 @@ both!(a_month_in_the_life_of_the_city, |app| {
                     act(&app, Some(&city.operator), None, id, body, expect).await;
                 }
                 // Half of those asked answer (with their follow-up code); the rest stay silent.
-                "needs_info" if t.n % 2 == 0 => {
+                "needs_info" if t.n.is_multiple_of(2) => {
                     act(&app, None, Some(&code), id, json!({"action": "provide_info", "expected_status": "needs_info", "answer": "Tiang nomor 17"}), "submitted").await;
                 }
                 "dispositioned" | "reopened" if working && !lazy => {
