@@ -475,7 +475,14 @@ async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted>
 /// Writes a batch of submissions in one SQLite transaction. A report whose INSERT is refused (a public
 /// id collision is retried with a new id) fails alone: SQLite undoes just the failed statement.
 /// Any other failure fails the batch, and the whole transaction is rolled back.
-pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -> Result<Vec<Result<Accepted>>> {
+/// Report changes in the same batch are written after the new reports, each only if its report is still
+/// at the version it was read at (otherwise that change alone is a conflict).
+#[allow(clippy::type_complexity)]
+pub(crate) async fn write_batch(
+    pool: &sqlx::SqlitePool,
+    batch: &[&NewReport],
+    applies: &[&crate::group_commit::Apply],
+) -> Result<(Vec<Result<Accepted>>, Vec<Result<i64>>)> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
     let mut events = Vec::new();
@@ -506,10 +513,27 @@ pub(crate) async fn write_batch(pool: &sqlx::SqlitePool, batch: &[&NewReport]) -
         }
         results.push(result);
     }
-    let now = batch.iter().map(|n| n.requested_at.as_micros()).max().unwrap_or(0);
+    let mut applied = Vec::with_capacity(applies.len());
+    for (item, change, now) in applies.iter().map(|a| (&a.0, &a.1, a.2)) {
+        match update_report!(tx, item, change, now)? {
+            None => applied.push(Err(StoreError::Conflict(format!(
+                "report {} was changed by someone else; reload it and try again",
+                item.public_id
+            )))),
+            Some(version) => {
+                insert_jobs!(tx, sqlx::Sqlite, &change.jobs, now.as_micros())?;
+                events.extend(change.events.iter().map(|e| (item.jurisdiction_id.clone(), e.clone())));
+                hooks.extend(
+                    change.webhooks.iter().map(|w| (item.jurisdiction_id.clone(), serde_json::to_string(w).expect("events always serialise"))),
+                );
+                applied.push(Ok(version));
+            }
+        }
+    }
+    let now = batch.iter().map(|n| n.requested_at.as_micros()).chain(applies.iter().map(|a| a.2.as_micros())).max().unwrap_or(0);
     write_events_and_hooks!(tx, sqlx::Sqlite, events, hooks, now);
     tx.commit().await?;
-    Ok(results)
+    Ok((results, applied))
 }
 
 /// How many reports a jurisdiction has (all privacy levels).

@@ -137,7 +137,7 @@ impl Change {
 /// `Result<Option<i64>>`, the new version or `None` when someone else changed it first.
 macro_rules! update_report {
     ($tx:ident, $item:expr, $change:expr, $now:expr) => {{
-        let (item, change, now): (&WorkItem, &Change, Timestamp) = ($item, $change, $now);
+        let (item, change, now): (&$crate::workflow::WorkItem, &$crate::workflow::Change, laksana_core::Timestamp) = ($item, $change, $now);
         sqlx::query_scalar::<_, i64>(
             "UPDATE reports SET status = $1, is_open = $2, archive_reason = $3, agency_id = $4, clock = $5, deadline_at = $6,
                  resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10, duplicate_of = $11,
@@ -219,6 +219,10 @@ macro_rules! update_reports {
 /// Writes `change` if the report is still at the version `item` was read at; otherwise a conflict,
 /// and nothing is written. Returns the new version.
 pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {
+    if let Db::Sqlite(s) = db {
+        // Through the group commit: concurrent changes share one transaction and one fsync.
+        return s.intake.apply((item.clone(), change.clone(), now)).await;
+    }
     let bodies: Vec<String> = change.webhooks.iter().map(|w| serde_json::to_string(w).expect("events always serialise")).collect();
     in_write_tx!(db, |tx, DB| {
         let version = update_report!(tx, item, change, now)?;
