@@ -413,9 +413,12 @@ macro_rules! write_events_and_hooks {
         for (j, h) in $hooks {
             by_j.entry(j).or_default().1.push(h);
         }
-        for (j, (evs, bodies)) in &by_j {
-            append_events!($tx, $DB, j, evs)?;
+        for (j, (_, bodies)) in &by_j {
             queue_webhooks!($tx, $DB, j, bodies, $now)?;
+        }
+        // Last: a chain head stays locked from here to the commit.
+        for (j, (evs, _)) in &by_j {
+            append_events!($tx, $DB, j, evs)?;
         }
     }};
 }

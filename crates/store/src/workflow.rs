@@ -229,9 +229,11 @@ pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) ->
         let Some(version) = version else {
             return Err(StoreError::Conflict(format!("report {} was changed by someone else; reload it and try again", item.public_id)));
         };
-        append_events!(tx, DB, &item.jurisdiction_id, &change.events)?;
         insert_jobs!(tx, DB, &change.jobs, now.as_micros())?;
         queue_webhooks!(tx, DB, &item.jurisdiction_id, &bodies, now.as_micros())?;
+        // Last: the chain head stays locked from here to the commit, and every writer of the
+        // jurisdiction waits for it.
+        append_events!(tx, DB, &item.jurisdiction_id, &change.events)?;
         Ok(version)
     })
 }
