@@ -40,7 +40,11 @@ impl Notify {
                 // The reporter, and the reporters of every duplicate that follows this report.
                 let mut out = Vec::new();
                 let mut ids = vec![*report_id];
-                ids.extend(workflow::duplicates_of(db, *report_id).await?);
+                // Reporters of duplicates follow the original, unless it is rahasia: its news are not theirs.
+                let original_hidden = workflow::load_by_id(db, *report_id).await?.is_some_and(|r| r.privacy == "rahasia");
+                if !original_hidden {
+                    ids.extend(workflow::duplicates_of(db, *report_id).await?);
+                }
                 for id in ids {
                     let Some(item) = workflow::load_by_id(db, id).await? else { continue };
                     let email = match (&item.reporter_email, item.user_id) {

@@ -156,8 +156,11 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
         Command::MarkDuplicate { of } => {
             let original = original_of(db, item, of).await?;
             duplicate_of = Some(original.id);
-            data["duplicate_of"] = original.public_id.clone().into();
             hidden_original = original.privacy()? == Privacy::Rahasia;
+            // The event is public: a rahasia original is not named in it.
+            if !hidden_original {
+                data["duplicate_of"] = original.public_id.clone().into();
+            }
         }
         Command::Resolve { photo_url: Some(url), .. } => {
             if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/media/")) || url.len() > 2_000 {
@@ -177,6 +180,9 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
     let next = decide(&cur, action, agency, sla_days(item), &rules.schedule(), now).map_err(decide_error)?;
     let mut change = change_from(item, &next)?;
     change.duplicate_of = duplicate_of;
+    if let Command::Confirm { rating } = cmd {
+        change.rating = rating.map(i64::from);
+    }
     let public = match cmd {
         Command::MarkDuplicate { .. } if hidden_original => Some("Sama dengan laporan lain / duplicate of another report".to_owned()),
         // Name the original the report now follows, not a duplicate in between.

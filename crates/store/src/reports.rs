@@ -140,8 +140,8 @@ pub struct ReportFilter {
     pub updated_to: Option<Timestamp>,
     pub statuses: Option<Vec<Status>>,
     pub include_rahasia: bool,
-    /// Only reports this agency is responsible for.
-    pub agency_id: Option<i64>,
+    /// Only reports one of these agencies is responsible for.
+    pub agency_ids: Option<Vec<i64>>,
     /// Only reports at this escalation level or above.
     pub min_escalation: Option<i64>,
     /// Keyset cursor: only reports strictly older than `(requested_at, id)`.
@@ -161,8 +161,17 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
         if !f.include_rahasia {
             q.push(" AND r.privacy <> 'rahasia'");
         }
-        if let Some(a) = f.agency_id {
-            q.push(" AND r.agency_id = ").push_bind(a);
+        if let Some(agencies) = &f.agency_ids {
+            if agencies.is_empty() {
+                q.push(" AND 1 = 0");
+            } else {
+                q.push(" AND r.agency_id IN (");
+                let mut sep = q.separated(", ");
+                for a in agencies {
+                    sep.push_bind(*a);
+                }
+                q.push(")");
+            }
         }
         if let Some(level) = f.min_escalation {
             q.push(" AND r.escalation_level >= ").push_bind(level);

@@ -217,48 +217,49 @@ pub enum Login {
 /// Checks a password, counting failures and locking the account after [`MAX_FAILED_LOGINS`].
 pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<Login> {
     let email = email.trim().to_lowercase();
-    // (id, password hash, failed logins, locked until, disabled at)
-    type Row = (i64, Option<String>, i64, Option<i64>, Option<i64>);
-    let row: Option<Row> = on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, password_hash, failed_logins, locked_until, disabled_at FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(pool)
-            .await?
+    let row: Option<(i64, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1").bind(&email).fetch_optional(pool).await?
     });
-    if let Some((_, _, _, Some(until), _)) = &row
-        && *until > now.as_micros()
-    {
-        return Ok(Login::Locked(Timestamp::from_micros(*until)));
-    }
-    let (id, hash, disabled) = match row {
-        Some((id, hash, _, _, disabled)) => (Some(id), hash, disabled.is_some()),
-        None => (None, None, false),
+    let Some((id, hash, disabled)) = row else {
+        verify_password(password, None).await;
+        return Ok(Login::Refused);
     };
-    let ok = verify_password(password, hash).await && !disabled;
-    let Some(id) = id else { return Ok(Login::Refused) };
-    if ok {
+    // Claim the attempt before checking it: the failure is counted up front, so parallel guesses
+    // cannot all slip in before the first one is counted, and a locked account is not even checked.
+    let claimed: Option<i64> = in_write_tx!(db, |tx, DB| {
+        let n: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+        )
+        .bind(id)
+        .bind(now.as_micros())
+        .fetch_optional(&mut *tx)
+        .await?;
+        Ok::<_, StoreError>(n)
+    })?;
+    let Some(failed) = claimed else {
+        let until: Option<i64> = on_db!(db, |pool, DB| {
+            sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1").bind(id).fetch_one(pool).await?
+        });
+        return Ok(Login::Locked(Timestamp::from_micros(until.unwrap_or(now.as_micros()))));
+    };
+    if verify_password(password, hash).await && disabled.is_none() {
         in_write_tx!(db, |tx, DB| {
             sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
             Ok::<_, StoreError>(())
         })?;
         return Ok(get(db, id).await?.map_or(Login::Refused, Login::Ok));
     }
-    let locked: Option<i64> = in_write_tx!(db, |tx, DB| {
-        let failed: i64 = sqlx::query_scalar("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut until = None;
-        if failed >= MAX_FAILED_LOGINS {
-            let doublings = (failed - MAX_FAILED_LOGINS).min(7) as u32;
-            let secs = (LOCK_SECS << doublings).min(86_400);
-            let t = now.plus_seconds(secs).as_micros();
-            sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(t).bind(id).execute(&mut *tx).await?;
-            until = Some(t);
-        }
-        Ok::<_, StoreError>(until)
+    if failed < MAX_FAILED_LOGINS {
+        return Ok(Login::Refused);
+    }
+    let doublings = (failed - MAX_FAILED_LOGINS).min(7) as u32;
+    let until = now.plus_seconds((LOCK_SECS << doublings).min(86_400)).as_micros();
+    in_write_tx!(db, |tx, DB| {
+        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(until).bind(id).execute(&mut *tx).await?;
+        Ok::<_, StoreError>(())
     })?;
-    Ok(locked.map_or(Login::Refused, |t| Login::Locked(Timestamp::from_micros(t))))
+    Ok(Login::Locked(Timestamp::from_micros(until)))
 }
 
 fn token_hash(token: &str) -> String {

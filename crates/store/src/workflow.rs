@@ -102,6 +102,8 @@ pub struct Change {
     pub privacy: Privacy,
     /// A new public reply for `status_notes`; `None` keeps the one there is.
     pub status_notes: Option<String>,
+    /// The reporter's rating of a resolution (1–5); `None` keeps the one there is.
+    pub rating: Option<i64>,
     pub events: Vec<NewEvent>,
     /// Outbox jobs `(kind, payload)`.
     pub jobs: Vec<(String, String)>,
@@ -126,6 +128,7 @@ impl Change {
             duplicate_of: item.duplicate_of,
             privacy: item.privacy()?,
             status_notes: None,
+            rating: None,
             events: Vec::new(),
             jobs: Vec::new(),
             webhooks: Vec::new(),
@@ -142,7 +145,7 @@ macro_rules! update_report {
             "UPDATE reports SET status = $1, is_open = $2, archive_reason = $3, agency_id = $4, clock = $5, deadline_at = $6,
                  resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10, duplicate_of = $11,
                  privacy = $12, status_notes = COALESCE($13, status_notes), updated_at = $14, next_tick_at = $15,
-                 tick_stage = $16, version = version + 1
+                 tick_stage = $16, rating = COALESCE($19, rating), version = version + 1
              WHERE id = $17 AND version = $18 RETURNING version",
         )
         .bind(change.status.as_str())
@@ -163,6 +166,7 @@ macro_rules! update_report {
         .bind(change.next_tick.map_or(0, |t| t.1))
         .bind(item.id)
         .bind(item.version)
+        .bind(change.rating)
         .fetch_optional(&mut *$tx)
         .await
         .map_err($crate::StoreError::from)

@@ -98,11 +98,17 @@ pub struct Problem {
     pub status: StatusCode,
     pub title: &'static str,
     pub detail: String,
+    /// The request showed a wrong follow-up code (counted against its client by the rate limit).
+    pub wrong_follow_up_code: bool,
 }
+
+/// Marks a response to a wrong follow-up code, for the rate limit in `lib.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct WrongFollowUpCode;
 
 impl Problem {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, title, detail: detail.into() }
+        Self { status, title, detail: detail.into(), wrong_follow_up_code: false }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -148,11 +154,15 @@ impl IntoResponse for Problem {
             "status": self.status.as_u16(),
             "detail": self.detail,
         });
-        (
+        let mut res = (
             self.status,
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))],
             body.to_string(),
         )
-            .into_response()
+            .into_response();
+        if self.wrong_follow_up_code {
+            res.extensions_mut().insert(WrongFollowUpCode);
+        }
+        res
     }
 }

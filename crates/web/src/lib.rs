@@ -42,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(state.config().max_upload_bytes + 64 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), follow_up_limit))
         .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(
             ServiceBuilder::new()
@@ -113,11 +114,35 @@ async fn record_metrics(State(_): State<AppState>, req: Request, next: Next) -> 
     res
 }
 
+/// Refuses follow-up codes from a client address that sent too many wrong ones (429), and counts the
+/// wrong ones. Behind a proxy every client shares the proxy's address; see docs/operations.md.
+async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(client) = (req.headers().contains_key(auth::FOLLOW_UP_HEADER))
+        .then(|| req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
+        .flatten()
+    else {
+        return next.run(req).await;
+    };
+    if state.follow_up_blocked(client) {
+        let mut res = error::Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "too many wrong follow-up codes; try again in an hour")
+            .into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+        return res;
+    }
+    let res = next.run(req).await;
+    if res.extensions().get::<error::WrongFollowUpCode>().is_some() {
+        state.follow_up_failed(client);
+    }
+    res
+}
+
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -87,22 +87,31 @@ pub(crate) async fn serve(
     let path = req.uri().path().to_owned();
     let name = path.trim_start_matches("/media/").trim_start_matches("thumb/");
     let not_found = || (axum::http::StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response();
-    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+    // Stored names are hex digits and an extension. Anything else (a percent-encoded twin of a name
+    // included, which the file server would decode) is not ours: the privacy check below must see
+    // exactly the name that is served.
+    if name.is_empty() || name.starts_with('.') || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
         return not_found();
     }
     match laksana_store::reports::media_owner(state.db(), &format!("/media/{name}")).await {
         Err(e) => return crate::error::Problem::from(e).into_response(),
         Ok(Some((report_id, privacy))) if privacy == "rahasia" => {
-            let allowed = async {
+            let verdict = async {
                 let caller = crate::auth::caller(&state, &method, &headers).await.ok()?;
                 let item = laksana_store::workflow::load_by_id(state.db(), report_id).await.ok()??;
                 let j = state.catalog();
                 let j = j.get(&item.jurisdiction_id)?;
-                crate::api::load_report(&state, j, caller, &headers, &item.public_id).await.ok()
+                Some(crate::api::load_report(&state, j, caller, &headers, &item.public_id).await)
             }
             .await;
-            if allowed.is_none() {
-                return not_found();
+            match verdict {
+                Some(Ok(())) => {}
+                Some(Err(p)) if p.wrong_follow_up_code => {
+                    let mut res = not_found();
+                    res.extensions_mut().insert(crate::error::WrongFollowUpCode);
+                    return res;
+                }
+                _ => return not_found(),
             }
         }
         Ok(_) => {}

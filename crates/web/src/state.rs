@@ -132,14 +132,14 @@ pub struct AppState(Arc<Inner>);
 /// working within this time.
 const API_KEY_TTL: Duration = Duration::from_secs(60);
 
-/// Wrong follow-up codes a report accepts per window before it refuses more (per instance): with
-/// 50-bit codes, guessing stays hopeless.
-const FOLLOW_UP_TRIES: u32 = 10;
+/// Wrong follow-up codes a client address may send per window before its codes are refused (per
+/// instance): with 50-bit codes, guessing stays hopeless, and a client can only lock out itself.
+const FOLLOW_UP_TRIES: u32 = 20;
 const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(3600);
 
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
-    follow_up_failures: Mutex<HashMap<i64, (u32, Instant)>>,
+    follow_up_failures: Mutex<HashMap<std::net::IpAddr, (u32, Instant)>>,
     db: Db,
     clock: Arc<dyn Clock>,
     config: WebConfig,
@@ -203,19 +203,19 @@ impl AppState {
         Ok(key)
     }
 
-    /// Whether too many wrong follow-up codes were tried on this report lately.
-    pub fn follow_up_blocked(&self, report_id: i64) -> bool {
+    /// Whether this client sent too many wrong follow-up codes lately.
+    pub fn follow_up_blocked(&self, client: std::net::IpAddr) -> bool {
         let map = self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
-        map.get(&report_id).is_some_and(|(n, since)| *n >= FOLLOW_UP_TRIES && since.elapsed() < FOLLOW_UP_WINDOW)
+        map.get(&client).is_some_and(|(n, since)| *n >= FOLLOW_UP_TRIES && since.elapsed() < FOLLOW_UP_WINDOW)
     }
 
-    /// Counts a wrong follow-up code for this report.
-    pub fn follow_up_failed(&self, report_id: i64) {
+    /// Counts a wrong follow-up code sent by this client.
+    pub fn follow_up_failed(&self, client: std::net::IpAddr) {
         let mut map = self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| since.elapsed() < FOLLOW_UP_WINDOW);
         }
-        let e = map.entry(report_id).or_insert((0, Instant::now()));
+        let e = map.entry(client).or_insert((0, Instant::now()));
         if e.1.elapsed() >= FOLLOW_UP_WINDOW {
             *e = (0, Instant::now());
         }

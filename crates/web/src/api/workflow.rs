@@ -62,13 +62,17 @@ pub(crate) async fn load(
     let pid = PublicId::parse(id).ok_or_else(not_found)?;
     let item = workflow::load(state.db(), j.id(), pid.as_str()).await?.ok_or_else(not_found)?;
     if let Some(code) = headers.get(auth::FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok()) {
-        if state.follow_up_blocked(item.id) {
-            return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "too many wrong follow-up codes for this report; try again in an hour"));
-        }
         let matches = item.follow_up_hash.as_deref().is_some_and(|h| laksana_store::apikeys::hash_key(code).eq_ignore_ascii_case(h));
         if !matches {
-            state.follow_up_failed(item.id);
-            return Err(Problem::forbidden("the follow-up code does not match this report"));
+            // A report the caller could not see without the code stays unknown to them.
+            let visible = access::authorize(&caller.principal, Operation::Read, &scope(&item)?).is_ok();
+            let mut p = if visible {
+                Problem::forbidden("the follow-up code does not match this report")
+            } else {
+                Problem::not_found(format!("report {id:?} not found"))
+            };
+            p.wrong_follow_up_code = true;
+            return Err(p);
         }
         caller.principal.follow_up_report = Some(item.id);
     }
@@ -163,8 +167,12 @@ pub(crate) struct ReportDetail {
 pub(crate) async fn detail(state: &AppState, j: &JurisdictionInfo, l: &Loaded) -> Result<ReportDetail, Problem> {
     let r = laksana_store::reports::get(state.db(), j.id(), &l.item.public_id).await?.ok_or_else(|| Problem::not_found("report not found"))?;
     let mut out = with_media(state, j, std::slice::from_ref(&r)).await?;
+    // The original is named only to those who may see it (it may be rahasia).
     let duplicate_of = match l.item.duplicate_of {
-        Some(id) => workflow::load_by_id(state.db(), id).await?.map(|o| o.public_id),
+        Some(id) => match workflow::load_by_id(state.db(), id).await? {
+            Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)?).is_ok() => Some(o.public_id),
+            _ => None,
+        },
         None => None,
     };
     Ok(ReportDetail {
@@ -498,7 +506,7 @@ pub(super) async fn inbox(
     access::authorize_jurisdiction(p, access::Admin::ReadQueue, j.id()).map_err(|_| Problem::forbidden(format!("you are not staff of {}", j.id())))?;
     let whole = [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, j.id()));
     let agency = if whole {
-        q.agency_id
+        q.agency_id.map(|a| vec![a])
     } else {
         let mine: Vec<i64> = p
             .grants
@@ -507,9 +515,9 @@ pub(super) async fn inbox(
             .filter_map(|g| g.agency_id)
             .collect();
         match q.agency_id {
-            Some(a) if mine.contains(&a) => Some(a),
+            Some(a) if mine.contains(&a) => Some(vec![a]),
             Some(a) => return Err(Problem::forbidden(format!("you are not staff of agency {a}"))),
-            None => Some(*mine.first().ok_or_else(|| Problem::forbidden("no agency"))?),
+            None => Some(mine),
         }
     };
     let limit = q.limit.unwrap_or(50);
@@ -521,7 +529,7 @@ pub(super) async fn inbox(
         jurisdiction_id: j.id().to_owned(),
         statuses,
         include_rahasia: true,
-        agency_id: agency,
+        agency_ids: agency,
         min_escalation: q.min_escalation,
         before: match q.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(c) => Some(super::reports::parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?),

@@ -155,6 +155,17 @@ both!(a_month_in_the_life_of_the_city, |app| {
     let (_, ev) = app.call("GET", &format!("/open311/v2/servicerequestupdates.json?{J}&start_date=2026-11-27T00:00:00%2B07:00&end_date=2027-01-31T00:00:00%2B07:00"), None, None, None).await;
     assert!(ev.as_array().unwrap().len() > 100, "the month's public updates");
 
+    // The ticker's timeouts happened: unanswered requests archived as incomplete, silent reporters' resolutions closed.
+    let db = &app.db;
+    let by_ticker = |what: &str| {
+        let sql = format!("SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.actor = 'system' AND e.kind = 'status' AND {what}");
+        async move { laksana_store::testing::scalar(db, &sql).await }
+    };
+    assert!(by_ticker("e.status = 'archived' AND r.archive_reason = 'incomplete'").await > 0, "info-reply timeouts");
+    assert!(by_ticker("e.status = 'closed'").await > 0, "confirmation timeouts");
+    let rated = laksana_store::testing::scalar(&app.db, "SELECT COUNT(*) FROM reports WHERE rating = 4").await;
+    assert!(rated > 0, "confirmations store their rating");
+
     let mails = app.mails().await;
     let to = |who: &str| mails.iter().filter(|(t, _)| t.contains(who)).count();
     assert!(to("kepala.dpupr@kota.test") > 0, "the lazy agency's head hears of overdue reports");
@@ -180,7 +191,8 @@ both!(a_month_in_the_life_of_the_city, |app| {
         if s == 200 {
             assert!(!v.to_string().contains("Rahasia"), "another agency sees no reporter");
         }
-        let (_, v) = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.leader), None, None).await;
+        let (s, v) = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.leader), None, None).await;
+        assert_eq!(s, 200, "the leader reads every report");
         assert!(!v.to_string().contains("0812000"), "the leader sees no contact");
         let (_, v) = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.ombudsman), None, None).await;
         assert!(v.to_string().contains("0812000"), "the ombudsman sees everything");

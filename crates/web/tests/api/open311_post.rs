@@ -325,6 +325,11 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     assert_eq!(get(None, Some(code)).await, 200, "the reporter sees their photo");
     let other = app.staff("dishub@kota.test", laksana_core::access::Role::Officer, Some("DISHUB")).await;
     assert_eq!(get(Some(&other), None).await, 404);
+    // The same file under a percent-encoded name is not a way around the check.
+    let name = url.rsplit('/').next().unwrap();
+    let encoded = format!("{}/media/%{:02X}{}", app.base, name.as_bytes()[0], &name[1..]);
+    assert_eq!(app.client.get(&encoded).send().await.unwrap().status(), 404);
+    assert_eq!(app.client.get(format!("{}/media/thumb%2F{name}", app.base)).send().await.unwrap().status(), 404);
     // A public report's photo is public; unknown files and path tricks are 404.
     let open = upload("publik").await;
     let (_, shown) = app.get_json(&format!("/api/v1/reports/{}?jurisdiction_id={TNG}", open[0]["service_request_id"].as_str().unwrap())).await;

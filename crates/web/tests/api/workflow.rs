@@ -72,11 +72,17 @@ both!(wrong_roles_get_403_hidden_reports_404_and_nothing_changes, |app| {
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), Some(&other), None, None).await.0, 404);
     assert_eq!(app.act(Some(&other), None, &secret, json!({"action": "plan", "expected_status": "submitted", "plan": "x"})).await.0, 404);
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await.0, 200);
-    // Guessing follow-up codes stops after ten wrong ones, even for the right code.
-    for _ in 0..10 {
-        assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some("TEBAKAN123"), None).await.0, 403);
+    // A wrong code on a rahasia report says nothing of its existence; on a public one it is a 403.
+    assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some("TEBAKAN123"), None).await.0, 404);
+    assert_eq!(app.call("GET", &format!("/api/v1/reports/{id}"), None, Some("TEBAKAN123"), None).await.0, 403);
+    // Guessing stops after twenty wrong codes from one address (three were sent above): its codes are
+    // refused for an hour.
+    for _ in 0..17 {
+        assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some("TEBAKAN123"), None).await.0, 404);
     }
-    assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await.0, 429);
+    let (s, v) = app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await;
+    assert_eq!(s, 429, "{v}");
+    assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, None, None).await.0, 404, "without a code nothing changes");
     assert_eq!(app.call("GET", &format!("/open311/v2/requests/{secret}.json?jurisdiction_id=tangerangkota.go.id"), None, None, None).await.0, 404);
     // Missing inputs are a 400 and change nothing.
     let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted"})).await;
@@ -88,9 +94,14 @@ both!(wrong_roles_get_403_hidden_reports_404_and_nothing_changes, |app| {
     assert_eq!(s, 400, "{v}");
     let (s, _) = app.act(Some(&operator), None, &id, json!({"action": "verify"})).await;
     assert_eq!(s, 400, "expected_status is required");
-    // An action the state does not allow is a conflict.
+    // A stale expected state is a conflict; so is an action the state does not allow.
     let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "resolved"})).await;
     assert_eq!(s, 409, "{v}");
+    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "forward_not_authority", "expected_status": "submitted", "to": "BPN"})).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "not_authority"})).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("cannot"), "{v}");
 });
 
 both!(two_operators_at_once_one_wins_one_is_told, |app| {
