@@ -30,6 +30,8 @@ pub struct MailConfig {
 pub struct WorkerConfig {
     /// Seconds between deadline ticker passes.
     pub tick_secs: u64,
+    /// Let webhooks reach loopback and private addresses (closed networks only).
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,7 +78,8 @@ impl Config {
             .set_default("log.format", "text")?
             .set_default("log.level", "info")?
             .set_default("mail.from", "Laksana <laksana@localhost>")?
-            .set_default("worker.tick_secs", 30)?;
+            .set_default("worker.tick_secs", 30)?
+            .set_default("worker.webhooks_allow_private", false)?;
         b = match file {
             Some(f) => b.add_source(config::File::from(f).required(true)),
             None => b.add_source(config::File::with_name("laksana.toml").required(false)),

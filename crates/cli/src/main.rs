@@ -337,6 +337,7 @@ fn start_background(config: &Config, db: &Db, clock: &Arc<dyn Clock>, stop: &tok
         mail: config.mail_transport(),
         mail_from: config.mail.from.clone(),
         public_url: config.public_url(),
+        webhooks_allow_private: config.worker.webhooks_allow_private,
     };
     let worker = laksana_jobs::Worker::new(db.clone(), clock.clone(), &wc).map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
     let ticker = laksana_jobs::Ticker::new(db.clone(), clock.clone(), config.public_url());

@@ -29,6 +29,8 @@ pub struct WorkerConfig {
     pub mail_from: String,
     /// Where the pages are, for links in notices.
     pub public_url: String,
+    /// Let webhook deliveries reach loopback and private addresses (tests, closed networks).
+    pub webhooks_allow_private: bool,
 }
 
 /// The deadline ticker: escalates, reminds, archives and closes what is due (DESIGN §5).
@@ -112,7 +114,7 @@ impl Worker {
             Box::new(Thumbnail::new(config.media_dir.clone())),
             Box::new(Notify::new(db.clone(), clock.clone())),
             Box::new(Mail::new(&config.mail, &config.mail_from)?),
-            Box::new(Webhook::new(db.clone(), clock.clone())),
+            Box::new(Webhook::new(db.clone(), clock.clone(), config.webhooks_allow_private)),
         ];
         Ok(Self::with_handlers(db, clock, handlers))
     }

@@ -2,6 +2,7 @@
 //! retried with the queue's backoff. Every attempt is logged.
 
 use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,17 +31,55 @@ pub struct Webhook {
     db: Db,
     clock: Arc<dyn Clock>,
     client: reqwest::Client,
+    allow_private: bool,
+}
+
+/// Whether an address is on the public internet. Webhooks must not reach the server's own network
+/// (loopback, private ranges, link-local cloud metadata…): a jurisdiction admin could otherwise probe it.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+                || v4.is_documentation() || v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64 || v4.octets()[0] == 0)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let seg = v6.segments()[0];
+            !(v6.is_loopback() || v6.is_unspecified() || (seg & 0xfe00) == 0xfc00 || (seg & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Resolves names and keeps only public addresses, so a name cannot point a delivery inward either.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
+            if addrs.is_empty() {
+                return Err(format!("{host} has no public address").into());
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 impl Webhook {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        let client = reqwest::Client::builder()
+    /// `allow_private` lets deliveries reach loopback and private addresses (tests, closed networks).
+    pub fn new(db: Db, clock: Arc<dyn Clock>, allow_private: bool) -> Self {
+        let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Laksana-Webhook/1")
-            .build()
-            .expect("a client with these settings always builds");
-        Self { db, clock, client }
+            .user_agent("Laksana-Webhook/1");
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(PublicOnly));
+        }
+        let client = builder.build().expect("a client with these settings always builds");
+        Self { db, clock, client, allow_private }
     }
 }
 
@@ -59,6 +98,24 @@ impl Handler for Webhook {
                 return Ok(());
             }
             let body = serde_json::to_vec(&p.body).expect("events always serialise");
+            let literal = reqwest::Url::parse(&hook.url).ok().and_then(|u| match u.host() {
+                Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+                Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+                _ => None,
+            });
+            if let Some(ip) = literal.filter(|ip| !self.allow_private && !is_public(*ip)) {
+                let log = Delivery {
+                    id: 0,
+                    webhook_id: hook.id,
+                    event_id: job.id,
+                    attempt: job.attempts,
+                    status_code: None,
+                    error: Some(format!("refused: {ip} is not a public address")),
+                    delivered_at: self.clock.now().as_micros(),
+                };
+                webhooks::record(&self.db, &log).await.map_err(|e| JobError::Retry(e.to_string()))?;
+                return Err(JobError::Permanent(format!("webhook {} points at a non-public address", hook.id)));
+            }
             let sent = self
                 .client
                 .post(&hook.url)
@@ -94,6 +151,16 @@ impl Handler for Webhook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1"] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["8.8.8.8", "103.10.1.1", "2001:4860:4860::8888"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
 
     #[test]
     fn signature_is_hmac_sha256_hex() {

@@ -51,6 +51,8 @@ impl TestApp {
             mail: laksana_jobs::MailConfig::Dir(test_db.dir.path().join("mail")),
             mail_from: "Laksana <laksana@test.invalid>".into(),
             public_url: base.clone(),
+            // The tests' webhook receivers listen on loopback.
+            webhooks_allow_private: true,
         };
         let dyn_clock: Arc<dyn laksana_core::Clock> = clock.clone();
         let worker = laksana_jobs::Worker::new(db.clone(), dyn_clock.clone(), &wc).unwrap();

@@ -318,3 +318,26 @@ both!(the_inbox_shows_each_role_its_own_work, |app| {
     let citizen_key = laksana_store::seed::DEMO_API_KEY;
     assert_eq!(app.call("GET", "/api/v1/inbox", Some(citizen_key), None, None).await.0, 401);
 });
+
+both!(webhooks_never_reach_private_addresses_unless_allowed, |app| {
+    let admin = app.staff("admin@kota.test", Role::Admin, None).await;
+    let (s, v) = app.call("POST", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, Some(json!({"url": "http://169.254.169.254/latest/meta-data"}))).await;
+    assert_eq!(s, 201, "{v}");
+    let hook_id = v["id"].as_i64().unwrap();
+    app.report("sampah-menumpuk", "publik", None).await;
+    // A worker as production runs it: private addresses refused.
+    let clock: std::sync::Arc<dyn laksana_core::Clock> = app.clock.clone();
+    let config = laksana_jobs::WorkerConfig {
+        media_dir: app.media_dir(),
+        mail: laksana_jobs::MailConfig::Dir(app.mail_dir()),
+        mail_from: "Laksana <laksana@test.invalid>".into(),
+        public_url: app.base.clone(),
+        webhooks_allow_private: false,
+    };
+    laksana_jobs::Worker::new(app.db.clone(), clock, &config).unwrap().drain().await.unwrap();
+    let (_, log) = app.call("GET", &format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{hook_id}/deliveries"), Some(&admin), None, None).await;
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+    assert!(log[0]["error"].as_str().unwrap().contains("not a public address"), "{log}");
+    let (_, dead) = laksana_store::jobs::counts(&app.db).await.unwrap();
+    assert_eq!(dead, 1, "refused for good, not retried");
+});
