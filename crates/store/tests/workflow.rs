@@ -22,7 +22,7 @@ both_backends!(the_audit_chain_catches_an_edit_behind_the_applications_back, |ba
     let broken = v.broken.expect("the edit is caught");
     assert_eq!(broken.event_id, Some(victim));
     assert!(broken.to_string().contains("changed after it was written"), "{broken}");
-    // Recomputing that one hash does not help: the next link no longer matches.
+    // Overwriting its hash as well does not hide the edit.
     let j = broken.jurisdiction_id.clone();
     t.execute_raw(&format!("UPDATE report_events SET hash = '{}' WHERE id = {victim}", "ab".repeat(32))).await;
     let v = audit::verify(&t.db).await.unwrap();
