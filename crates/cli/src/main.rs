@@ -88,8 +88,9 @@ enum HolidaysCommand {
     /// libur_daerah) to a jurisdiction.
     Import {
         file: PathBuf,
-        #[arg(long, default_value = "tangerangkota.go.id")]
-        jurisdiction: String,
+        /// The jurisdiction; may be left out when there is only one.
+        #[arg(long)]
+        jurisdiction: Option<String>,
     },
 }
 
@@ -213,7 +214,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Holidays { command: HolidaysCommand::Import { file, jurisdiction } } => {
             let db = open_db(&config).await?;
-            let out = admin::import_holidays(&db, &file, &jurisdiction).await;
+            let out = match jurisdiction {
+                Some(j) => admin::import_holidays(&db, &file, &j).await,
+                None => match laksana_store::catalog::jurisdictions(&db).await?.as_slice() {
+                    [only] => admin::import_holidays(&db, &file, &only.id).await,
+                    _ => Err(anyhow::anyhow!("say which jurisdiction with --jurisdiction; the ones here: {}", list_jurisdictions(&db).await?)),
+                },
+            };
             db.close().await;
             out
         }

@@ -168,6 +168,8 @@ fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
     let bad = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);
     assert!(!bad.status.success() && text(&bad.stderr).contains("line 3"), "{}", text(&bad.stderr));
     std::fs::write(&csv, "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-01-16,libur_nasional,Isra Mikraj\n").unwrap();
+    let which = run(&d.0, &["holidays", "import", csv.to_str().unwrap()]);
+    assert!(!which.status.success() && text(&which.stderr).contains("--jurisdiction"), "two jurisdictions: say which");
     let good = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);
     assert!(good.status.success(), "{}", text(&good.stderr));
     assert!(text(&good.stdout).contains("imported 2 holidays"), "{}", text(&good.stdout));
