@@ -52,6 +52,11 @@ impl WorkItem {
         Privacy::parse(&self.privacy).ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
     }
 
+    /// Whether `code` is this report's follow-up code (only its hash is stored).
+    pub fn follow_up_matches(&self, code: &str) -> bool {
+        self.follow_up_hash.as_deref().is_some_and(|h| crate::apikeys::hash_key(code).eq_ignore_ascii_case(h))
+    }
+
     pub fn current(&self) -> Result<laksana_core::workflow::Current> {
         Ok(laksana_core::workflow::Current {
             status: self.status()?,
@@ -276,8 +281,3 @@ pub async fn duplicates_of(db: &Db, original_id: i64) -> Result<Vec<i64>> {
     }))
 }
 
-/// The report id whose follow-up code this is, if the code is right.
-pub async fn check_follow_up(db: &Db, jurisdiction_id: &str, public_id: &str, code: &str) -> Result<Option<i64>> {
-    let item = load(db, jurisdiction_id, public_id).await?;
-    Ok(item.filter(|i| i.follow_up_hash.as_deref().is_some_and(|h| crate::apikeys::hash_key(code).eq_ignore_ascii_case(h))).map(|i| i.id))
-}

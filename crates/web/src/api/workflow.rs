@@ -62,8 +62,7 @@ pub(crate) async fn load(
     let pid = PublicId::parse(id).ok_or_else(not_found)?;
     let item = workflow::load(state.db(), j.id(), pid.as_str()).await?.ok_or_else(not_found)?;
     if let Some(code) = headers.get(auth::FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok()) {
-        let matches = item.follow_up_hash.as_deref().is_some_and(|h| laksana_store::apikeys::hash_key(code).eq_ignore_ascii_case(h));
-        if !matches {
+        if !item.follow_up_matches(code) {
             // A report the caller could not see without the code stays unknown to them.
             let visible = access::authorize(&caller.principal, Operation::Read, &scope(&item)?).is_ok();
             let mut p = if visible {
@@ -388,15 +387,15 @@ pub(super) async fn comment(
     let text = Text::parse(&c.text).map_err(|e| Problem::bad_request(format!("text {e}")))?;
     let catalog = state.catalog();
     let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    // A reporter's comment needs Comment; staff notes need InternalNote.
-    let l = load(&state, j, caller, &headers, &id, |_| if c.public { Operation::Comment } else { Operation::InternalNote }).await;
-    let l = match l {
-        Err(e) if e.status == StatusCode::FORBIDDEN && !c.public => {
-            let caller = auth::caller(&state, &method, &headers).await?;
-            load(&state, j, caller, &headers, &id, |_| Operation::Comment).await?
-        }
-        other => other?,
-    };
+    let l = load(&state, j, caller, &headers, &id, |_| Operation::Read).await?;
+    // A public reply needs Comment; a private one is a staff note (InternalNote) or a reporter's
+    // comment (Comment).
+    let sc = scope(&l.item)?;
+    let may = |op| access::authorize(&l.caller.principal, op, &sc).is_ok();
+    let allowed = if c.public { may(Operation::Comment) } else { may(Operation::InternalNote) || may(Operation::Comment) };
+    if !allowed {
+        return Err(denied(Denied::Forbidden, &l.item.public_id));
+    }
     if c.expected_version.is_some_and(|v| v != l.item.version) {
         return Err(Problem::new(StatusCode::CONFLICT, "Conflict", "the report changed since you read it; reload it"));
     }
