@@ -3,13 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::Subcommand;
+use laksana_core::Clock;
 use laksana_core::access::{Grant, Role};
 use laksana_core::time::SystemClock;
-use laksana_core::Clock;
-use laksana_store::{audit, catalog, seed, users, Db};
-
+use laksana_store::{Db, audit, catalog, seed, users};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -53,7 +52,10 @@ pub enum UserCommand {
 
 async fn grant_for(db: &Db, role: &str, jurisdiction: Option<String>, agency: Option<String>) -> anyhow::Result<Grant> {
     let role = Role::parse(role).with_context(|| {
-        format!("unknown role {role:?}; one of: {}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
+        format!(
+            "unknown role {role:?}; one of: {}",
+            Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+        )
     })?;
     if let Some(j) = &jurisdiction
         && catalog::jurisdiction(db, j).await?.is_none()
@@ -69,7 +71,10 @@ async fn grant_for(db: &Db, role: &str, jurisdiction: Option<String>, agency: Op
             Some(
                 found
                     .with_context(|| {
-                        format!("no agency {a:?} in {j}; the agencies: {}", all.iter().map(|x| x.code.as_str()).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "no agency {a:?} in {j}; the agencies: {}",
+                            all.iter().map(|x| x.code.as_str()).collect::<Vec<_>>().join(", ")
+                        )
                     })?
                     .id,
             )
@@ -113,7 +118,8 @@ pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
             say!("password set for {email}; its sessions were ended");
         }
         UserCommand::Grant { email, role, jurisdiction, agency } => {
-            let user = users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
+            let user =
+                users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
             let grant = grant_for(db, &role, jurisdiction, agency).await?;
             users::grant(db, user.id, &grant, now).await?;
             say!("{} is now also {}", user.email, grant.role);

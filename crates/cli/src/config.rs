@@ -88,7 +88,8 @@ impl Config {
             .add_source(config::Environment::with_prefix("LAKSANA").prefix_separator("__").separator("__"))
             .build()
             .context("reading configuration")?;
-        let cfg: Config = cfg.try_deserialize().context("configuration has a wrong value (see docs/configuration.md)")?;
+        let cfg: Config =
+            cfg.try_deserialize().context("configuration has a wrong value (see docs/configuration.md)")?;
         if !matches!(cfg.log.format.as_str(), "text" | "json") {
             anyhow::bail!("log.format must be text or json, got {:?}", cfg.log.format);
         }

@@ -1,17 +1,16 @@
 //! `laksana`: the one binary. Serves the web, Open311 and JSON API with its background worker, and
 //! carries the operator's commands (migrate, seed, API keys).
 
-
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use laksana_core::time::SystemClock;
 use laksana_core::Clock;
-use laksana_store::{migrate, seed, Db, DbOptions};
+use laksana_core::time::SystemClock;
+use laksana_store::{Db, DbOptions, migrate, seed};
 use laksana_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 
@@ -160,7 +159,8 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     if !applied.is_empty() {
         tracing::info!(versions = ?applied, "database migrated");
     }
-    let sealed = laksana_store::audit::seal_legacy(&db).await.context("chaining events written before the audit chain")?;
+    let sealed =
+        laksana_store::audit::seal_legacy(&db).await.context("chaining events written before the audit chain")?;
     if sealed > 0 {
         tracing::info!(events = sealed, "events from before the audit chain were chained");
     }
@@ -188,14 +188,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 let demo_ids = seed::demo_data::JURISDICTIONS.iter().map(|j| j.id).collect::<Vec<_>>();
                 if laksana_store::catalog::jurisdiction(&db, &args.jurisdiction).await?.is_none() {
                     if !demo_ids.contains(&args.jurisdiction.as_str()) {
-                        bail!("no jurisdiction {:?}; the ones here: {}", args.jurisdiction, list_jurisdictions(&db).await?);
+                        bail!(
+                            "no jurisdiction {:?}; the ones here: {}",
+                            args.jurisdiction,
+                            list_jurisdictions(&db).await?
+                        );
                     }
                     print_demo(&seed::demo(&db, now).await?, &config);
                 }
                 let bar = ProgressBar::new(n);
                 bar.set_style(
-                    ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} reports ({per_sec}, {eta} left)")
-                        .expect("a valid progress template"),
+                    ProgressStyle::with_template(
+                        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} reports ({per_sec}, {eta} left)",
+                    )
+                    .expect("a valid progress template"),
                 );
                 let started = std::time::Instant::now();
                 let done = seed::synthetic(&db, &args.jurisdiction, n, now, &|done| bar.set_position(done)).await?;
@@ -218,7 +224,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Some(j) => admin::import_holidays(&db, &file, &j).await,
                 None => match laksana_store::catalog::jurisdictions(&db).await?.as_slice() {
                     [only] => admin::import_holidays(&db, &file, &only.id).await,
-                    _ => Err(anyhow::anyhow!("say which jurisdiction with --jurisdiction; the ones here: {}", list_jurisdictions(&db).await?)),
+                    _ => Err(anyhow::anyhow!(
+                        "say which jurisdiction with --jurisdiction; the ones here: {}",
+                        list_jurisdictions(&db).await?
+                    )),
                 },
             };
             db.close().await;
@@ -238,12 +247,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let user_id = match &user {
                 Some(email) => Some(
-                    laksana_store::users::find_by_email(&db, email).await?.with_context(|| format!("no account with email {email:?}"))?.id,
+                    laksana_store::users::find_by_email(&db, email)
+                        .await?
+                        .with_context(|| format!("no account with email {email:?}"))?
+                        .id,
                 ),
                 None => None,
             };
-            let (key, plain) = laksana_store::apikeys::create(&db, &jurisdiction, &name, user_id, SystemClock.now().as_micros()).await?;
-            eprintln!("Created API key #{} \"{}\" for {}. It is shown only now; store it safely.", key.id, key.name, key.jurisdiction_id);
+            let (key, plain) =
+                laksana_store::apikeys::create(&db, &jurisdiction, &name, user_id, SystemClock.now().as_micros())
+                    .await?;
+            eprintln!(
+                "Created API key #{} \"{}\" for {}. It is shown only now; store it safely.",
+                key.id, key.name, key.jurisdiction_id
+            );
             say!("api_key: {plain}");
             db.close().await;
             Ok(())
@@ -253,7 +270,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 
 async fn list_jurisdictions(db: &Db) -> anyhow::Result<String> {
     let all = laksana_store::catalog::jurisdictions(db).await?;
-    Ok(if all.is_empty() { "none (run `laksana seed --demo`)".into() } else { all.into_iter().map(|j| j.id).collect::<Vec<_>>().join(", ") })
+    Ok(if all.is_empty() {
+        "none (run `laksana seed --demo`)".into()
+    } else {
+        all.into_iter().map(|j| j.id).collect::<Vec<_>>().join(", ")
+    })
 }
 
 fn print_demo(summary: &seed::DemoSummary, config: &Config) {
@@ -294,9 +315,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies(),
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
-    let listener = TcpListener::bind(&config.server.bind)
-        .await
-        .with_context(|| format!("listening on {} (is another server using it? set LAKSANA__SERVER__BIND)", config.server.bind))?;
+    let listener = TcpListener::bind(&config.server.bind).await.with_context(|| {
+        format!("listening on {} (is another server using it? set LAKSANA__SERVER__BIND)", config.server.bind)
+    })?;
     let addr = listener.local_addr()?;
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -338,7 +359,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 type Background = (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>);
 
 /// Starts the job worker and the deadline ticker.
-fn start_background(config: &Config, db: &Db, clock: &Arc<dyn Clock>, stop: &tokio::sync::watch::Receiver<bool>) -> anyhow::Result<Background> {
+fn start_background(
+    config: &Config,
+    db: &Db,
+    clock: &Arc<dyn Clock>,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Background> {
     let wc = laksana_jobs::WorkerConfig {
         media_dir: config.data_dir.join("media"),
         mail: config.mail_transport(),
@@ -346,7 +372,8 @@ fn start_background(config: &Config, db: &Db, clock: &Arc<dyn Clock>, stop: &tok
         public_url: config.public_url(),
         webhooks_allow_private: config.worker.webhooks_allow_private,
     };
-    let worker = laksana_jobs::Worker::new(db.clone(), clock.clone(), &wc).map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
+    let worker =
+        laksana_jobs::Worker::new(db.clone(), clock.clone(), &wc).map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
     let ticker = laksana_jobs::Ticker::new(db.clone(), clock.clone(), config.public_url());
     let every = Duration::from_secs(config.worker.tick_secs.max(1));
     Ok((tokio::spawn(worker.run(stop.clone())), tokio::spawn(ticker.run(every, stop.clone()))))
@@ -358,7 +385,10 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let (worker, ticker) = start_background(&config, &db, &clock, &stop_rx)?;
-    say!("Laksana worker running (jobs and deadline ticker every {} s); stop with Ctrl-C", config.worker.tick_secs.max(1));
+    say!(
+        "Laksana worker running (jobs and deadline ticker every {} s); stop with Ctrl-C",
+        config.worker.tick_secs.max(1)
+    );
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     let _ = worker.await;

@@ -27,7 +27,10 @@ impl Drop for Dir {
 
 fn laksana(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_laksana"));
-    c.current_dir(dir).env("LAKSANA__DATA_DIR", dir.join("data")).env("RUST_LOG", "warn").env_remove("LAKSANA__DATABASE__URL");
+    c.current_dir(dir)
+        .env("LAKSANA__DATA_DIR", dir.join("data"))
+        .env("RUST_LOG", "warn")
+        .env_remove("LAKSANA__DATABASE__URL");
     c
 }
 
@@ -103,7 +106,8 @@ fn start_server(dir: &Path) -> (Child, String) {
 fn sigterm_lets_a_request_in_flight_finish() {
     let d = Dir::new("serve");
     let (mut child, addr) = start_server(&d.0);
-    let body = "api_key=lks_demo_tangerangkota_open311&service_code=pju-mati&lat=-6.17&long=106.63&description=Lampu+mati";
+    let body =
+        "api_key=lks_demo_tangerangkota_open311&service_code=pju-mati&lat=-6.17&long=106.63&description=Lampu+mati";
     let mut conn = TcpStream::connect(&addr).unwrap();
     write!(
         conn,
@@ -135,7 +139,8 @@ fn sigterm_lets_a_request_in_flight_finish() {
 }
 
 fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = laksana(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        laksana(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -145,29 +150,79 @@ fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
     let d = Dir::new("admin");
     assert!(run(&d.0, &["seed", "--demo"]).status.success());
     // Accounts: a role needs its scope; passwords come from standard input.
-    let ok = run(&d.0, &["user", "create", "--email", "Petugas@Kota.test", "--role", "officer", "--jurisdiction", "tangerangkota.go.id", "--agency", "dlh"]);
+    let ok = run(
+        &d.0,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Petugas@Kota.test",
+            "--role",
+            "officer",
+            "--jurisdiction",
+            "tangerangkota.go.id",
+            "--agency",
+            "dlh",
+        ],
+    );
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert!(text(&ok.stdout).contains("petugas@kota.test as officer"), "{}", text(&ok.stdout));
-    let no_agency = run(&d.0, &["user", "create", "--email", "x@kota.test", "--role", "officer", "--jurisdiction", "tangerangkota.go.id"]);
+    let no_agency = run(
+        &d.0,
+        &["user", "create", "--email", "x@kota.test", "--role", "officer", "--jurisdiction", "tangerangkota.go.id"],
+    );
     assert!(!no_agency.status.success());
     assert!(text(&no_agency.stderr).contains("agency"), "{}", text(&no_agency.stderr));
     let bad_role = run(&d.0, &["user", "create", "--email", "y@kota.test", "--role", "mayor"]);
     assert!(text(&bad_role.stderr).contains("unknown role"));
-    let dup = run(&d.0, &["user", "create", "--email", "petugas@kota.test", "--role", "operator", "--jurisdiction", "tangerangkota.go.id"]);
+    let dup = run(
+        &d.0,
+        &[
+            "user",
+            "create",
+            "--email",
+            "petugas@kota.test",
+            "--role",
+            "operator",
+            "--jurisdiction",
+            "tangerangkota.go.id",
+        ],
+    );
     assert!(!dup.status.success() && text(&dup.stderr).contains("exists already"), "{}", text(&dup.stderr));
     let short = run_with_stdin(&d.0, &["user", "set-password", "--email", "petugas@kota.test"], "pendek\n");
     assert!(!short.status.success() && text(&short.stderr).contains("10 characters"), "{}", text(&short.stderr));
-    let set = run_with_stdin(&d.0, &["user", "set-password", "--email", "petugas@kota.test"], "kata-sandi-yang-panjang\n");
+    let set =
+        run_with_stdin(&d.0, &["user", "set-password", "--email", "petugas@kota.test"], "kata-sandi-yang-panjang\n");
     assert!(set.status.success(), "{}", text(&set.stderr));
-    let key = run(&d.0, &["apikey", "create", "--jurisdiction", "tangerangkota.go.id", "--name", "Aplikasi lapangan", "--user", "petugas@kota.test"]);
+    let key = run(
+        &d.0,
+        &[
+            "apikey",
+            "create",
+            "--jurisdiction",
+            "tangerangkota.go.id",
+            "--name",
+            "Aplikasi lapangan",
+            "--user",
+            "petugas@kota.test",
+        ],
+    );
     assert!(key.status.success(), "{}", text(&key.stderr));
 
     // Holidays: a file with a bad line names the line; a good one is imported.
     let csv = d.0.join("libur.csv");
-    std::fs::write(&csv, "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-02-30,libur_nasional,Salah\n").unwrap();
+    std::fs::write(
+        &csv,
+        "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-02-30,libur_nasional,Salah\n",
+    )
+    .unwrap();
     let bad = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);
     assert!(!bad.status.success() && text(&bad.stderr).contains("line 3"), "{}", text(&bad.stderr));
-    std::fs::write(&csv, "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-01-16,libur_nasional,Isra Mikraj\n").unwrap();
+    std::fs::write(
+        &csv,
+        "date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n2027-01-16,libur_nasional,Isra Mikraj\n",
+    )
+    .unwrap();
     let which = run(&d.0, &["holidays", "import", csv.to_str().unwrap()]);
     assert!(!which.status.success() && text(&which.stderr).contains("--jurisdiction"), "two jurisdictions: say which");
     let good = run(&d.0, &["holidays", "import", csv.to_str().unwrap(), "--jurisdiction", "tangerangkota.go.id"]);

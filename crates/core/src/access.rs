@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::status::Action;
 use crate::Privacy;
+use crate::status::Action;
 
 /// A role from DESIGN §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -182,7 +182,11 @@ pub struct View {
 /// `anonim` hides the reporter from all but operators and the ombudsman; `rahasia` also hides the report
 /// from the public. A reporter always sees their own report in full, internal notes excepted.
 pub fn view(st: Standing, privacy: Privacy) -> View {
-    let public = View { report: privacy.is_listed_publicly(), reporter_name: privacy.shows_reporter_publicly(), ..View::default() };
+    let public = View {
+        report: privacy.is_listed_publicly(),
+        reporter_name: privacy.shows_reporter_publicly(),
+        ..View::default()
+    };
     if st.operator || st.ombudsman || st.system {
         return View { report: true, reporter_name: true, reporter_contact: true, internal: true };
     }
@@ -278,12 +282,14 @@ pub enum Admin {
 pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -> Result<(), Denied> {
     let ok = match op {
         Admin::Configure => p.has_role(Role::Admin, jurisdiction_id),
-        Admin::ReadQueue => [Role::Operator, Role::Officer, Role::AgencyHead, Role::Leader, Role::Ombudsman, Role::Admin]
+        Admin::ReadQueue => {
+            [Role::Operator, Role::Officer, Role::AgencyHead, Role::Leader, Role::Ombudsman, Role::Admin]
+                .into_iter()
+                .any(|r| p.has_role(r, jurisdiction_id))
+        }
+        Admin::VerifyAudit => [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin]
             .into_iter()
             .any(|r| p.has_role(r, jurisdiction_id)),
-        Admin::VerifyAudit => {
-            [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id))
-        }
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
@@ -296,7 +302,11 @@ mod tests {
     const J: &str = "kota.go.id";
 
     fn with(role: Role, agency: Option<i64>) -> Principal {
-        Principal { user_id: Some(9), grants: vec![Grant::new(role, Some(J.into()), agency).unwrap()], ..Principal::default() }
+        Principal {
+            user_id: Some(9),
+            grants: vec![Grant::new(role, Some(J.into()), agency).unwrap()],
+            ..Principal::default()
+        }
     }
 
     fn scope(privacy: Privacy) -> Scope<'static> {
@@ -306,7 +316,10 @@ mod tests {
     #[test]
     fn grants_fit_their_roles() {
         assert_eq!(Grant::new(Role::Officer, Some(J.into()), None), Err(GrantError::AgencyRequired(Role::Officer)));
-        assert_eq!(Grant::new(Role::Operator, Some(J.into()), Some(1)), Err(GrantError::AgencyNotAllowed(Role::Operator)));
+        assert_eq!(
+            Grant::new(Role::Operator, Some(J.into()), Some(1)),
+            Err(GrantError::AgencyNotAllowed(Role::Operator))
+        );
         assert_eq!(Grant::new(Role::Leader, None, None), Err(GrantError::JurisdictionRequired(Role::Leader)));
         assert!(Grant::new(Role::Admin, None, None).is_ok());
     }
@@ -349,7 +362,10 @@ mod tests {
         assert!(authorize(&officer, Operation::Transition(Action::Plan), &s).is_ok());
         assert_eq!(authorize(&officer, Operation::Transition(Action::Verify), &s), Err(Denied::Forbidden));
         let s = scope(Privacy::Publik);
-        assert_eq!(authorize(&Principal::anonymous(), Operation::Transition(Action::Verify), &s), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(&Principal::anonymous(), Operation::Transition(Action::Verify), &s),
+            Err(Denied::Forbidden)
+        );
         let operator = with(Role::Operator, None);
         assert!(authorize(&operator, Operation::Transition(Action::Archive(ArchiveReason::Spam)), &s).is_ok());
         assert_eq!(authorize(&operator, Operation::Transition(Action::Confirm), &s), Err(Denied::Forbidden));

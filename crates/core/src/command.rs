@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::status::{Action, ArchiveReason};
 use crate::PublicId;
+use crate::status::{Action, ArchiveReason};
 
 /// Free text a person typed for an action (a reason, a plan, evidence): 1 to 5,000 characters, no
 /// control characters except line breaks.
@@ -73,28 +73,56 @@ impl From<ManualArchive> for ArchiveReason {
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Accept the report and send it to an agency (the service's own when none is named).
-    Verify { agency_id: Option<i64>, note: Option<Text> },
+    Verify {
+        agency_id: Option<i64>,
+        note: Option<Text>,
+    },
     /// Ask the reporter for missing information; the question is shown to them.
-    RequestInfo { question: Text },
+    RequestInfo {
+        question: Text,
+    },
     /// The reporter's answer to a request for information.
-    ProvideInfo { answer: Text },
+    ProvideInfo {
+        answer: Text,
+    },
     /// Send (or re-send) the report to an agency.
-    Dispose { agency_id: i64, note: Option<Text> },
+    Dispose {
+        agency_id: i64,
+        note: Option<Text>,
+    },
     /// The agency says the report is not theirs; it goes back to the operators.
-    HandBack { reason: Text },
+    HandBack {
+        reason: Text,
+    },
     /// The agency's follow-up plan, shown to the reporter.
-    Plan { plan: Text },
+    Plan {
+        plan: Text,
+    },
     /// Done, with evidence (and optionally the URL of an "after" photo).
-    Resolve { evidence: Text, photo_url: Option<String> },
+    Resolve {
+        evidence: Text,
+        photo_url: Option<String>,
+    },
     /// The reporter accepts the resolution, optionally rating it 1–5.
-    Confirm { rating: Option<u8> },
+    Confirm {
+        rating: Option<u8>,
+    },
     /// The reporter says it is not resolved.
-    Reopen { reason: Text },
+    Reopen {
+        reason: Text,
+    },
     /// Not this government's authority; forwarded to another body, closed here.
-    ForwardNotAuthority { to: Text },
-    Archive { reason: ManualArchive, note: Option<Text> },
+    ForwardNotAuthority {
+        to: Text,
+    },
+    Archive {
+        reason: ManualArchive,
+        note: Option<Text>,
+    },
     /// The same problem as an earlier report; the reporter is told and follows the original.
-    MarkDuplicate { of: PublicId },
+    MarkDuplicate {
+        of: PublicId,
+    },
 }
 
 impl Command {
@@ -159,4 +187,3 @@ impl Command {
         }
     }
 }
-

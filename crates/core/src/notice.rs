@@ -98,34 +98,56 @@ impl Notice {
         match self {
             Notice::Received { public_id, follow_up_code, verify_by } => {
                 let code = follow_up_code.as_deref().map_or(String::new(), |c| {
-                    pick(format!("\nKode pantau (rahasiakan): {c}\n"), format!("\nFollow-up code (keep it secret): {c}\n"))
+                    pick(
+                        format!("\nKode pantau (rahasiakan): {c}\n"),
+                        format!("\nFollow-up code (keep it secret): {c}\n"),
+                    )
                 });
                 (
                     pick(format!("Laporan {public_id} diterima"), format!("Report {public_id} received")),
                     pick(
-                        format!("Terima kasih. Laporan Anda tercatat dengan nomor {public_id}.{code}\nLaporan akan diverifikasi paling lambat {verify_by}."),
-                        format!("Thank you. Your report is registered as {public_id}.{code}\nIt will be verified by {verify_by}."),
+                        format!(
+                            "Terima kasih. Laporan Anda tercatat dengan nomor {public_id}.{code}\nLaporan akan diverifikasi paling lambat {verify_by}."
+                        ),
+                        format!(
+                            "Thank you. Your report is registered as {public_id}.{code}\nIt will be verified by {verify_by}."
+                        ),
                     ),
                 )
             }
             Notice::NeedsInfo { public_id, question, reply_by } => (
-                pick(format!("Laporan {public_id}: mohon informasi tambahan"), format!("Report {public_id}: more information needed")),
                 pick(
-                    format!("Petugas membutuhkan informasi tambahan:\n\n{question}\n\nMohon jawab paling lambat {reply_by}; tanpa jawaban laporan diarsipkan."),
-                    format!("The desk needs more information:\n\n{question}\n\nPlease answer by {reply_by}; without an answer the report is archived."),
+                    format!("Laporan {public_id}: mohon informasi tambahan"),
+                    format!("Report {public_id}: more information needed"),
+                ),
+                pick(
+                    format!(
+                        "Petugas membutuhkan informasi tambahan:\n\n{question}\n\nMohon jawab paling lambat {reply_by}; tanpa jawaban laporan diarsipkan."
+                    ),
+                    format!(
+                        "The desk needs more information:\n\n{question}\n\nPlease answer by {reply_by}; without an answer the report is archived."
+                    ),
                 ),
             ),
             Notice::InProgress { public_id, plan, resolve_by } => (
-                pick(format!("Laporan {public_id} sedang ditindaklanjuti"), format!("Report {public_id} is in progress")),
+                pick(
+                    format!("Laporan {public_id} sedang ditindaklanjuti"),
+                    format!("Report {public_id} is in progress"),
+                ),
                 pick(
                     format!("Rencana tindak lanjut:\n\n{plan}\n\nTarget selesai: {resolve_by}."),
                     format!("Follow-up plan:\n\n{plan}\n\nTarget: {resolve_by}."),
                 ),
             ),
             Notice::Resolved { public_id, evidence, survey_url, confirm_by } => (
-                pick(format!("Laporan {public_id} telah diselesaikan"), format!("Report {public_id} has been resolved")),
                 pick(
-                    format!("{evidence}\n\nKonfirmasi atau buka kembali paling lambat {confirm_by}. Beri penilaian: {survey_url}"),
+                    format!("Laporan {public_id} telah diselesaikan"),
+                    format!("Report {public_id} has been resolved"),
+                ),
+                pick(
+                    format!(
+                        "{evidence}\n\nKonfirmasi atau buka kembali paling lambat {confirm_by}. Beri penilaian: {survey_url}"
+                    ),
                     format!("{evidence}\n\nConfirm or reopen by {confirm_by}. Rate the service: {survey_url}"),
                 ),
             ),
@@ -134,44 +156,70 @@ impl Notice {
                 pick("Laporan Anda telah ditutup. Terima kasih.".into(), "Your report is closed. Thank you.".into()),
             ),
             Notice::Ended { public_id, reason } => (
-                pick(format!("Laporan {public_id} tidak dilanjutkan"), format!("Report {public_id} will not be pursued")),
+                pick(
+                    format!("Laporan {public_id} tidak dilanjutkan"),
+                    format!("Report {public_id} will not be pursued"),
+                ),
                 pick(format!("Alasan: {reason}"), format!("Reason: {reason}")),
             ),
             Notice::Duplicate { public_id, original } => (
-                pick(format!("Laporan {public_id} digabung dengan {original}"), format!("Report {public_id} merged into {original}")),
                 pick(
-                    format!("Masalah yang sama sudah dilaporkan sebagai {original}. Anda akan menerima kabar dari laporan itu."),
+                    format!("Laporan {public_id} digabung dengan {original}"),
+                    format!("Report {public_id} merged into {original}"),
+                ),
+                pick(
+                    format!(
+                        "Masalah yang sama sudah dilaporkan sebagai {original}. Anda akan menerima kabar dari laporan itu."
+                    ),
                     format!("The same problem was already reported as {original}. You will receive its updates."),
                 ),
             ),
             Notice::NewDisposition { public_id, service, plan_by } => (
                 pick(format!("Disposisi baru: {public_id}"), format!("New disposition: {public_id}")),
                 pick(
-                    format!("Laporan {public_id} ({service}) didisposisikan ke instansi Anda. Rencana tindak lanjut paling lambat {plan_by}."),
-                    format!("Report {public_id} ({service}) was assigned to your agency. Follow-up plan due by {plan_by}."),
+                    format!(
+                        "Laporan {public_id} ({service}) didisposisikan ke instansi Anda. Rencana tindak lanjut paling lambat {plan_by}."
+                    ),
+                    format!(
+                        "Report {public_id} ({service}) was assigned to your agency. Follow-up plan due by {plan_by}."
+                    ),
                 ),
             ),
             Notice::Reminder { public_id, clock, deadline } => (
-                pick(format!("Pengingat: {public_id} jatuh tempo {deadline}"), format!("Reminder: {public_id} due {deadline}")),
+                pick(
+                    format!("Pengingat: {public_id} jatuh tempo {deadline}"),
+                    format!("Reminder: {public_id} due {deadline}"),
+                ),
                 pick(
                     format!("Tenggat {clock} laporan {public_id} tinggal satu hari kerja ({deadline})."),
                     format!("One working day left on the {clock} deadline of report {public_id} ({deadline})."),
                 ),
             ),
             Notice::Overdue { public_id, clock, deadline, level } => (
-                pick(format!("Terlambat (eskalasi {level}): {public_id}"), format!("Overdue (escalation {level}): {public_id}")),
+                pick(
+                    format!("Terlambat (eskalasi {level}): {public_id}"),
+                    format!("Overdue (escalation {level}): {public_id}"),
+                ),
                 pick(
                     format!("Tenggat {clock} laporan {public_id} terlewati ({deadline}). Tingkat eskalasi: {level}."),
-                    format!("The {clock} deadline of report {public_id} passed ({deadline}). Escalation level: {level}."),
+                    format!(
+                        "The {clock} deadline of report {public_id} passed ({deadline}). Escalation level: {level}."
+                    ),
                 ),
             ),
             Notice::HandedBack { public_id, reason } => (
                 pick(format!("Dikembalikan: {public_id}"), format!("Handed back: {public_id}")),
-                pick(format!("Instansi mengembalikan laporan untuk didisposisi ulang:\n\n{reason}"), format!("The agency handed the report back for re-disposition:\n\n{reason}")),
+                pick(
+                    format!("Instansi mengembalikan laporan untuk didisposisi ulang:\n\n{reason}"),
+                    format!("The agency handed the report back for re-disposition:\n\n{reason}"),
+                ),
             ),
             Notice::Reopened { public_id, reason } => (
                 pick(format!("Dibuka kembali: {public_id}"), format!("Reopened: {public_id}")),
-                pick(format!("Pelapor membuka kembali laporan:\n\n{reason}"), format!("The reporter reopened the report:\n\n{reason}")),
+                pick(
+                    format!("Pelapor membuka kembali laporan:\n\n{reason}"),
+                    format!("The reporter reopened the report:\n\n{reason}"),
+                ),
             ),
         }
     }
@@ -183,7 +231,11 @@ mod tests {
 
     #[test]
     fn renders_in_both_languages() {
-        let n = Notice::Received { public_id: "K7QM-3XR9".into(), follow_up_code: Some("ABCD".into()), verify_by: "01-12-2026".into() };
+        let n = Notice::Received {
+            public_id: "K7QM-3XR9".into(),
+            follow_up_code: Some("ABCD".into()),
+            verify_by: "01-12-2026".into(),
+        };
         let (s_id, b_id) = n.render(Lang::Id);
         let (s_en, b_en) = n.render(Lang::En);
         assert!(s_id.contains("diterima") && b_id.contains("ABCD"));

@@ -16,8 +16,15 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 7] =
-        [Channel::Web, Channel::Open311, Channel::Api, Channel::Sms, Channel::Whatsapp, Channel::Email, Channel::WalkIn];
+    pub const ALL: [Channel; 7] = [
+        Channel::Web,
+        Channel::Open311,
+        Channel::Api,
+        Channel::Sms,
+        Channel::Whatsapp,
+        Channel::Email,
+        Channel::WalkIn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,9 +86,7 @@ impl Description {
 
 /// A `<` followed by a letter, `/` or `!` opens a tag; "< 5 meter" or "a<b" in prose does not.
 fn looks_like_html(s: &str) -> bool {
-    s.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+    s.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
 
 impl fmt::Display for Description {

@@ -141,11 +141,7 @@ pub fn check_attributes(
                 }
                 Datatype::Singlevaluelist | Datatype::Multivaluelist if !def.values.iter().any(|(k, _)| k == v) => {
                     let allowed = def.values.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
-                    return Err(AttributeError::NotInList {
-                        code: def.code.clone(),
-                        value: (*v).to_owned(),
-                        allowed,
-                    });
+                    return Err(AttributeError::NotInList { code: def.code.clone(), value: (*v).to_owned(), allowed });
                 }
                 _ => {}
             }

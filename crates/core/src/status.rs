@@ -151,13 +151,8 @@ impl Status {
 
     /// The Laksana states behind an Open311 `status` filter value.
     pub fn from_open311(value: &str) -> Option<&'static [Status]> {
-        const OPEN: &[Status] = &[
-            Status::Submitted,
-            Status::NeedsInfo,
-            Status::Dispositioned,
-            Status::InProgress,
-            Status::Reopened,
-        ];
+        const OPEN: &[Status] =
+            &[Status::Submitted, Status::NeedsInfo, Status::Dispositioned, Status::InProgress, Status::Reopened];
         const CLOSED: &[Status] = &[Status::Resolved, Status::Closed, Status::NotAuthority, Status::Archived];
         match value.trim().to_ascii_lowercase().as_str() {
             "open" => Some(OPEN),
@@ -182,10 +177,7 @@ impl FromStr for Status {
     type Err = UnknownStatus;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| UnknownStatus(s.to_owned()))
+        Status::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| UnknownStatus(s.to_owned()))
     }
 }
 

@@ -202,10 +202,7 @@ mod tests {
         ] {
             assert_eq!(parse_datetime(s, JAKARTA), Ok(want), "{s}");
         }
-        assert_eq!(
-            parse_datetime("2026-11-28", JAKARTA).unwrap().to_rfc3339_in(JAKARTA),
-            "2026-11-28T00:00:00+07:00"
-        );
+        assert_eq!(parse_datetime("2026-11-28", JAKARTA).unwrap().to_rfc3339_in(JAKARTA), "2026-11-28T00:00:00+07:00");
     }
 
     #[test]

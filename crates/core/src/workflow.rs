@@ -5,9 +5,9 @@
 use chrono::{Days, NaiveTime, TimeZone};
 
 use crate::calendar::Calendar;
+pub use crate::command::{Command, ManualArchive, Text};
 use crate::status::{Action, ArchiveReason, Status, TransitionError};
 use crate::time::Timestamp;
-pub use crate::command::{Command, ManualArchive, Text};
 
 /// The lifecycle clocks of DESIGN §5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -21,8 +21,13 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
-    pub const ALL: [ClockKind; 5] =
-        [ClockKind::Verification, ClockKind::Plan, ClockKind::Resolution, ClockKind::InfoReply, ClockKind::Confirmation];
+    pub const ALL: [ClockKind; 5] = [
+        ClockKind::Verification,
+        ClockKind::Plan,
+        ClockKind::Resolution,
+        ClockKind::InfoReply,
+        ClockKind::Confirmation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -148,7 +153,8 @@ impl Schedule<'_> {
     pub fn next(&self, clock: ClockKind, deadline: Timestamp, after_stage: i64, now: Timestamp) -> Option<Tick> {
         let overdue_at = deadline.plus_micros(1);
         if clock.times_out() {
-            let effect = if clock == ClockKind::InfoReply { TickEffect::ArchiveIncomplete } else { TickEffect::CloseAccepted };
+            let effect =
+                if clock == ClockKind::InfoReply { TickEffect::ArchiveIncomplete } else { TickEffect::CloseAccepted };
             return (after_stage < 1).then_some(Tick { at: overdue_at, stage: 1, effect });
         }
         let second = self.calendar.deadline(deadline, self.deadlines.escalation_step).plus_micros(1);
@@ -361,7 +367,12 @@ mod tests {
         let cal = cal();
         let d = Deadlines::default();
         let sched = Schedule { calendar: &cal, deadlines: &d };
-        let closed = Current { status: Status::Closed, closed_at: Some(t("2026-11-02T10:00:00+07:00")), agency_id: Some(1), ..start() };
+        let closed = Current {
+            status: Status::Closed,
+            closed_at: Some(t("2026-11-02T10:00:00+07:00")),
+            agency_id: Some(1),
+            ..start()
+        };
         assert!(decide(&closed, Action::Reopen, None, 5, &sched, t("2026-11-10T10:00:00+07:00")).is_ok());
         let err = decide(&closed, Action::Reopen, None, 5, &sched, t("2026-11-20T10:00:00+07:00")).unwrap_err();
         assert!(matches!(err, DecideError::ReopenWindowClosed(_)));

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use laksana_core::Clock;
-use laksana_store::jobs::{self, Job};
 use laksana_store::Db;
+use laksana_store::jobs::{self, Job};
 use tokio::sync::watch;
 
 pub use notify::{Mail, MailConfig, Notify};
-pub use thumbnail::{Thumbnail, THUMBNAIL_KIND};
-pub use webhook::{signature, Webhook, SIGNATURE_HEADER};
+pub use thumbnail::{THUMBNAIL_KIND, Thumbnail};
+pub use webhook::{SIGNATURE_HEADER, Webhook, signature};
 
 /// What the worker needs to know beyond the database.
 #[derive(Debug, Clone)]
@@ -51,7 +51,14 @@ impl Ticker {
         let rules = laksana_store::lifecycle::rules(&self.db, &self.public_url).await?;
         let stats = laksana_store::lifecycle::tick(&self.db, &rules, self.clock.now(), 500).await?;
         if stats.due > 0 {
-            tracing::info!(due = stats.due, escalations = stats.escalations, reminders = stats.reminders, archived = stats.archived, closed = stats.closed, "ticker pass");
+            tracing::info!(
+                due = stats.due,
+                escalations = stats.escalations,
+                reminders = stats.reminders,
+                archived = stats.archived,
+                closed = stats.closed,
+                "ticker pass"
+            );
             metrics::counter!("laksana_ticks_total").increment(stats.due);
         }
         Ok(stats)

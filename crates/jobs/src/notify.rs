@@ -5,12 +5,12 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
+use laksana_core::Clock;
 use laksana_core::access::Role;
 use laksana_core::notice::{Audience, Lang};
-use laksana_core::Clock;
 use laksana_store::jobs::{self, Job};
-use laksana_store::outbox::{EmailPayload, NotifyPayload, EMAIL_JOB, NOTIFY_JOB};
-use laksana_store::{users, workflow, Db};
+use laksana_store::outbox::{EMAIL_JOB, EmailPayload, NOTIFY_JOB, NotifyPayload};
+use laksana_store::{Db, users, workflow};
 use lettre::message::Mailbox;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
@@ -41,7 +41,8 @@ impl Notify {
                 let mut out = Vec::new();
                 let mut ids = vec![*report_id];
                 // Reporters of duplicates follow the original, unless it is rahasia: its news are not theirs.
-                let original_hidden = workflow::load_by_id(db, *report_id).await?.is_some_and(|r| r.privacy == "rahasia");
+                let original_hidden =
+                    workflow::load_by_id(db, *report_id).await?.is_some_and(|r| r.privacy == "rahasia");
                 if !original_hidden {
                     ids.extend(workflow::duplicates_of(db, *report_id).await?);
                 }
@@ -60,8 +61,12 @@ impl Notify {
             }
             Audience::Officers { agency_id } => users::holders(db, Role::Officer, None, Some(*agency_id)).await?,
             Audience::AgencyHeads { agency_id } => users::holders(db, Role::AgencyHead, None, Some(*agency_id)).await?,
-            Audience::Leaders { jurisdiction_id } => users::holders(db, Role::Leader, Some(jurisdiction_id), None).await?,
-            Audience::Operators { jurisdiction_id } => users::holders(db, Role::Operator, Some(jurisdiction_id), None).await?,
+            Audience::Leaders { jurisdiction_id } => {
+                users::holders(db, Role::Leader, Some(jurisdiction_id), None).await?
+            }
+            Audience::Operators { jurisdiction_id } => {
+                users::holders(db, Role::Operator, Some(jurisdiction_id), None).await?
+            }
         })
     }
 }
@@ -73,7 +78,8 @@ impl Handler for Notify {
 
     fn run<'a>(&'a self, job: &'a Job) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>> {
         Box::pin(async move {
-            let p: NotifyPayload = serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+            let p: NotifyPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
             let mut list = self.recipients(&p.audience).await.map_err(store_err)?;
             list.sort();
             list.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
@@ -132,7 +138,8 @@ impl Handler for Mail {
 
     fn run<'a>(&'a self, job: &'a Job) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>> {
         Box::pin(async move {
-            let p: EmailPayload = serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+            let p: EmailPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
             let to: Mailbox = p.to.parse().map_err(|e| JobError::Permanent(format!("bad recipient address: {e}")))?;
             let (subject, body) = p.notice.render(Lang::parse(&p.language));
             let msg = Message::builder()
@@ -144,9 +151,15 @@ impl Handler for Mail {
                 .map_err(|e| JobError::Permanent(format!("message: {e}")))?;
             // The recipient is not logged: it may be a reporter's address.
             match &self.transport {
-                Transport::Dir(t) => t.send(msg).await.map(|_| ()).map_err(|e| JobError::Retry(format!("writing the message: {e}"))),
+                Transport::Dir(t) => {
+                    t.send(msg).await.map(|_| ()).map_err(|e| JobError::Retry(format!("writing the message: {e}")))
+                }
                 Transport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| {
-                    if e.is_permanent() { JobError::Permanent(format!("smtp: {e}")) } else { JobError::Retry(format!("smtp: {e}")) }
+                    if e.is_permanent() {
+                        JobError::Permanent(format!("smtp: {e}"))
+                    } else {
+                        JobError::Retry(format!("smtp: {e}"))
+                    }
                 }),
             }
         })

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use laksana_core::Clock;
-use laksana_store::jobs::Job;
-use laksana_store::outbox::{WebhookPayload, WEBHOOK_JOB};
-use laksana_store::webhooks::{self, Delivery};
 use laksana_store::Db;
+use laksana_store::jobs::Job;
+use laksana_store::outbox::{WEBHOOK_JOB, WebhookPayload};
+use laksana_store::webhooks::{self, Delivery};
 use sha2::Sha256;
 
 use crate::{Handler, JobError};
@@ -39,8 +39,14 @@ pub struct Webhook {
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
-                || v4.is_documentation() || v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64 || v4.octets()[0] == 0)
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64
+                || v4.octets()[0] == 0)
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
@@ -59,7 +65,8 @@ impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
             if addrs.is_empty() {
                 return Err(format!("{host} has no public address").into());
             }
@@ -90,8 +97,10 @@ impl Handler for Webhook {
 
     fn run<'a>(&'a self, job: &'a Job) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>> {
         Box::pin(async move {
-            let p: WebhookPayload = serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
-            let Some(hook) = webhooks::get(&self.db, p.webhook_id).await.map_err(|e| JobError::Retry(e.to_string()))? else {
+            let p: WebhookPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+            let Some(hook) = webhooks::get(&self.db, p.webhook_id).await.map_err(|e| JobError::Retry(e.to_string()))?
+            else {
                 return Ok(()); // removed since: nothing to deliver
             };
             if !hook.active {
@@ -154,7 +163,19 @@ mod tests {
 
     #[test]
     fn only_public_addresses_are_public() {
-        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1"] {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
         for public in ["8.8.8.8", "103.10.1.1", "2001:4860:4860::8888"] {

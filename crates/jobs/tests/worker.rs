@@ -2,15 +2,15 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use laksana_core::time::ManualClock;
 use laksana_core::Timestamp;
+use laksana_core::time::ManualClock;
 use laksana_jobs::{Handler, JobError, Worker};
+use laksana_store::both_backends;
 use laksana_store::jobs::{self, Job};
 use laksana_store::testing::TestDb;
-use laksana_store::both_backends;
 
 struct Count {
     runs: Arc<AtomicUsize>,

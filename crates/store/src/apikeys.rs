@@ -26,7 +26,13 @@ pub fn hash_key(key: &str) -> String {
 }
 
 /// Creates a key and returns it with its plain text, which is never stored.
-pub async fn create(db: &Db, jurisdiction_id: &str, name: &str, user_id: Option<i64>, now: i64) -> Result<(ApiKey, String)> {
+pub async fn create(
+    db: &Db,
+    jurisdiction_id: &str,
+    name: &str,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<(ApiKey, String)> {
     let secret: [u8; 20] = rand::rng().random();
     let plain = format!("lks_{}", hex::encode(secret));
     let prefix = plain[..8].to_owned();
@@ -46,7 +52,14 @@ pub async fn create(db: &Db, jurisdiction_id: &str, name: &str, user_id: Option<
         .await?;
         Ok::<_, crate::StoreError>(id)
     })?;
-    let key = ApiKey { id, jurisdiction_id: jurisdiction_id.to_owned(), name: name.to_owned(), prefix, channel: "open311".into(), user_id };
+    let key = ApiKey {
+        id,
+        jurisdiction_id: jurisdiction_id.to_owned(),
+        name: name.to_owned(),
+        prefix,
+        channel: "open311".into(),
+        user_id,
+    };
     Ok((key, plain))
 }
 
@@ -64,7 +77,14 @@ pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
 }
 
 /// Stores a key whose plain text the caller chose (the demo key); does nothing if it exists.
-pub async fn ensure(db: &Db, jurisdiction_id: &str, name: &str, plain: &str, user_id: Option<i64>, now: i64) -> Result<()> {
+pub async fn ensure(
+    db: &Db,
+    jurisdiction_id: &str,
+    name: &str,
+    plain: &str,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
     let hash = hash_key(plain);
     in_write_tx!(db, |tx, DB| {
         sqlx::query(

@@ -172,7 +172,8 @@ pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
             .fetch_all(pool)
             .await?
     });
-    let heads: std::collections::HashMap<String, (i64, String)> = heads.into_iter().map(|(j, s, h)| (j, (s, h))).collect();
+    let heads: std::collections::HashMap<String, (i64, String)> =
+        heads.into_iter().map(|(j, s, h)| (j, (s, h))).collect();
     let mut out = Verification::default();
     let broken = on_db!(db, |pool, DB| {
         let mut rows = sqlx::query_as::<_, StoredEvent>(
@@ -206,7 +207,12 @@ pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
                 out.jurisdictions += 1;
             }
             let (_, last_seq, prev) = current.as_mut().expect("set above");
-            let fail = |reason: String| Broken { jurisdiction_id: e.jurisdiction_id.clone(), event_id: Some(e.id), seq: e.seq.unwrap_or(0), reason };
+            let fail = |reason: String| Broken {
+                jurisdiction_id: e.jurisdiction_id.clone(),
+                event_id: Some(e.id),
+                seq: e.seq.unwrap_or(0),
+                reason,
+            };
             let Some(seq) = e.seq else {
                 broken = Some(fail("the event is not in the chain".into()));
                 break;
@@ -215,7 +221,18 @@ pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
                 broken = Some(fail(format!("expected seq {}: events are missing or were inserted", *last_seq + 1)));
                 break;
             }
-            let c = canonical(seq, &e.jurisdiction_id, e.report_id, &e.kind, e.status.as_deref(), e.note.as_deref(), e.is_public, &e.actor, e.created_at, &e.data);
+            let c = canonical(
+                seq,
+                &e.jurisdiction_id,
+                e.report_id,
+                &e.kind,
+                e.status.as_deref(),
+                e.note.as_deref(),
+                e.is_public,
+                &e.actor,
+                e.created_at,
+                &e.data,
+            );
             let expect = link(prev, &c);
             if e.hash.as_deref() != Some(expect.as_str()) {
                 broken = Some(fail("the hash does not match the event: it was changed after it was written".into()));
@@ -231,7 +248,12 @@ pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
         if broken.is_none() {
             // A jurisdiction whose every event was deleted still has its head.
             if let Some((j, (seq, _))) = heads.iter().find(|(j, (seq, _))| *seq > 0 && !seen.contains(*j)) {
-                broken = Some(Broken { jurisdiction_id: j.clone(), event_id: None, seq: 0, reason: format!("the chain head says seq {seq} but no events remain") });
+                broken = Some(Broken {
+                    jurisdiction_id: j.clone(),
+                    event_id: None,
+                    seq: 0,
+                    reason: format!("the chain head says seq {seq} but no events remain"),
+                });
             }
         }
         broken
@@ -264,10 +286,24 @@ pub async fn seal_legacy(db: &Db) -> Result<u64> {
                 .execute(&mut *tx)
                 .await?;
             let (mut seq, mut prev): (i64, String) =
-                sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1").bind(&j).fetch_one(&mut *tx).await?;
+                sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1")
+                    .bind(&j)
+                    .fetch_one(&mut *tx)
+                    .await?;
             for e in &rows {
                 seq += 1;
-                let c = canonical(seq, &j, e.report_id, &e.kind, e.status.as_deref(), e.note.as_deref(), e.is_public, &e.actor, e.created_at, &e.data);
+                let c = canonical(
+                    seq,
+                    &j,
+                    e.report_id,
+                    &e.kind,
+                    e.status.as_deref(),
+                    e.note.as_deref(),
+                    e.is_public,
+                    &e.actor,
+                    e.created_at,
+                    &e.data,
+                );
                 prev = link(&prev, &c);
                 sqlx::query("UPDATE report_events SET seq = $1, hash = $2 WHERE id = $3 AND seq IS NULL")
                     .bind(seq)

@@ -132,7 +132,9 @@ const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, description, gro
 
 pub async fn jurisdictions(db: &Db) -> Result<Vec<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions ORDER BY id").fetch_all(pool).await?
+        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions ORDER BY id")
+            .fetch_all(pool)
+            .await?
     }))
 }
 
@@ -273,10 +275,10 @@ pub async fn upsert_district(
     }
     let coords: Vec<[f64; 2]> = ring.iter().map(|&(lon, lat)| [lon, lat]).collect();
     let geometry = serde_json::to_string(&[coords]).expect("numbers always serialise");
-    let (min_lon, max_lon, min_lat, max_lat) = ring.iter().fold(
-        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
-        |(a, b, c, d), &(lon, lat)| (a.min(lon), b.max(lon), c.min(lat), d.max(lat)),
-    );
+    let (min_lon, max_lon, min_lat, max_lat) =
+        ring.iter().fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(a, b, c, d), &(lon, lat)| {
+            (a.min(lon), b.max(lon), c.min(lat), d.max(lat))
+        });
     in_write_tx!(db, |tx, DB| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO districts (jurisdiction_id, code, name, level, geometry, min_lat, min_lon, max_lat, max_lon)
@@ -358,10 +360,18 @@ pub async fn remove_holidays(db: &Db, jurisdiction_id: &str, days: &[String]) ->
 }
 
 /// Sets a jurisdiction's deadlines (JSON of `laksana_core::workflow::Deadlines`).
-pub async fn set_deadlines(db: &Db, jurisdiction_id: &str, deadlines: &laksana_core::workflow::Deadlines) -> Result<()> {
+pub async fn set_deadlines(
+    db: &Db,
+    jurisdiction_id: &str,
+    deadlines: &laksana_core::workflow::Deadlines,
+) -> Result<()> {
     let json = serde_json::to_string(deadlines).expect("numbers always serialise");
     in_write_tx!(db, |tx, DB| {
-        let n = sqlx::query("UPDATE jurisdictions SET deadlines = $1 WHERE id = $2").bind(&json).bind(jurisdiction_id).execute(&mut *tx).await?;
+        let n = sqlx::query("UPDATE jurisdictions SET deadlines = $1 WHERE id = $2")
+            .bind(&json)
+            .bind(jurisdiction_id)
+            .execute(&mut *tx)
+            .await?;
         if n.rows_affected() == 0 {
             return Err(crate::StoreError::NotFound);
         }

@@ -23,7 +23,13 @@ const SELECT: &str = "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r
     FROM report_events e JOIN reports r ON r.id = e.report_id";
 
 /// Public events of a jurisdiction's listed reports in `[from, to]`, oldest first.
-pub async fn updates(db: &Db, jurisdiction_id: &str, from: Timestamp, to: Timestamp, limit: u32) -> Result<Vec<PublicEvent>> {
+pub async fn updates(
+    db: &Db,
+    jurisdiction_id: &str,
+    from: Timestamp,
+    to: Timestamp,
+    limit: u32,
+) -> Result<Vec<PublicEvent>> {
     let sql = format!(
         "{SELECT} WHERE e.jurisdiction_id = $1 AND e.is_public = $2 AND r.privacy <> 'rahasia'
          AND e.created_at >= $3 AND e.created_at <= $4 ORDER BY e.created_at, e.id LIMIT $5"

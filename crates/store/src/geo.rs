@@ -20,7 +20,9 @@ impl DistrictIndex {
                 tracing::warn!(district = %d.code, "district geometry is not a GeoJSON polygon; skipped");
                 continue;
             };
-            let mut rings = rings.into_iter().map(|r| LineString::from(r.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()));
+            let mut rings = rings
+                .into_iter()
+                .map(|r| LineString::from(r.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()));
             let Some(exterior) = rings.next() else { continue };
             let poly = Polygon::new(exterior, rings.collect());
             let Some(bbox) = geo::BoundingRect::bounding_rect(&poly) else { continue };
@@ -32,10 +34,7 @@ impl DistrictIndex {
     /// The id of the district containing `at`, if any (the first one when polygons overlap).
     pub fn locate(&self, at: Coordinates) -> Option<i64> {
         let p = Point::new(at.lon(), at.lat());
-        self.entries
-            .iter()
-            .find(|(_, bbox, poly)| bbox.contains(&p) && poly.contains(&p))
-            .map(|(id, _, _)| *id)
+        self.entries.iter().find(|(_, bbox, poly)| bbox.contains(&p) && poly.contains(&p)).map(|(id, _, _)| *id)
     }
 
     pub fn len(&self) -> usize {

@@ -66,8 +66,14 @@ async fn writer(pool: sqlx::SqlitePool, mut rx: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let news: Vec<&NewReport> = batch.iter().filter_map(|p| if let Pending::Insert { new, .. } = p { Some(&**new) } else { None }).collect();
-        let applies: Vec<&Apply> = batch.iter().filter_map(|p| if let Pending::Apply { apply, .. } = p { Some(&**apply) } else { None }).collect();
+        let news: Vec<&NewReport> = batch
+            .iter()
+            .filter_map(|p| if let Pending::Insert { new, .. } = p { Some(&**new) } else { None })
+            .collect();
+        let applies: Vec<&Apply> = batch
+            .iter()
+            .filter_map(|p| if let Pending::Apply { apply, .. } = p { Some(&**apply) } else { None })
+            .collect();
         match crate::reports::write_batch(&pool, &news, &applies).await {
             Ok((inserted, applied)) => {
                 let (mut inserted, mut applied) = (inserted.into_iter(), applied.into_iter());

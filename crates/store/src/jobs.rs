@@ -20,7 +20,14 @@ pub struct Job {
 }
 
 /// Queues a job; with a `dedupe_key` that is already queued, nothing is added and `false` returned.
-pub async fn enqueue(db: &Db, kind: &str, payload: &str, dedupe_key: Option<&str>, run_at: Timestamp, now: Timestamp) -> Result<bool> {
+pub async fn enqueue(
+    db: &Db,
+    kind: &str,
+    payload: &str,
+    dedupe_key: Option<&str>,
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<bool> {
     in_write_tx!(db, |tx, DB| {
         let n = sqlx::query(
             "INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at) VALUES ($1, $2, $3, $4, $5)

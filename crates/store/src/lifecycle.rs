@@ -8,11 +8,11 @@ use laksana_core::calendar::Calendar;
 use laksana_core::notice::{Audience, Notice};
 use laksana_core::service::SlaTier;
 use laksana_core::status::Action;
-use laksana_core::workflow::{decide, ClockKind, Command, DecideError, Deadlines, Next, Schedule, TickEffect};
+use laksana_core::workflow::{ClockKind, Command, Deadlines, DecideError, Next, Schedule, TickEffect, decide};
 use laksana_core::{Privacy, PublicId, Status, Timestamp};
 
 use crate::audit::NewEvent;
-use crate::outbox::{notify_job, WebhookEvent};
+use crate::outbox::{WebhookEvent, notify_job};
 use crate::workflow::{self, Change, WorkItem};
 use crate::{Db, Result, StoreError};
 
@@ -41,9 +41,14 @@ pub async fn rules(db: &Db, public_url: &str) -> Result<HashMap<String, Rules>> 
         // One jurisdiction with a broken setting must not stop the clocks of all the others.
         match crate::seed::calendar(db, &j).await {
             Ok(calendar) => {
-                out.insert(j.id.clone(), Rules { calendar, deadlines: j.deadlines(), public_url: public_url.to_owned() });
+                out.insert(
+                    j.id.clone(),
+                    Rules { calendar, deadlines: j.deadlines(), public_url: public_url.to_owned() },
+                );
             }
-            Err(e) => tracing::error!(jurisdiction = %j.id, error = %e, "jurisdiction's calendar cannot be loaded; its deadlines are not watched"),
+            Err(e) => {
+                tracing::error!(jurisdiction = %j.id, error = %e, "jurisdiction's calendar cannot be loaded; its deadlines are not watched")
+            }
         }
     }
     Ok(out)
@@ -75,7 +80,14 @@ fn change_from(item: &WorkItem, next: &Next) -> Result<Change> {
     Ok(c)
 }
 
-fn status_event(item: &WorkItem, status: Status, note: Option<String>, actor: &str, now: Timestamp, data: serde_json::Value) -> NewEvent {
+fn status_event(
+    item: &WorkItem,
+    status: Status,
+    note: Option<String>,
+    actor: &str,
+    now: Timestamp,
+    data: serde_json::Value,
+) -> NewEvent {
     NewEvent {
         report_id: item.id,
         kind: "status".into(),
@@ -88,7 +100,14 @@ fn status_event(item: &WorkItem, status: Status, note: Option<String>, actor: &s
     }
 }
 
-fn webhook(item: &WorkItem, privacy: Privacy, kind: &str, status: Option<Status>, note: Option<String>, now: Timestamp) -> Vec<WebhookEvent> {
+fn webhook(
+    item: &WorkItem,
+    privacy: Privacy,
+    kind: &str,
+    status: Option<Status>,
+    note: Option<String>,
+    now: Timestamp,
+) -> Vec<WebhookEvent> {
     if !privacy.is_listed_publicly() {
         return Vec::new();
     }
@@ -107,7 +126,9 @@ fn reporter_notice(item: &WorkItem, rules: &Rules, next: &Next, cmd_note: Option
     let pid = item.public_id.clone();
     let date = |t: Option<Timestamp>| t.map(|t| rules.date(t)).unwrap_or_default();
     Some(match next.status {
-        Status::NeedsInfo => Notice::NeedsInfo { public_id: pid, question: cmd_note?.to_owned(), reply_by: date(next.deadline_at) },
+        Status::NeedsInfo => {
+            Notice::NeedsInfo { public_id: pid, question: cmd_note?.to_owned(), reply_by: date(next.deadline_at) }
+        }
         Status::InProgress => {
             Notice::InProgress { public_id: pid, plan: cmd_note?.to_owned(), resolve_by: date(next.resolution_due_at) }
         }
@@ -118,7 +139,9 @@ fn reporter_notice(item: &WorkItem, rules: &Rules, next: &Next, cmd_note: Option
             confirm_by: date(next.deadline_at),
         },
         Status::Closed => Notice::Closed { public_id: pid },
-        Status::NotAuthority => Notice::Ended { public_id: pid, reason: cmd_note.unwrap_or("not_authority").to_owned() },
+        Status::NotAuthority => {
+            Notice::Ended { public_id: pid, reason: cmd_note.unwrap_or("not_authority").to_owned() }
+        }
         Status::Archived => match next.archive_reason {
             Some(laksana_core::ArchiveReason::Duplicate) => return None,
             r => Notice::Ended { public_id: pid, reason: r.map_or("archived", |r| r.as_str()).to_owned() },
@@ -136,7 +159,14 @@ pub struct Outcome {
 
 /// Applies a person's (already authorized) command. A report changed since `item` was read is a
 /// conflict; a command the state does not allow is a conflict too; a bad reference is invalid.
-pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, actor: &str, now: Timestamp) -> Result<Outcome> {
+pub async fn transition(
+    db: &Db,
+    rules: &Rules,
+    item: &WorkItem,
+    cmd: &Command,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Outcome> {
     let cur = item.current()?;
     let action = cmd.action();
     let mut agency = None;
@@ -147,7 +177,9 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
     match cmd {
         Command::Verify { agency_id: Some(a), .. } | Command::Dispose { agency_id: a, .. } => {
             let found = crate::catalog::agencies(db, &item.jurisdiction_id).await?.into_iter().find(|x| x.id == *a);
-            let found = found.ok_or_else(|| StoreError::Invalid(format!("agency {a} is not an agency of {}", item.jurisdiction_id)))?;
+            let found = found.ok_or_else(|| {
+                StoreError::Invalid(format!("agency {a} is not an agency of {}", item.jurisdiction_id))
+            })?;
             agency = Some(found.id);
             data["agency_id"] = (*a).into();
         }
@@ -163,7 +195,9 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
             }
         }
         Command::Resolve { photo_url: Some(url), .. } => {
-            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/media/")) || url.len() > 2_000 {
+            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/media/"))
+                || url.len() > 2_000
+            {
                 return Err(StoreError::Invalid("photo_url must be an http(s) URL or an uploaded /media/ path".into()));
             }
             data["photo_url"] = url.clone().into();
@@ -184,9 +218,13 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
         change.rating = rating.map(i64::from);
     }
     let public = match cmd {
-        Command::MarkDuplicate { .. } if hidden_original => Some("Sama dengan laporan lain / duplicate of another report".to_owned()),
+        Command::MarkDuplicate { .. } if hidden_original => {
+            Some("Sama dengan laporan lain / duplicate of another report".to_owned())
+        }
         // Name the original the report now follows, not a duplicate in between.
-        Command::MarkDuplicate { .. } => Some(format!("Sama dengan laporan / duplicate of {}", data["duplicate_of"].as_str().unwrap_or_default())),
+        Command::MarkDuplicate { .. } => {
+            Some(format!("Sama dengan laporan / duplicate of {}", data["duplicate_of"].as_str().unwrap_or_default()))
+        }
         _ => cmd.public_note(),
     };
     change.status_notes = public.clone();
@@ -211,7 +249,11 @@ pub async fn transition(db: &Db, rules: &Rules, item: &WorkItem, cmd: &Command, 
     match cmd {
         Command::Verify { .. } | Command::Dispose { .. } => {
             let agency_id = next.agency_id.expect("decide gives a disposition an agency");
-            let n = Notice::NewDisposition { public_id: pid, service: item.service_name.clone(), plan_by: rules.date(next.deadline_at.unwrap_or(now)) };
+            let n = Notice::NewDisposition {
+                public_id: pid,
+                service: item.service_name.clone(),
+                plan_by: rules.date(next.deadline_at.unwrap_or(now)),
+            };
             change.jobs.push(notify_job(Audience::Officers { agency_id }, n));
         }
         Command::HandBack { reason } => {
@@ -257,7 +299,15 @@ async fn original_of(db: &Db, item: &WorkItem, of: &PublicId) -> Result<WorkItem
 
 /// A reply on the timeline: `public` replies by staff become the report's `status_notes`; everything
 /// else is an internal note. Changes no state.
-pub async fn comment(db: &Db, item: &WorkItem, text: &str, public: bool, kind: &str, actor: &str, now: Timestamp) -> Result<i64> {
+pub async fn comment(
+    db: &Db,
+    item: &WorkItem,
+    text: &str,
+    public: bool,
+    kind: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let mut change = Change::unchanged(item)?;
     change.events.push(NewEvent {
         report_id: item.id,
@@ -337,7 +387,8 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
             is_public: false,
             actor: "system".into(),
             created_at: now.as_micros(),
-            data: serde_json::json!({ "level": level, "clock": clock_name, "deadline": deadline.as_micros() }).to_string(),
+            data: serde_json::json!({ "level": level, "clock": clock_name, "deadline": deadline.as_micros() })
+                .to_string(),
         });
     };
     match due.effect {
@@ -357,7 +408,9 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
                     change.jobs.push(notify_job(Audience::Officers { agency_id }, n.clone()));
                     change.jobs.push(notify_job(Audience::AgencyHeads { agency_id }, n));
                 }
-                None => change.jobs.push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.clone() }, n)),
+                None => change
+                    .jobs
+                    .push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.clone() }, n)),
             }
         }
         TickEffect::EscalateAgain => {
@@ -367,7 +420,8 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
             change.jobs.push(notify_job(Audience::Leaders { jurisdiction_id: item.jurisdiction_id.clone() }, n));
         }
         effect @ (TickEffect::ArchiveIncomplete | TickEffect::CloseAccepted) => {
-            let action = if effect == TickEffect::ArchiveIncomplete { Action::InfoTimeout } else { Action::ConfirmTimeout };
+            let action =
+                if effect == TickEffect::ArchiveIncomplete { Action::InfoTimeout } else { Action::ConfirmTimeout };
             let next = match decide(&item.current()?, action, None, sla_days(item), &sched, now) {
                 Ok(next) => next,
                 // The clock outlived its state (a hand edit): just stop ticking.
@@ -382,7 +436,14 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
             } else {
                 stats.closed += 1;
             }
-            c.events.push(status_event(item, next.status, None, "system", now, serde_json::json!({ "action": "timeout", "clock": clock_name })));
+            c.events.push(status_event(
+                item,
+                next.status,
+                None,
+                "system",
+                now,
+                serde_json::json!({ "action": "timeout", "clock": clock_name }),
+            ));
             if let Some(n) = reporter_notice(item, rules, &next, None) {
                 c.jobs.push(notify_job(Audience::Reporter { report_id: item.id }, n));
             }
@@ -407,8 +468,11 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
     let sql = format!("{} WHERE r.next_tick_at <= $1 ORDER BY r.next_tick_at LIMIT $2{lock}", workflow::ITEM_SELECT);
     loop {
         let taken = in_write_tx!(db, |tx, DB| {
-            let items: Vec<WorkItem> =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now.as_micros()).bind(i64::from(batch)).fetch_all(&mut *tx).await?;
+            let items: Vec<WorkItem> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(now.as_micros())
+                .bind(i64::from(batch))
+                .fetch_all(&mut *tx)
+                .await?;
             // Chain heads are locked in one order (sorted) by every ticker, so two never deadlock.
             let mut events: std::collections::BTreeMap<String, Vec<NewEvent>> = Default::default();
             let mut jobs = Vec::new();

@@ -79,7 +79,10 @@ mod tests {
     fn migration_files_on_disk_are_all_embedded() {
         for (dir, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
             let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
-            let n = std::fs::read_dir(&path).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql")).count();
+            let n = std::fs::read_dir(&path)
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql"))
+                .count();
             assert_eq!(n, list.len(), "{dir}: every .sql file must be listed");
         }
     }

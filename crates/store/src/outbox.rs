@@ -78,14 +78,19 @@ macro_rules! queue_webhooks {
             if bodies.is_empty() {
                 return Ok::<(), $crate::StoreError>(());
             }
-            let hooks: Vec<i64> = sqlx::query_scalar("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2")
-                .bind(j)
-                .bind(true)
-                .fetch_all(&mut *$tx)
-                .await?;
+            let hooks: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2")
+                    .bind(j)
+                    .bind(true)
+                    .fetch_all(&mut *$tx)
+                    .await?;
             let jobs: Vec<(String, String)> = hooks
                 .iter()
-                .flat_map(|id| bodies.iter().map(move |b| ($crate::outbox::WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}"))))
+                .flat_map(|id| {
+                    bodies.iter().map(move |b| {
+                        ($crate::outbox::WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}"))
+                    })
+                })
                 .collect();
             insert_jobs!($tx, $DB, &jobs, now)
         }

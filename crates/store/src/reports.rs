@@ -235,7 +235,9 @@ pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>>
 
 /// One report by its public id.
 pub async fn get(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Option<Report>> {
-    let sql = format!("SELECT {REPORT_COLUMNS}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2");
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2"
+    );
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?
     }))
@@ -262,11 +264,13 @@ macro_rules! find_retry_in_tx {
         let new = $new;
         let key_id = new.api_key_id;
         if let Some(client_key) = &new.client_key {
-            sqlx::query_as::<_, (i64, String)>("SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2")
-                .bind(key_id)
-                .bind(client_key)
-                .fetch_optional($ex)
-                .await?
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2",
+            )
+            .bind(key_id)
+            .bind(client_key)
+            .fetch_optional($ex)
+            .await?
         } else {
             sqlx::query_as::<_, (i64, String)>(
                 "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2 AND requested_at >= $3
@@ -286,8 +290,6 @@ macro_rules! find_retry_in_tx {
         }
     }};
 }
-
-
 
 /// How an intake transaction failed: the report's own INSERT was refused (that report fails), or
 /// something else went wrong (the transaction fails).
@@ -410,12 +412,12 @@ macro_rules! insert_in_tx {
     }};
 }
 
-
 /// Appends the intake events `(jurisdiction, event)` to the audit chain and queues the webhook bodies
 /// `(jurisdiction, body)`, per jurisdiction in a fixed order (so writers never deadlock on chain heads).
 macro_rules! write_events_and_hooks {
     ($tx:ident, $DB:ty, $events:ident, $hooks:ident, $now:expr) => {{
-        let mut by_j: std::collections::BTreeMap<String, (Vec<crate::audit::NewEvent>, Vec<String>)> = Default::default();
+        let mut by_j: std::collections::BTreeMap<String, (Vec<crate::audit::NewEvent>, Vec<String>)> =
+            Default::default();
         for (j, e) in $events {
             by_j.entry(j).or_default().0.push(e);
         }
@@ -477,7 +479,8 @@ async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted>
     }
     let mut events = Vec::new();
     let mut hooks = Vec::new();
-    let out: std::result::Result<Accepted, InsertError> = insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes, events, hooks);
+    let out: std::result::Result<Accepted, InsertError> =
+        insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes, events, hooks);
     let out = out?;
     write_events_and_hooks!(tx, sqlx::Postgres, events, hooks, new.requested_at.as_micros());
     tx.commit().await?;
@@ -535,14 +538,19 @@ pub(crate) async fn write_batch(
             Some(version) => {
                 insert_jobs!(tx, sqlx::Sqlite, &change.jobs, now.as_micros())?;
                 events.extend(change.events.iter().map(|e| (item.jurisdiction_id.clone(), e.clone())));
-                hooks.extend(
-                    change.webhooks.iter().map(|w| (item.jurisdiction_id.clone(), serde_json::to_string(w).expect("events always serialise"))),
-                );
+                hooks.extend(change.webhooks.iter().map(|w| {
+                    (item.jurisdiction_id.clone(), serde_json::to_string(w).expect("events always serialise"))
+                }));
                 applied.push(Ok(version));
             }
         }
     }
-    let now = batch.iter().map(|n| n.requested_at.as_micros()).chain(applies.iter().map(|a| a.2.as_micros())).max().unwrap_or(0);
+    let now = batch
+        .iter()
+        .map(|n| n.requested_at.as_micros())
+        .chain(applies.iter().map(|a| a.2.as_micros()))
+        .max()
+        .unwrap_or(0);
     write_events_and_hooks!(tx, sqlx::Sqlite, events, hooks, now);
     tx.commit().await?;
     Ok((results, applied))
@@ -561,16 +569,21 @@ pub async fn count(db: &Db, jurisdiction_id: &str) -> Result<i64> {
 /// The jurisdiction of a report, by its public id (unique across jurisdictions).
 pub async fn jurisdiction_of(db: &Db, public_id: &str) -> Result<Option<String>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_scalar("SELECT jurisdiction_id FROM reports WHERE public_id = $1").bind(public_id).fetch_optional(pool).await?
+        sqlx::query_scalar("SELECT jurisdiction_id FROM reports WHERE public_id = $1")
+            .bind(public_id)
+            .fetch_optional(pool)
+            .await?
     }))
 }
 
 /// The report a stored medium belongs to and that report's privacy level.
 pub async fn media_owner(db: &Db, url: &str) -> Result<Option<(i64, String)>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT r.id, r.privacy FROM report_media m JOIN reports r ON r.id = m.report_id WHERE m.url = $1 LIMIT 1")
-            .bind(url)
-            .fetch_optional(pool)
-            .await?
+        sqlx::query_as(
+            "SELECT r.id, r.privacy FROM report_media m JOIN reports r ON r.id = m.report_id WHERE m.url = $1 LIMIT 1",
+        )
+        .bind(url)
+        .fetch_optional(pool)
+        .await?
     }))
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rand::Rng;
 
-use crate::{migrate, Backend, Db, DbOptions};
+use crate::{Backend, Db, DbOptions, migrate};
 
 /// A migrated, empty database that lives as long as this value (SQLite files are removed on drop).
 pub struct TestDb {
@@ -110,7 +110,8 @@ macro_rules! both_backends {
 pub async fn scalar(db: &Db, sql: &str) -> i64 {
     let sql = sql.to_owned();
     on_db!(db, |pool, DB| {
-        let v: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.expect("a scalar query");
+        let v: Option<i64> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.expect("a scalar query");
         v.unwrap_or(0)
     })
 }
@@ -119,7 +120,11 @@ pub async fn scalar(db: &Db, sql: &str) -> i64 {
 pub async fn execute(db: &Db, sql: &str) -> u64 {
     let sql = sql.to_owned();
     match db {
-        Db::Sqlite(s) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.expect("raw SQL").rows_affected(),
-        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.expect("raw SQL").rows_affected(),
+        Db::Sqlite(s) => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.expect("raw SQL").rows_affected()
+        }
+        Db::Postgres(p) => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.expect("raw SQL").rows_affected()
+        }
     }
 }

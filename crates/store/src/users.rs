@@ -3,10 +3,10 @@
 //! Passwords are argon2id PHC strings, hashed and checked on the blocking pool so a login never stalls
 //! the async runtime. Session tokens are 256 random bits; only their SHA-256 is stored.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use laksana_core::access::{Grant, Role};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use laksana_core::Timestamp;
+use laksana_core::access::{Grant, Role};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -66,7 +66,8 @@ pub async fn hash_password(password: &str) -> Result<String> {
 
 async fn verify_password(password: &str, hash: Option<String>) -> bool {
     // Unknown accounts are checked against a fixed hash, so the answer takes as long either way.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bqVwU3LX0ZLbbcN4e8jDvMyGzFV2cxbQVrWeSQHZ3Q";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bqVwU3LX0ZLbbcN4e8jDvMyGzFV2cxbQVrWeSQHZ3Q";
     let password = password.to_owned();
     let found = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
@@ -103,7 +104,14 @@ pub async fn create(db: &Db, new: &NewUser, now: Timestamp) -> Result<User> {
         })?;
         Ok::<_, StoreError>(id)
     })?;
-    Ok(User { id, email, display_name: new.display_name.trim().to_owned(), phone: None, language: language.to_owned(), disabled_at: None })
+    Ok(User {
+        id,
+        email,
+        display_name: new.display_name.trim().to_owned(),
+        phone: None,
+        language: language.to_owned(),
+        disabled_at: None,
+    })
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, phone, language, disabled_at";
@@ -124,13 +132,17 @@ pub async fn set_password(db: &Db, email: &str, password: &str) -> Result<()> {
     let hash = hash_password(password).await?;
     let email = email.trim().to_lowercase();
     let n = in_write_tx!(db, |tx, DB| {
-        let r = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2")
-            .bind(&hash)
+        let r =
+            sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2")
+                .bind(&hash)
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
+        // Every session of the account ends: a password change is often a response to a compromise.
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email = $1)")
             .bind(&email)
             .execute(&mut *tx)
             .await?;
-        // Every session of the account ends: a password change is often a response to a compromise.
-        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email = $1)").bind(&email).execute(&mut *tx).await?;
         Ok::<_, StoreError>(r.rows_affected())
     })?;
     if n == 0 {
@@ -143,18 +155,21 @@ pub async fn set_password(db: &Db, email: &str, password: &str) -> Result<()> {
 pub async fn grant(db: &Db, user_id: i64, g: &Grant, now: Timestamp) -> Result<()> {
     in_write_tx!(db, |tx, DB| {
         if let (Some(agency), Some(j)) = (g.agency_id, &g.jurisdiction_id) {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2")
-                .bind(agency)
-                .bind(j)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2")
+                    .bind(agency)
+                    .bind(j)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if found.is_none() {
                 return Err(StoreError::Invalid(format!("agency {agency} is not an agency of {j}")));
             }
         }
         if let Some(j) = &g.jurisdiction_id {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT id FROM jurisdictions WHERE id = $1").bind(j).fetch_optional(&mut *tx).await?;
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM jurisdictions WHERE id = $1")
+                .bind(j)
+                .fetch_optional(&mut *tx)
+                .await?;
             if found.is_none() {
                 return Err(StoreError::Invalid(format!("jurisdiction {j} does not exist")));
             }
@@ -180,14 +195,20 @@ pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
     });
     rows.into_iter()
         .map(|(role, jurisdiction_id, agency_id)| {
-            let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?} of user {user_id}")))?;
+            let role =
+                Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?} of user {user_id}")))?;
             Ok(Grant { role, jurisdiction_id, agency_id })
         })
         .collect()
 }
 
 /// `(email, language)` of the active users holding `role` in a jurisdiction, or in one of its agencies.
-pub async fn holders(db: &Db, role: Role, jurisdiction_id: Option<&str>, agency_id: Option<i64>) -> Result<Vec<(String, String)>> {
+pub async fn holders(
+    db: &Db,
+    role: Role,
+    jurisdiction_id: Option<&str>,
+    agency_id: Option<i64>,
+) -> Result<Vec<(String, String)>> {
     Ok(on_db!(db, |pool, DB| {
         let mut q = sqlx::QueryBuilder::<DB>::new(
             "SELECT DISTINCT u.email, u.language FROM role_grants g JOIN users u ON u.id = g.user_id WHERE u.disabled_at IS NULL AND g.role = ",
@@ -218,7 +239,10 @@ pub enum Login {
 pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<Login> {
     let email = email.trim().to_lowercase();
     let row: Option<(i64, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1").bind(&email).fetch_optional(pool).await?
+        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(pool)
+            .await?
     });
     let Some((id, hash, disabled)) = row else {
         verify_password(password, None).await;
@@ -245,7 +269,10 @@ pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Resu
     };
     if verify_password(password, hash).await && disabled.is_none() {
         in_write_tx!(db, |tx, DB| {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             Ok::<_, StoreError>(())
         })?;
         return Ok(get(db, id).await?.map_or(Login::Refused, Login::Ok));
@@ -268,7 +295,13 @@ fn token_hash(token: &str) -> String {
 
 /// Starts a session and returns its token (the cookie value). `replaces` is the session the browser
 /// had before, which ends: a login always gets a fresh token.
-pub async fn start_session(db: &Db, user_id: i64, now: Timestamp, ttl_secs: i64, replaces: Option<&str>) -> Result<String> {
+pub async fn start_session(
+    db: &Db,
+    user_id: i64,
+    now: Timestamp,
+    ttl_secs: i64,
+    replaces: Option<&str>,
+) -> Result<String> {
     let raw: [u8; 32] = rand::rng().random();
     let token = hex::encode(raw);
     let hash = token_hash(&token);
@@ -277,7 +310,11 @@ pub async fn start_session(db: &Db, user_id: i64, now: Timestamp, ttl_secs: i64,
         if let Some(old) = &old {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(old).execute(&mut *tx).await?;
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2").bind(user_id).bind(now.as_micros()).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+            .bind(user_id)
+            .bind(now.as_micros())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(&hash)
             .bind(user_id)

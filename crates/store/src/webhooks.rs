@@ -31,7 +31,10 @@ pub struct Delivery {
 /// Registers a subscriber; returns it with its generated secret.
 pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, now: i64) -> Result<Webhook> {
     let url = url.trim();
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2_000 || url.contains(char::is_whitespace) {
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url.len() > 2_000
+        || url.contains(char::is_whitespace)
+    {
         return Err(StoreError::Invalid("url must be an http(s) URL".into()));
     }
     let secret = format!("whsec_{}", hex::encode(rand::rng().random::<[u8; 24]>()));

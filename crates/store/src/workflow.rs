@@ -49,7 +49,8 @@ impl WorkItem {
     }
 
     pub fn privacy(&self) -> Result<Privacy> {
-        Privacy::parse(&self.privacy).ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
+        Privacy::parse(&self.privacy)
+            .ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
     }
 
     /// Whether `code` is this report's follow-up code (only its hash is stored).
@@ -232,11 +233,15 @@ pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) ->
         // Through the group commit: concurrent changes share one transaction and one fsync.
         return s.intake.apply((item.clone(), change.clone(), now)).await;
     }
-    let bodies: Vec<String> = change.webhooks.iter().map(|w| serde_json::to_string(w).expect("events always serialise")).collect();
+    let bodies: Vec<String> =
+        change.webhooks.iter().map(|w| serde_json::to_string(w).expect("events always serialise")).collect();
     in_write_tx!(db, |tx, DB| {
         let version = update_report!(tx, item, change, now)?;
         let Some(version) = version else {
-            return Err(StoreError::Conflict(format!("report {} was changed by someone else; reload it and try again", item.public_id)));
+            return Err(StoreError::Conflict(format!(
+                "report {} was changed by someone else; reload it and try again",
+                item.public_id
+            )));
         };
         insert_jobs!(tx, DB, &change.jobs, now.as_micros())?;
         queue_webhooks!(tx, DB, &item.jurisdiction_id, &bodies, now.as_micros())?;
@@ -277,7 +282,9 @@ pub async fn events_of(db: &Db, report_id: i64, internal: bool) -> Result<Vec<Ev
 /// Reports that name `original_id` as what they duplicate (their reporters follow the original).
 pub async fn duplicates_of(db: &Db, original_id: i64) -> Result<Vec<i64>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_scalar("SELECT id FROM reports WHERE duplicate_of = $1 ORDER BY id").bind(original_id).fetch_all(pool).await?
+        sqlx::query_scalar("SELECT id FROM reports WHERE duplicate_of = $1 ORDER BY id")
+            .bind(original_id)
+            .fetch_all(pool)
+            .await?
     }))
 }
-

@@ -31,12 +31,15 @@ both_backends!(demo_seeding_is_idempotent, |backend| {
     assert!(catalog::agencies(&t.db, "tangerangkota.go.id").await.unwrap().len() >= 15);
     assert!(catalog::holidays(&t.db, "tangerangkota.go.id").await.unwrap().iter().any(|h| h.day == "2026-12-25"));
     // Every status of the lifecycle appears in the demo.
-    let all = reports::list(&t.db, &reports::ReportFilter {
-        jurisdiction_id: "tangerangkota.go.id".into(),
-        include_rahasia: true,
-        limit: 10_000,
-        ..Default::default()
-    })
+    let all = reports::list(
+        &t.db,
+        &reports::ReportFilter {
+            jurisdiction_id: "tangerangkota.go.id".into(),
+            include_rahasia: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     let statuses: HashSet<_> = all.iter().map(|r| r.status.as_str()).collect();
@@ -50,9 +53,11 @@ both_backends!(synthetic_reports_are_added_with_progress, |backend| {
     seed::demo(&t.db, t0()).await.unwrap();
     let before = reports::count(&t.db, "tangerangkota.go.id").await.unwrap();
     let last = std::sync::atomic::AtomicU64::new(0);
-    let n = seed::synthetic(&t.db, "tangerangkota.go.id", 2_345, t0(), &|d| last.store(d, std::sync::atomic::Ordering::SeqCst))
-        .await
-        .unwrap();
+    let n = seed::synthetic(&t.db, "tangerangkota.go.id", 2_345, t0(), &|d| {
+        last.store(d, std::sync::atomic::Ordering::SeqCst)
+    })
+    .await
+    .unwrap();
     assert_eq!(n, 2_345);
     assert_eq!(last.into_inner(), 2_345);
     assert_eq!(reports::count(&t.db, "tangerangkota.go.id").await.unwrap(), before + 2_345);
@@ -108,7 +113,11 @@ both_backends!(job_dedupe_retry_lease_and_death, |backend| {
     assert!(jobs::fail(&t.db, &third[0], "gave up", None, at(62)).await.unwrap());
     assert_eq!(jobs::counts(&t.db).await.unwrap(), (1, 1));
     let later = jobs::claim(&t.db, at(1_000), 30, 10).await.unwrap();
-    assert_eq!(later.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(), vec!["later"], "a dead job is never claimed");
+    assert_eq!(
+        later.iter().map(|j| j.payload.as_str()).collect::<Vec<_>>(),
+        vec!["later"],
+        "a dead job is never claimed"
+    );
     assert!(jobs::complete(&t.db, &later[0]).await.unwrap());
     assert_eq!(jobs::counts(&t.db).await.unwrap(), (0, 1));
 });

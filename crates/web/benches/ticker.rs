@@ -22,7 +22,7 @@ use std::time::Instant;
 use laksana_core::time::parse_datetime;
 use laksana_store::lifecycle::{self, TickStats};
 use laksana_store::testing::TestDb;
-use laksana_store::{seed, Backend};
+use laksana_store::{Backend, seed};
 
 const TNG: &str = "tangerangkota.go.id";
 /// Reports per ticker transaction.

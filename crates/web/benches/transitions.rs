@@ -18,16 +18,16 @@
 //! `LAKSANA_TEST_PG_URL` is an admin URL of a throwaway cluster (as for the tests); a new database
 //! is created in it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use laksana_core::access::{Grant, Role};
-use laksana_core::time::{parse_datetime, ManualClock};
+use laksana_core::time::{ManualClock, parse_datetime};
 use laksana_core::{Channel, Coordinates, Privacy, Status, Timestamp};
 use laksana_store::reports::{NewReport, Reporter};
 use laksana_store::testing::TestDb;
-use laksana_store::{apikeys, catalog, reports, seed, users, Backend, Db};
+use laksana_store::{Backend, Db, apikeys, catalog, reports, seed, users};
 use laksana_web::{AppState, WebConfig};
 use serde_json::json;
 
@@ -92,7 +92,10 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
     // DLH gets the reports first; the re-disposition hands them to DISPERKIM, whose officer finishes them.
     let _dlh_officer = staff(&db, "dlh@bench.test", Role::Officer, Some(dlh), now).await;
     let officer = staff(&db, "disperkim@bench.test", Role::Officer, Some(disperkim), now).await;
-    let service = catalog::service(&db, TNG, "sampah-menumpuk").await.expect("the services").expect("the demo has sampah-menumpuk");
+    let service = catalog::service(&db, TNG, "sampah-menumpuk")
+        .await
+        .expect("the services")
+        .expect("the demo has sampah-menumpuk");
 
     let template = NewReport {
         jurisdiction_id: TNG.into(),
@@ -105,7 +108,11 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         zipcode: None,
         district_id: None,
         attributes: Default::default(),
-        reporter: Reporter { first_name: Some("Siti".into()), last_name: Some("Rahmawati".into()), ..Reporter::default() },
+        reporter: Reporter {
+            first_name: Some("Siti".into()),
+            last_name: Some("Rahmawati".into()),
+            ..Reporter::default()
+        },
         device_id: None,
         account_id: None,
         privacy: Privacy::Publik,
@@ -130,14 +137,24 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
     let started = Instant::now();
     let ids = insert_reports(&db, template, n).await;
     let secs = started.elapsed().as_secs_f64();
-    println!("{name}: inserted {} reports in {secs:.1} s ({:.0} reports/s, {INSERT_TASKS} tasks)", ids.len(), ids.len() as f64 / secs);
+    println!(
+        "{name}: inserted {} reports in {secs:.1} s ({:.0} reports/s, {INSERT_TASKS} tasks)",
+        ids.len(),
+        ids.len() as f64 / secs
+    );
 
     // (key, body): no key means the reporter, by follow-up code.
     let steps: Arc<Vec<(Option<String>, serde_json::Value)>> = Arc::new(vec![
         (Some(operator.clone()), json!({"action": "verify", "expected_status": "submitted"})),
         (Some(operator), json!({"action": "dispose", "expected_status": "dispositioned", "agency_id": disperkim})),
-        (Some(officer.clone()), json!({"action": "plan", "expected_status": "dispositioned", "plan": "Truk sampah dijadwalkan besok pagi"})),
-        (Some(officer), json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Sampah sudah diangkut"})),
+        (
+            Some(officer.clone()),
+            json!({"action": "plan", "expected_status": "dispositioned", "plan": "Truk sampah dijadwalkan besok pagi"}),
+        ),
+        (
+            Some(officer),
+            json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Sampah sudah diangkut"}),
+        ),
         (None, json!({"action": "confirm", "expected_status": "resolved", "rating": 5})),
     ]);
     let (ids, next, shown) = (Arc::new(ids), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
@@ -145,7 +162,8 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
-            let (client, base, ids, steps, next, shown) = (client.clone(), base.clone(), ids.clone(), steps.clone(), next.clone(), shown.clone());
+            let (client, base, ids, steps, next, shown) =
+                (client.clone(), base.clone(), ids.clone(), steps.clone(), next.clone(), shown.clone());
             tokio::spawn(async move {
                 let (mut ok, mut errors, mut latencies) = (0usize, 0usize, Vec::new());
                 while let Some(id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -193,7 +211,11 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         percentile_ms(&latencies, 50),
         percentile_ms(&latencies, 99)
     );
-    let closed = laksana_store::testing::scalar(&db, "SELECT COUNT(*) FROM reports WHERE status = 'closed' AND description LIKE '%(bench).'").await;
+    let closed = laksana_store::testing::scalar(
+        &db,
+        "SELECT COUNT(*) FROM reports WHERE status = 'closed' AND description LIKE '%(bench).'",
+    )
+    .await;
     if closed != ids.len() as i64 {
         println!("{name}: WARNING: {closed} of {} reports are closed", ids.len());
     }

@@ -1,10 +1,10 @@
 //! Who is asking: a session cookie (people), a bearer API key (integrations), a follow-up code
 //! (anonymous reporters), or nobody. Signing in and out lives here too.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use laksana_core::access::{Grant, Principal};
 use laksana_store::users::{self, Login};
 use serde::{Deserialize, Serialize};
@@ -42,10 +42,9 @@ fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim()))
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
+        v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim())
+    })
 }
 
 /// A browser sending our cookie from another site's page is refused (CSRF): the Origin of a write
@@ -134,7 +133,11 @@ async fn me_of(state: &AppState, user: users::User) -> Result<Me, Problem> {
         language: user.language,
         roles: grants
             .into_iter()
-            .map(|g| RoleOut { role: g.role.as_str().into(), jurisdiction_id: g.jurisdiction_id, agency_id: g.agency_id })
+            .map(|g| RoleOut {
+                role: g.role.as_str().into(),
+                jurisdiction_id: g.jurisdiction_id,
+                agency_id: g.agency_id,
+            })
             .collect(),
     })
 }
@@ -150,14 +153,22 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = Me), (status = 401, description = "Wrong email or password", content_type = "application/problem+json"),
               (status = 429, description = "Too many failures; see Retry-After", content_type = "application/problem+json")))]
-pub(crate) async fn login(State(state): State<AppState>, headers: HeaderMap, Json(body): Json<LoginIn>) -> Result<Response, Problem> {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<LoginIn>,
+) -> Result<Response, Problem> {
     let now = state.clock().now();
     match users::login(state.db(), &body.email, &body.password, now).await? {
         Login::Refused => Err(Problem::unauthorized("wrong email or password")),
         Login::Locked(until) => {
             let secs = ((until.as_micros() - now.as_micros()) / 1_000_000).max(1);
-            let mut res = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("too many failed sign-ins; try again in {} minutes", (secs + 59) / 60))
-                .into_response();
+            let mut res = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                format!("too many failed sign-ins; try again in {} minutes", (secs + 59) / 60),
+            )
+            .into_response();
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             Ok(res)
         }

@@ -1,11 +1,11 @@
 //! The web layer's errors and the one place they become responses: Open311 XML/JSON errors for
 //! `/open311`, RFC 9457 problem+json for `/api`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use laksana_store::StoreError;
 
-use crate::doc::{to_json, to_xml, Node};
+use crate::doc::{Node, to_json, to_xml};
 
 /// Response format of an Open311 resource, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,11 @@ impl Open311Error {
 
     pub fn internal(format: Format, err: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, description: "internal error; it has been logged".into(), format }
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            description: "internal error; it has been logged".into(),
+            format,
+        }
     }
 
     pub fn from_store(format: Format, err: StoreError) -> Self {
@@ -72,7 +76,11 @@ impl Open311Error {
             StoreError::Invalid(msg) | StoreError::Conflict(msg) => Self::bad_request(format, msg),
             StoreError::Unavailable(msg) => {
                 tracing::error!(error = %msg, "database unavailable");
-                Self { status: StatusCode::SERVICE_UNAVAILABLE, description: "the service is busy; try again shortly".into(), format }
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    description: "the service is busy; try again shortly".into(),
+                    format,
+                }
             }
             other => Self::internal(format, &other),
         }

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use laksana_core::notice::{Lang, Notice};
-use laksana_core::workflow::{ClockKind, Schedule};
-use laksana_store::outbox::{EmailPayload, WebhookEvent, EMAIL_JOB};
 use laksana_core::open311::RETRY_WINDOW_SECS;
 use laksana_core::report::Description;
 use laksana_core::service::check_attributes;
+use laksana_core::workflow::{ClockKind, Schedule};
 use laksana_core::{Channel, Coordinates, Privacy, Status};
-use laksana_store::apikeys::ApiKey;
-use laksana_store::reports::{self, Accepted, NewReport, Reporter};
 use laksana_store::StoreError;
+use laksana_store::apikeys::ApiKey;
+use laksana_store::outbox::{EMAIL_JOB, EmailPayload, WebhookEvent};
+use laksana_store::reports::{self, Accepted, NewReport, Reporter};
 
 use crate::media;
 use crate::state::{AppState, Catalog, JurisdictionInfo};
@@ -87,7 +87,10 @@ pub(crate) async fn authenticate<'c>(
     key: Option<&str>,
     requested_jurisdiction: Option<&str>,
 ) -> Result<(ApiKey, &'c JurisdictionInfo), IntakeError> {
-    let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
+    let key = key
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
     let key = state.api_key(key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
     if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty()) {
         if requested != key.jurisdiction_id {
@@ -108,14 +111,20 @@ fn short(name: &str, v: Option<String>) -> Result<Option<String>, IntakeError> {
         Some(v) if v.chars().count() > MAX_FIELD_CHARS => {
             Err(IntakeError::Invalid(format!("{name} is longer than {MAX_FIELD_CHARS} characters")))
         }
-        Some(v) if v.chars().any(char::is_control) => Err(IntakeError::Invalid(format!("{name} contains control characters"))),
+        Some(v) if v.chars().any(char::is_control) => {
+            Err(IntakeError::Invalid(format!("{name} contains control characters")))
+        }
         v => Ok(v),
     }
 }
 
 /// Stores the report with its uploaded photos. A retry is recognised before any photo is decoded, and
 /// photos of a submission that is not stored are removed again.
-async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<Bytes>) -> Result<Accepted, IntakeError> {
+async fn store_with_uploads(
+    state: &AppState,
+    mut new: NewReport,
+    uploads: Vec<Bytes>,
+) -> Result<Accepted, IntakeError> {
     if !uploads.is_empty() {
         if let Some(existing) = reports::find_existing(state.db(), &new).await? {
             return Ok(existing);
@@ -152,7 +161,12 @@ pub(crate) async fn submit(
     input: IntakeInput,
 ) -> Result<Receipt, IntakeError> {
     let bad = |msg: String| IntakeError::Invalid(msg);
-    let code = input.service_code.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| bad("service_code is required".into()))?;
+    let code = input
+        .service_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("service_code is required".into()))?;
     let service = j
         .service(code)
         .filter(|s| s.active && !s.staff)
@@ -182,7 +196,10 @@ pub(crate) async fn submit(
     let attributes = check_attributes(&service.attributes, &input.attributes, j.tz).map_err(|e| bad(e.to_string()))?;
     let mut media_urls = Vec::new();
     for url in input.media_urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
-        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2_000 || url.contains(char::is_whitespace) {
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.len() > 2_000
+            || url.contains(char::is_whitespace)
+        {
             return Err(bad(format!("media_url must be an http(s) URL of at most 2000 characters: {url:?}")));
         }
         media_urls.push(url.to_owned());
@@ -191,20 +208,26 @@ pub(crate) async fn submit(
         return Err(bad(format!("at most {MAX_MEDIA_URLS} media are accepted per request")));
     }
     let privacy = match nonempty(&input.privacy) {
-        Some(p) => Privacy::parse(&p).ok_or_else(|| bad(format!("privacy must be publik, anonim or rahasia, got {p:?}")))?,
+        Some(p) => {
+            Privacy::parse(&p).ok_or_else(|| bad(format!("privacy must be publik, anonim or rahasia, got {p:?}")))?
+        }
         None => Privacy::Publik,
     };
     // A private service's reports are never public, whatever the client asked for.
     let privacy = if service.private { Privacy::Rahasia } else { privacy };
     let (first_name, last_name, phone) =
         (short("first_name", input.first_name)?, short("last_name", input.last_name)?, short("phone", input.phone)?);
-    let (zipcode, device_id, account_id) =
-        (short("zipcode", input.zipcode)?, short("device_id", input.device_id)?, short("account_id", input.account_id)?);
+    let (zipcode, device_id, account_id) = (
+        short("zipcode", input.zipcode)?,
+        short("device_id", input.device_id)?,
+        short("account_id", input.account_id)?,
+    );
     let now = state.clock().now();
     let status = Status::Submitted;
     let clock = ClockKind::Verification;
     let deadline = Some(j.calendar.deadline(now, j.deadlines.days(clock, service.sla_tier.default_working_days())));
-    let tick = deadline.and_then(|d| Schedule { calendar: &j.calendar, deadlines: &j.deadlines }.next(clock, d, -1, now));
+    let tick =
+        deadline.and_then(|d| Schedule { calendar: &j.calendar, deadlines: &j.deadlines }.next(clock, d, -1, now));
     let code = follow_up_code();
     let language = Lang::parse(input.language.as_deref().unwrap_or("id"));
     let mut notices = Vec::new();
@@ -212,7 +235,9 @@ pub(crate) async fn submit(
         let notice = Notice::Received {
             public_id: "{public_id}".into(),
             follow_up_code: Some(code.clone()),
-            verify_by: deadline.map(|d| d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y").to_string()).unwrap_or_default(),
+            verify_by: deadline
+                .map(|d| d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y").to_string())
+                .unwrap_or_default(),
         };
         let payload = EmailPayload { to: to.clone(), language: language.as_str().into(), notice };
         notices.push((EMAIL_JOB.to_owned(), serde_json::to_string(&payload).expect("notices always serialise")));
@@ -263,7 +288,9 @@ pub(crate) async fn submit(
         metrics::counter!("laksana_reports_received_total", "channel" => channel.as_str()).increment(1);
     }
     let notice = match deadline {
-        _ if !accepted.created => format!("Laporan ini sudah diterima sebelumnya. Nomor laporan: {}.", accepted.public_id),
+        _ if !accepted.created => {
+            format!("Laporan ini sudah diterima sebelumnya. Nomor laporan: {}.", accepted.public_id)
+        }
         Some(d) => format!(
             "Laporan diterima dan akan diverifikasi paling lambat {} ({} hari kerja). Simpan nomor laporan {} untuk memantau.",
             d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y"),

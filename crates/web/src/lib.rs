@@ -14,11 +14,11 @@ pub mod state;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -47,19 +47,23 @@ pub fn app(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                        let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                        tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                    }),
-                )
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panicked))
                 // Long enough for a 10 MiB photo from a phone on a slow network.
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
-                .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
                 .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-                .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static("default-src 'none'; img-src 'self'; frame-ancestors 'none'"),
@@ -86,7 +90,8 @@ async fn method_not_allowed(req: Request) -> Response {
     let msg = format!("{} is not allowed on {path}", req.method());
     if path.starts_with("/open311") {
         let format = if path.ends_with(".json") { error::Format::Json } else { error::Format::Xml };
-        return error::Open311Error { status: StatusCode::METHOD_NOT_ALLOWED, description: msg, format }.into_response();
+        return error::Open311Error { status: StatusCode::METHOD_NOT_ALLOWED, description: msg, format }
+            .into_response();
     }
     if path.starts_with("/api") {
         return error::Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", msg).into_response();
@@ -96,9 +101,11 @@ async fn method_not_allowed(req: Request) -> Response {
 
 /// A panic is a bug: log it, answer 500 without details.
 fn panicked(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = err.downcast_ref::<String>().map(String::as_str).or_else(|| err.downcast_ref::<&str>().copied()).unwrap_or("?");
+    let detail =
+        err.downcast_ref::<String>().map(String::as_str).or_else(|| err.downcast_ref::<&str>().copied()).unwrap_or("?");
     tracing::error!(panic = %detail, "a request handler panicked");
-    error::Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal error; it has been logged").into_response()
+    error::Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal error; it has been logged")
+        .into_response()
 }
 
 async fn record_metrics(State(_): State<AppState>, req: Request, next: Next) -> Response {
@@ -124,8 +131,12 @@ async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next
         return next.run(req).await;
     };
     if state.follow_up_blocked(client) {
-        let mut res = error::Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "too many wrong follow-up codes; try again in an hour")
-            .into_response();
+        let mut res = error::Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            "too many wrong follow-up codes; try again in an hour",
+        )
+        .into_response();
         res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
         return res;
     }

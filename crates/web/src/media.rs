@@ -66,7 +66,9 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     std::fs::create_dir_all(dir)?;
     let name = format!("{}.jpg", hex::encode(rand::rng().random::<[u8; 16]>()));
     let mut out = Vec::new();
-    img.to_rgb8().write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
+    img.to_rgb8()
+        .write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg)
+        .map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
     let tmp = dir.join(format!(".{name}.part"));
     std::fs::write(&tmp, &out)?;
     std::fs::rename(&tmp, dir.join(&name))?;

@@ -1,10 +1,10 @@
 //! Health, readiness and metrics for operators and load balancers.
 
+use axum::Router;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 
 use crate::state::AppState;
 

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
-use laksana_core::calendar::Calendar;
 use laksana_core::Clock;
+use laksana_core::calendar::Calendar;
 use laksana_store::apikeys::{self, ApiKey};
 use laksana_store::catalog::{self, Jurisdiction, Service};
 use laksana_store::geo::DistrictIndex;
@@ -57,7 +57,11 @@ pub struct JurisdictionInfo {
 impl JurisdictionInfo {
     /// The lifecycle rules of this jurisdiction, with links made from `public_url`.
     pub fn rules(&self, public_url: &str) -> laksana_store::lifecycle::Rules {
-        laksana_store::lifecycle::Rules { calendar: self.calendar.clone(), deadlines: self.deadlines, public_url: public_url.to_owned() }
+        laksana_store::lifecycle::Rules {
+            calendar: self.calendar.clone(),
+            deadlines: self.deadlines,
+            public_url: public_url.to_owned(),
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -205,13 +209,15 @@ impl AppState {
 
     /// Whether this client sent too many wrong follow-up codes lately.
     pub fn follow_up_blocked(&self, client: std::net::IpAddr) -> bool {
-        let map = self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
+        let map =
+            self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
         map.get(&client).is_some_and(|(n, since)| *n >= FOLLOW_UP_TRIES && since.elapsed() < FOLLOW_UP_WINDOW)
     }
 
     /// Counts a wrong follow-up code sent by this client.
     pub fn follow_up_failed(&self, client: std::net::IpAddr) {
-        let mut map = self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
+        let mut map =
+            self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| since.elapsed() < FOLLOW_UP_WINDOW);
         }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use laksana_core::workflow::ClockKind;
 use laksana_core::{Channel, Privacy, PublicId, Status, Timestamp};
 
-use crate::{catalog, Db, Result, StoreError};
+use crate::{Db, Result, StoreError, catalog};
 
 /// [`PublicId`]'s alphabet: Crockford base 32 without I, L, O and U.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -36,11 +36,19 @@ fn public_id(n: u64) -> String {
 /// reminder (stage 0) at `now` + 29 days. Public ids are numbered, skipping any already stored.
 /// Returns how many reports were inserted.
 pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_every: u64, now: Timestamp) -> Result<u64> {
-    let missing = |what: &str| StoreError::Invalid(format!("{jurisdiction_id} has no {what}; run `laksana seed --demo` first"));
-    let service = catalog::service(db, jurisdiction_id, "sampah-menumpuk").await?.ok_or_else(|| missing("service sampah-menumpuk"))?;
-    let agency_id =
-        catalog::agencies(db, jurisdiction_id).await?.into_iter().find(|a| a.code == "DLH").map(|a| a.id).ok_or_else(|| missing("agency DLH"))?;
-    let stored: Vec<String> = on_db!(db, |pool, DB| sqlx::query_scalar("SELECT public_id FROM reports").fetch_all(pool).await?);
+    let missing =
+        |what: &str| StoreError::Invalid(format!("{jurisdiction_id} has no {what}; run `laksana seed --demo` first"));
+    let service = catalog::service(db, jurisdiction_id, "sampah-menumpuk")
+        .await?
+        .ok_or_else(|| missing("service sampah-menumpuk"))?;
+    let agency_id = catalog::agencies(db, jurisdiction_id)
+        .await?
+        .into_iter()
+        .find(|a| a.code == "DLH")
+        .map(|a| a.id)
+        .ok_or_else(|| missing("agency DLH"))?;
+    let stored: Vec<String> =
+        on_db!(db, |pool, DB| sqlx::query_scalar("SELECT public_id FROM reports").fetch_all(pool).await?);
     let stored: HashSet<String> = stored.into_iter().collect();
 
     let is_sqlite = matches!(db, Db::Sqlite(_));
@@ -79,7 +87,8 @@ pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_ever
                 q.push_values(chunk.iter().enumerate(), |mut b, (k, id)| {
                     let i = done + (c * ROWS_PER_STATEMENT + k) as u64;
                     let due = due_every > 0 && (i + 1).is_multiple_of(due_every);
-                    let (deadline, tick, stage) = if due { (overdue, overdue_tick, 1i64) } else { (running, running_tick, 0i64) };
+                    let (deadline, tick, stage) =
+                        if due { (overdue, overdue_tick, 1i64) } else { (running, running_tick, 0i64) };
                     let requested = first_requested.plus_micros(i as i64 * spacing).as_micros();
                     b.push_bind(id.as_str())
                         .push_bind(jurisdiction_id)

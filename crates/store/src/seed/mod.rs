@@ -1,8 +1,8 @@
 //! Demo data for Kota Tangerang (with a second, small jurisdiction) and synthetic bulk data for
 //! benchmarks. Both write through the same bulk insert.
 
-pub mod demo_data;
 mod bench;
+pub mod demo_data;
 mod timeline;
 
 use std::str::FromStr;
@@ -16,8 +16,8 @@ use rand::{Rng, SeedableRng};
 
 use crate::catalog::{self, Agency, Holiday, Jurisdiction, NewService};
 use crate::{Db, Result, StoreError};
-use demo_data::{DemoJurisdiction, JURISDICTIONS};
 pub use bench::bench_open_reports;
+use demo_data::{DemoJurisdiction, JURISDICTIONS};
 pub use timeline::SeedReport;
 
 /// The Open311 key `serve --demo` prints. Only demo databases hold it.
@@ -61,7 +61,11 @@ pub fn parse_holidays_csv(text: &str) -> std::result::Result<Vec<Holiday>, Strin
         if !matches!(kind.trim(), "libur_nasional" | "cuti_bersama" | "libur_daerah") {
             return Err(format!("line {}: kind must be libur_nasional, cuti_bersama or libur_daerah", i + 1));
         }
-        out.push(Holiday { day: day.trim().into(), kind: kind.trim().into(), name: name.trim().trim_matches('"').into() });
+        out.push(Holiday {
+            day: day.trim().into(),
+            kind: kind.trim().into(),
+            name: name.trim().trim_matches('"').into(),
+        });
     }
     Ok(out)
 }
@@ -90,8 +94,7 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         let cal = calendar(db, &jurisdiction).await?;
         let ctx = timeline::Context::load(db, demo.id, demo, cal).await?;
         let mut rng = StdRng::seed_from_u64(2016 + i as u64);
-        let reports: Vec<SeedReport> =
-            (0..DEMO_REPORTS[i.min(1)]).map(|_| ctx.demo_report(&mut rng, now)).collect();
+        let reports: Vec<SeedReport> = (0..DEMO_REPORTS[i.min(1)]).map(|_| ctx.demo_report(&mut rng, now)).collect();
         for chunk in reports.chunks(200) {
             timeline::insert_batch(db, chunk).await?;
         }
@@ -102,7 +105,12 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, now.as_micros()).await?;
         created.push(demo.id.to_owned());
     }
-    Ok(DemoSummary { created, incomplete, api_key: DEMO_API_KEY, staff: DEMO_STAFF.iter().map(|s| (s.0, s.2, s.3)).collect() })
+    Ok(DemoSummary {
+        created,
+        incomplete,
+        api_key: DEMO_API_KEY,
+        staff: DEMO_STAFF.iter().map(|s| (s.0, s.2, s.3)).collect(),
+    })
 }
 
 /// Demo staff of Kota Tangerang: (role, agency, email, API key bound to the account). The accounts
@@ -123,7 +131,17 @@ async fn demo_staff(db: &Db, jurisdiction_id: &str, now: Timestamp) -> Result<()
         let agency_id = agency.and_then(|code| agencies.iter().find(|a| a.code == code)).map(|a| a.id);
         let grant = laksana_core::access::Grant::new(role, Some(jurisdiction_id.to_owned()), agency_id)
             .expect("demo grants fit their roles");
-        let user = crate::users::create(db, &crate::users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None }, now).await?;
+        let user = crate::users::create(
+            db,
+            &crate::users::NewUser {
+                email: email.into(),
+                display_name: email.into(),
+                language: "id".into(),
+                password: None,
+            },
+            now,
+        )
+        .await?;
         crate::users::grant(db, user.id, &grant, now).await?;
         crate::apikeys::ensure(db, jurisdiction_id, email, key, Some(user.id), now.as_micros()).await?;
     }
@@ -216,9 +234,9 @@ pub async fn synthetic(
     now: Timestamp,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64> {
-    let jurisdiction = catalog::jurisdiction(db, jurisdiction_id)
-        .await?
-        .ok_or_else(|| StoreError::Invalid(format!("no jurisdiction {jurisdiction_id:?}; run `laksana seed --demo` first")))?;
+    let jurisdiction = catalog::jurisdiction(db, jurisdiction_id).await?.ok_or_else(|| {
+        StoreError::Invalid(format!("no jurisdiction {jurisdiction_id:?}; run `laksana seed --demo` first"))
+    })?;
     let demo = JURISDICTIONS.iter().find(|d| d.id == jurisdiction_id).unwrap_or(&JURISDICTIONS[0]);
     let cal = calendar(db, &jurisdiction).await?;
     let ctx = timeline::Context::load(db, jurisdiction_id, demo, cal).await?;
@@ -292,7 +310,15 @@ impl Drop for BulkLoadCache {
 /// The status a report of this age most likely has now: old ones are mostly finished.
 fn status_for_age(rng: &mut impl Rng, age_days: i64) -> Status {
     let r: f64 = rng.random();
-    let finished = if age_days > 90 { 0.9 } else if age_days > 30 { 0.7 } else if age_days > 7 { 0.4 } else { 0.1 };
+    let finished = if age_days > 90 {
+        0.9
+    } else if age_days > 30 {
+        0.7
+    } else if age_days > 7 {
+        0.4
+    } else {
+        0.1
+    };
     if r < finished * 0.8 {
         Status::Closed
     } else if r < finished * 0.9 {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
-use laksana_core::calendar::{default_clock_days, Calendar};
+use laksana_core::calendar::{Calendar, default_clock_days};
 use laksana_core::{ArchiveReason, Channel, Privacy, PublicId, Status, Timestamp};
 use rand::Rng;
 
@@ -77,8 +77,22 @@ const FIRST: &[&str] = &[
     "Joko", "Ayu", "Rizky", "Putri", "Eko", "Lestari",
 ];
 const LAST: &[&str] = &[
-    "Rahmawati", "Santoso", "Hidayat", "Lestari", "Saputra", "Wijaya", "Kurniawan", "Susanti", "Pratama", "Nugroho",
-    "Hasanah", "Setiawan", "Maulana", "Permata", "Siregar", "Simanjuntak",
+    "Rahmawati",
+    "Santoso",
+    "Hidayat",
+    "Lestari",
+    "Saputra",
+    "Wijaya",
+    "Kurniawan",
+    "Susanti",
+    "Pratama",
+    "Nugroho",
+    "Hasanah",
+    "Setiawan",
+    "Maulana",
+    "Permata",
+    "Siregar",
+    "Simanjuntak",
 ];
 
 impl Context {
@@ -167,7 +181,8 @@ impl Context {
         let requested_at = day_start.plus_seconds(rng.random_range(6 * 3600..22 * 3600)).min(now.plus_seconds(-60));
         let target = super::status_for_age(rng, age_days);
         let (lat, lon) = district.random_point(rng);
-        let street = district.streets.get(rng.random_range(0..district.streets.len().max(1))).copied().unwrap_or("Jl. Raya");
+        let street =
+            district.streets.get(rng.random_range(0..district.streets.len().max(1))).copied().unwrap_or("Jl. Raya");
         let address = format!("{street} No. {}, Kec. {}", rng.random_range(1..200), district.name);
         let privacy = if service.private {
             Privacy::Rahasia
@@ -181,7 +196,11 @@ impl Context {
         let reporter = (privacy != Privacy::Anonim || rng.random_bool(0.5)).then(|| {
             let first = FIRST[rng.random_range(0..FIRST.len())];
             let last = LAST[rng.random_range(0..LAST.len())];
-            (first.to_owned(), last.to_owned(), format!("{}.{}{}@contoh.id", first, last, rng.random_range(1..99)).to_lowercase())
+            (
+                first.to_owned(),
+                last.to_owned(),
+                format!("{}.{}{}@contoh.id", first, last, rng.random_range(1..99)).to_lowercase(),
+            )
         });
         let channel = match rng.random_range(0..100) {
             0..40 => Channel::Web,
@@ -191,7 +210,8 @@ impl Context {
             85..90 => Channel::Email,
             _ => Channel::WalkIn,
         };
-        let mut events = vec![SeedEvent { status: Status::Submitted, note: None, actor: channel.as_str(), at: requested_at }];
+        let mut events =
+            vec![SeedEvent { status: Status::Submitted, note: None, actor: channel.as_str(), at: requested_at }];
         let mut t = requested_at;
         let mut archive_reason = None;
         let mut clock_start = requested_at;
@@ -205,16 +225,28 @@ impl Context {
             }
             t = next;
             let note = match status {
-                Status::NeedsInfo => "Mohon lengkapi foto dan alamat lengkap lokasi agar dapat kami tindak lanjuti.".to_owned(),
+                Status::NeedsInfo => {
+                    "Mohon lengkapi foto dan alamat lengkap lokasi agar dapat kami tindak lanjuti.".to_owned()
+                }
                 Status::Dispositioned => format!("Laporan diverifikasi dan diteruskan ke {}.", service.agency_name),
-                Status::InProgress => "Rencana tindak lanjut: petugas akan meninjau lokasi dan menjadwalkan perbaikan.".into(),
-                Status::Resolved => "Sudah ditangani oleh petugas. Silakan konfirmasi apabila masalah telah selesai.".into(),
+                Status::InProgress => {
+                    "Rencana tindak lanjut: petugas akan meninjau lokasi dan menjadwalkan perbaikan.".into()
+                }
+                Status::Resolved => {
+                    "Sudah ditangani oleh petugas. Silakan konfirmasi apabila masalah telah selesai.".into()
+                }
                 Status::Closed => "Pelapor mengonfirmasi penyelesaian. Terima kasih atas laporan Anda.".into(),
                 Status::Reopened => "Pelapor menyatakan masalah belum selesai; laporan dibuka kembali.".into(),
-                Status::NotAuthority => "Bukan kewenangan pemerintah kota; laporan diteruskan kepada instansi yang berwenang.".into(),
+                Status::NotAuthority => {
+                    "Bukan kewenangan pemerintah kota; laporan diteruskan kepada instansi yang berwenang.".into()
+                }
                 Status::Archived => {
-                    let reason = [ArchiveReason::Duplicate, ArchiveReason::Spam, ArchiveReason::Incomplete, ArchiveReason::OutOfScope]
-                        [rng.random_range(0..4)];
+                    let reason = [
+                        ArchiveReason::Duplicate,
+                        ArchiveReason::Spam,
+                        ArchiveReason::Incomplete,
+                        ArchiveReason::OutOfScope,
+                    ][rng.random_range(0..4)];
                     archive_reason = Some(reason);
                     match reason {
                         ArchiveReason::Duplicate => "Laporan serupa sudah ada dan sedang ditangani.".into(),
@@ -235,7 +267,11 @@ impl Context {
             default_clock_days(status, service.sla_days).map(|days| self.calendar.deadline(clock_start, days));
         let escalation_level = match deadline_at {
             Some(d) if status.is_open() && d < now => {
-                if self.calendar.working_days_left(d, now) > 5 { 2 } else { 1 }
+                if self.calendar.working_days_left(d, now) > 5 {
+                    2
+                } else {
+                    1
+                }
             }
             _ => 0,
         };
@@ -285,8 +321,12 @@ fn path_to(target: Status, rng: &mut impl Rng) -> Vec<(Status, i64)> {
         S::Dispositioned => vec![(S::Dispositioned, verify)],
         S::InProgress => vec![(S::Dispositioned, verify), (S::InProgress, plan)],
         S::Resolved => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve)],
-        S::Closed => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Closed, confirm)],
-        S::Reopened => vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Reopened, confirm)],
+        S::Closed => {
+            vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Closed, confirm)]
+        }
+        S::Reopened => {
+            vec![(S::Dispositioned, verify), (S::InProgress, plan), (S::Resolved, resolve), (S::Reopened, confirm)]
+        }
     }
 }
 
@@ -326,7 +366,8 @@ fn district_info(d: &District) -> Option<DistrictInfo> {
         c = c.min(*lat);
         e = e.max(*lat);
     }
-    let polygon = Polygon::new(LineString::from(ring.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()), vec![]);
+    let polygon =
+        Polygon::new(LineString::from(ring.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()), vec![]);
     let streets = STREETS.iter().find(|(code, _)| *code == d.code).map(|(_, s)| s.to_vec()).unwrap_or_default();
     Some(DistrictInfo { id: d.id, name: d.name.clone(), polygon, bbox: (a, b, c, e), streets })
 }
@@ -384,66 +425,66 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
             sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
         }
         for reports in all.chunks(1_000) {
-        let mut q = sqlx::QueryBuilder::<DB>::new(format!("{insert}
+            let mut q = sqlx::QueryBuilder::<DB>::new(format!(
+                "{insert}
              reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
                  attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
                  archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
                  clock, next_tick_at, tick_stage) "
-        ));
-        q.push_values(reports, |mut b, r| {
-            b.push_bind(r.public_id.as_str())
-                .push_bind(&r.jurisdiction_id)
-                .push_bind(r.service_id)
-                .push_bind(&r.description)
-                .push_bind(r.lat)
-                .push_bind(r.lon)
-                .push_bind(&r.address)
-                .push_bind(r.district_id)
-                .push_bind(&r.attributes)
-                .push_bind(r.reporter.as_ref().map(|x| x.0.as_str()))
-                .push_bind(r.reporter.as_ref().map(|x| x.1.as_str()))
-                .push_bind(r.reporter.as_ref().map(|x| x.2.as_str()))
-                .push_bind(r.privacy.as_str())
-                .push_bind(r.channel.as_str())
-                .push_bind(r.status.as_str())
-                .push_bind(r.status.is_open())
-                .push_bind(r.archive_reason.map(ArchiveReason::as_str))
-                .push_bind(r.agency_id)
-                .push_bind(r.deadline_at.map(Timestamp::as_micros))
-                .push_bind(r.status_notes.as_deref())
-                .push_bind(r.requested_at.as_micros())
-                .push_bind(r.updated_at.as_micros())
-                .push_bind(r.escalation_level);
-            // The ticker's first appointment is the deadline itself: seeded history gets no reminders.
-            let clock = laksana_core::workflow::ClockKind::for_status(r.status).filter(|_| r.deadline_at.is_some());
-            b.push_bind(clock.map(|c| c.as_str()))
-                .push_bind(clock.and(r.deadline_at).map(|d| d.as_micros() + 1))
-                .push_bind(1i64);
-        });
-        q.push(" RETURNING id, public_id");
-        let ids: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-        let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
-        let ids = &ids;
-        let mut events: HashMap<&str, Vec<crate::audit::NewEvent>> = HashMap::new();
-        for r in reports {
-            for e in &r.events {
-                events.entry(r.jurisdiction_id.as_str()).or_default().push(crate::audit::NewEvent {
-                    report_id: ids[r.public_id.as_str()],
-                    kind: "status".into(),
-                    status: Some(e.status.as_str().into()),
-                    note: e.note.clone(),
-                    is_public: true,
-                    actor: e.actor.into(),
-                    created_at: e.at.as_micros(),
-                    data: "{}".into(),
-                });
+            ));
+            q.push_values(reports, |mut b, r| {
+                b.push_bind(r.public_id.as_str())
+                    .push_bind(&r.jurisdiction_id)
+                    .push_bind(r.service_id)
+                    .push_bind(&r.description)
+                    .push_bind(r.lat)
+                    .push_bind(r.lon)
+                    .push_bind(&r.address)
+                    .push_bind(r.district_id)
+                    .push_bind(&r.attributes)
+                    .push_bind(r.reporter.as_ref().map(|x| x.0.as_str()))
+                    .push_bind(r.reporter.as_ref().map(|x| x.1.as_str()))
+                    .push_bind(r.reporter.as_ref().map(|x| x.2.as_str()))
+                    .push_bind(r.privacy.as_str())
+                    .push_bind(r.channel.as_str())
+                    .push_bind(r.status.as_str())
+                    .push_bind(r.status.is_open())
+                    .push_bind(r.archive_reason.map(ArchiveReason::as_str))
+                    .push_bind(r.agency_id)
+                    .push_bind(r.deadline_at.map(Timestamp::as_micros))
+                    .push_bind(r.status_notes.as_deref())
+                    .push_bind(r.requested_at.as_micros())
+                    .push_bind(r.updated_at.as_micros())
+                    .push_bind(r.escalation_level);
+                // The ticker's first appointment is the deadline itself: seeded history gets no reminders.
+                let clock = laksana_core::workflow::ClockKind::for_status(r.status).filter(|_| r.deadline_at.is_some());
+                b.push_bind(clock.map(|c| c.as_str()))
+                    .push_bind(clock.and(r.deadline_at).map(|d| d.as_micros() + 1))
+                    .push_bind(1i64);
+            });
+            q.push(" RETURNING id, public_id");
+            let ids: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+            let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
+            let ids = &ids;
+            let mut events: HashMap<&str, Vec<crate::audit::NewEvent>> = HashMap::new();
+            for r in reports {
+                for e in &r.events {
+                    events.entry(r.jurisdiction_id.as_str()).or_default().push(crate::audit::NewEvent {
+                        report_id: ids[r.public_id.as_str()],
+                        kind: "status".into(),
+                        status: Some(e.status.as_str().into()),
+                        note: e.note.clone(),
+                        is_public: true,
+                        actor: e.actor.into(),
+                        created_at: e.at.as_micros(),
+                        data: "{}".into(),
+                    });
+                }
             }
-        }
-        for (j, evs) in &events {
-            append_events!(tx, DB, j, evs)?;
-        }
+            for (j, evs) in &events {
+                append_events!(tx, DB, j, evs)?;
+            }
         }
         Ok(())
     })
 }
-

@@ -1,9 +1,9 @@
 //! A jurisdiction's settings: holidays, deadlines, webhooks, staff accounts, and checking the audit
 //! trail. Everything but reading holidays needs the jurisdiction's `admin` role.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::Json;
 use laksana_core::access::{self, Admin, Grant, Role};
 use laksana_core::workflow::Deadlines;
 use laksana_store::catalog::{self, Holiday};
@@ -51,7 +51,10 @@ pub(super) struct HolidaysPut {
 /// The jurisdiction's holidays (public: deadlines are computed from them).
 #[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/holidays", tag = "admin", params(("jurisdiction_id" = String, Path)),
     responses((status = 200, body = [HolidayIo]), (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
-pub(super) async fn holidays_get(State(state): State<AppState>, Path(j): Path<String>) -> Result<Json<Vec<HolidayIo>>, Problem> {
+pub(super) async fn holidays_get(
+    State(state): State<AppState>,
+    Path(j): Path<String>,
+) -> Result<Json<Vec<HolidayIo>>, Problem> {
     let catalog = state.catalog();
     let j = resolve(&catalog, Some(&j))?;
     let list = catalog::holidays(state.db(), j.id()).await?;
@@ -80,7 +83,8 @@ pub(super) async fn holidays_put(
         }
         csv.push_str(&format!("{},{},{}\n", h.date, h.kind, h.name));
     }
-    let add = laksana_store::seed::parse_holidays_csv(&csv).map_err(|e| Problem::bad_request(format!("holiday {e}")))?;
+    let add =
+        laksana_store::seed::parse_holidays_csv(&csv).map_err(|e| Problem::bad_request(format!("holiday {e}")))?;
     for d in &body.remove {
         if d.parse::<chrono::NaiveDate>().is_err() {
             return Err(Problem::bad_request(format!("{d:?} is not a YYYY-MM-DD date")));
@@ -106,8 +110,16 @@ pub(super) async fn deadlines_put(
     let catalog = state.catalog();
     let jid = resolve(&catalog, Some(&j))?.id().to_owned();
     admin_of(&state, &method, &headers, &jid).await?;
-    let d: Deadlines = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
-    for (name, v) in [("verification", d.verification), ("plan", d.plan), ("info_reply", d.info_reply), ("confirmation", d.confirmation), ("escalation_step", d.escalation_step), ("reopen_window", d.reopen_window)] {
+    let d: Deadlines =
+        serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
+    for (name, v) in [
+        ("verification", d.verification),
+        ("plan", d.plan),
+        ("info_reply", d.info_reply),
+        ("confirmation", d.confirmation),
+        ("escalation_step", d.escalation_step),
+        ("reopen_window", d.reopen_window),
+    ] {
         if !(1..=365).contains(&v) {
             return Err(Problem::bad_request(format!("{name} must be from 1 to 365 working days, got {v}")));
         }
@@ -136,7 +148,12 @@ pub(super) struct WebhookIn {
 
 #[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/webhooks", tag = "admin", params(("jurisdiction_id" = String, Path)),
     responses((status = 200, body = [WebhookOut]), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
-pub(super) async fn webhooks_list(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(j): Path<String>) -> Result<Json<Vec<WebhookOut>>, Problem> {
+pub(super) async fn webhooks_list(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+) -> Result<Json<Vec<WebhookOut>>, Problem> {
     let catalog = state.catalog();
     let jid = resolve(&catalog, Some(&j))?.id().to_owned();
     admin_of(&state, &method, &headers, &jid).await?;
@@ -186,7 +203,10 @@ pub(super) async fn deliveries(
     let catalog = state.catalog();
     let info = resolve(&catalog, Some(&j))?;
     admin_of(&state, &method, &headers, info.id()).await?;
-    let w = webhooks::get(state.db(), id).await?.filter(|w| w.jurisdiction_id == info.id()).ok_or_else(|| Problem::not_found("no such webhook"))?;
+    let w = webhooks::get(state.db(), id)
+        .await?
+        .filter(|w| w.jurisdiction_id == info.id())
+        .ok_or_else(|| Problem::not_found("no such webhook"))?;
     let list = webhooks::deliveries(state.db(), w.id, 200).await?;
     Ok(Json(
         list.into_iter()
@@ -240,10 +260,17 @@ pub(super) async fn users_create(
     let catalog = state.catalog();
     let jid = resolve(&catalog, Some(&j))?.id().to_owned();
     admin_of(&state, &method, &headers, &jid).await?;
-    let role = Role::parse(&body.role).filter(|r| *r != Role::Citizen).ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
+    let role = Role::parse(&body.role)
+        .filter(|r| *r != Role::Citizen)
+        .ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
     let grant = Grant::new(role, Some(jid.clone()), body.agency_id).map_err(|e| Problem::bad_request(e.to_string()))?;
     let now = state.clock().now();
-    let new = users::NewUser { email: body.email, display_name: body.display_name, language: body.language, password: body.password };
+    let new = users::NewUser {
+        email: body.email,
+        display_name: body.display_name,
+        language: body.language,
+        password: body.password,
+    };
     let user = users::create(state.db(), &new, now).await?;
     users::grant(state.db(), user.id, &grant, now).await?;
     Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
@@ -261,7 +288,12 @@ pub(super) struct AuditOut {
 /// Recomputes the jurisdiction's audit chain (admins, operators, leaders, the ombudsman).
 #[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/audit", tag = "admin", params(("jurisdiction_id" = String, Path)),
     responses((status = 200, body = AuditOut), (status = 403, description = "Not allowed", content_type = "application/problem+json")))]
-pub(super) async fn verify_audit(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(j): Path<String>) -> Result<Json<AuditOut>, Problem> {
+pub(super) async fn verify_audit(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(j): Path<String>,
+) -> Result<Json<AuditOut>, Problem> {
     let catalog = state.catalog();
     let jid = resolve(&catalog, Some(&j))?.id().to_owned();
     let caller = auth::caller(&state, &method, &headers).await?;

@@ -10,9 +10,9 @@ pub(crate) use workflow::{jurisdiction as jurisdiction_for, load_report, perform
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::http::header;
 use axum::routing::get;
-use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -42,7 +42,12 @@ impl Modify for BearerKey {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "api_key",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API key from `laksana apikey create`")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key from `laksana apikey create`"))
+                    .build(),
+            ),
         );
     }
 }

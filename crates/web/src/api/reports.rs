@@ -4,8 +4,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 
 use super::ApiQuery;
-use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
+use axum::http::{HeaderMap, StatusCode, header};
 use laksana_core::{Channel, Status, Timestamp};
 use laksana_store::reports::{self, Report, ReportFilter};
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,11 @@ fn report_out(r: &Report, j: &JurisdictionInfo, media: Vec<String>, now: Timesta
     }
 }
 
-pub(crate) async fn with_media(state: &AppState, j: &JurisdictionInfo, list: &[Report]) -> Result<Vec<ReportOut>, Problem> {
+pub(crate) async fn with_media(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    list: &[Report],
+) -> Result<Vec<ReportOut>, Problem> {
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let mut media: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, url) in reports::media_of(state.db(), &ids).await? {
@@ -138,7 +142,10 @@ pub(crate) fn parse_cursor(c: &str) -> Option<(i64, i64)> {
 /// Lists public reports, newest first, with cursor pagination.
 #[utoipa::path(get, path = "/reports", tag = "reports", params(ListQuery),
     responses((status = 200, body = ReportPage), (status = 400, description = "Bad filter", content_type = "application/problem+json")))]
-pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<ReportPage>, Problem> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<ReportPage>, Problem> {
     let catalog = state.catalog();
     let j = resolve(&catalog, q.jurisdiction_id.as_deref())?;
     let limit = q.limit.unwrap_or(50);
@@ -157,7 +164,8 @@ pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<Li
         filter.service_codes = Some(codes);
     }
     if let Some(c) = q.cursor.as_deref().filter(|s| !s.is_empty()) {
-        filter.before = Some(parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?);
+        filter.before =
+            Some(parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?);
     }
     let mut list = reports::list(state.db(), &filter).await?;
     let next_cursor = if list.len() > limit as usize {
@@ -233,13 +241,18 @@ pub(super) struct Created {
               (status = 401, description = "No API key", content_type = "application/problem+json"),
               (status = 403, description = "Bad API key", content_type = "application/problem+json"),
               (status = 404, description = "Unknown service", content_type = "application/problem+json")))]
-pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Created>), Problem> {
+pub(super) async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Created>), Problem> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k))
         .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
-    let req: CreateReport = serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
+    let req: CreateReport = serde_json::from_slice(&body)
+        .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();
     let to_problem = |e: IntakeError| match e {
         IntakeError::Forbidden(m) => Problem::forbidden(m),
@@ -247,7 +260,8 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
         IntakeError::Invalid(m) => Problem::bad_request(m),
         IntakeError::Store(e) => e.into(),
     };
-    let (key, j) = intake::authenticate(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await.map_err(to_problem)?;
+    let (key, j) =
+        intake::authenticate(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await.map_err(to_problem)?;
     let input = IntakeInput {
         service_code: Some(req.service_code),
         lat: req.lat.map(|v| v.to_string()),
@@ -262,11 +276,16 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
         attributes: req
             .attributes
             .into_iter()
-            .map(|(k, v)| (k, match v {
-                AttributeValue::One(s) => vec![s],
-                AttributeValue::Number(n) => vec![n.to_string()],
-                AttributeValue::Many(v) => v,
-            }))
+            .map(|(k, v)| {
+                (
+                    k,
+                    match v {
+                        AttributeValue::One(s) => vec![s],
+                        AttributeValue::Number(n) => vec![n.to_string()],
+                        AttributeValue::Many(v) => v,
+                    },
+                )
+            })
             .collect(),
         media_urls: req.media_urls,
         client_key: req.client_id,
@@ -275,10 +294,13 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
     };
     let receipt = intake::submit(&state, j, &key, Channel::Api, input).await.map_err(to_problem)?;
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(Created {
-        id: receipt.accepted.public_id.to_string(),
-        notice: receipt.notice,
-        created: receipt.accepted.created,
-        follow_up_code: receipt.follow_up_code,
-    })))
+    Ok((
+        status,
+        Json(Created {
+            id: receipt.accepted.public_id.to_string(),
+            notice: receipt.notice,
+            created: receipt.accepted.created,
+            follow_up_code: receipt.follow_up_code,
+        }),
+    ))
 }

@@ -53,7 +53,10 @@ pub(super) struct AttributeOut {
 #[utoipa::path(get, path = "/services", tag = "services", params(ServiceQuery),
     responses((status = 200, body = Vec<ServiceOut>), (status = 400, description = "Missing jurisdiction_id", content_type = "application/problem+json"),
               (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
-pub(super) async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ServiceQuery>) -> Result<Json<Vec<ServiceOut>>, Problem> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ServiceQuery>,
+) -> Result<Json<Vec<ServiceOut>>, Problem> {
     let catalog = state.catalog();
     let j = super::reports::resolve(&catalog, q.jurisdiction_id.as_deref())?;
     Ok(Json(

@@ -1,9 +1,9 @@
 //! Working on a report: lifecycle actions, replies and notes, privacy, and the report and its
 //! timeline as the caller may see them.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::Json;
 use laksana_core::access::{self, Denied, Operation, Scope, View};
 use laksana_core::workflow::{Command, Text};
 use laksana_core::{Privacy, PublicId, Status, Timestamp};
@@ -12,8 +12,8 @@ use laksana_store::workflow::{self, WorkItem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::reports::{resolve, with_media, ReportOut};
 use super::ApiQuery;
+use super::reports::{ReportOut, resolve, with_media};
 use crate::auth::{self, Caller};
 use crate::error::Problem;
 use crate::state::{AppState, JurisdictionInfo};
@@ -80,7 +80,13 @@ pub(crate) async fn load(
 }
 
 /// Whether the caller may read a report (for its photos).
-pub(crate) async fn load_report(state: &AppState, j: &JurisdictionInfo, caller: Caller, headers: &HeaderMap, id: &str) -> Result<(), Problem> {
+pub(crate) async fn load_report(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    caller: Caller,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(), Problem> {
     load(state, j, caller, headers, id, |_| Operation::Read).await.map(|_| ())
 }
 
@@ -93,7 +99,10 @@ pub(crate) async fn report_jurisdiction<'c>(
     named: Option<&str>,
     id: &str,
 ) -> Result<&'c JurisdictionInfo, Problem> {
-    if caller.key_jurisdiction.is_some() || named.is_some_and(|n| !n.trim().is_empty()) || catalog.jurisdictions.len() <= 1 {
+    if caller.key_jurisdiction.is_some()
+        || named.is_some_and(|n| !n.trim().is_empty())
+        || catalog.jurisdictions.len() <= 1
+    {
         return jurisdiction(catalog, caller, named);
     }
     let not_found = || Problem::not_found(format!("report {id:?} not found"));
@@ -103,9 +112,15 @@ pub(crate) async fn report_jurisdiction<'c>(
 }
 
 /// The jurisdiction of a request: an API key's own, or the one named.
-pub(crate) fn jurisdiction<'c>(catalog: &'c crate::state::Catalog, caller: &Caller, named: Option<&str>) -> Result<&'c JurisdictionInfo, Problem> {
+pub(crate) fn jurisdiction<'c>(
+    catalog: &'c crate::state::Catalog,
+    caller: &Caller,
+    named: Option<&str>,
+) -> Result<&'c JurisdictionInfo, Problem> {
     match (&caller.key_jurisdiction, named) {
-        (Some(k), Some(n)) if k != n.trim() => Err(Problem::forbidden(format!("the API key is not valid for jurisdiction_id {n:?}"))),
+        (Some(k), Some(n)) if k != n.trim() => {
+            Err(Problem::forbidden(format!("the API key is not valid for jurisdiction_id {n:?}")))
+        }
         (Some(k), _) => resolve(catalog, Some(k)),
         (None, n) => resolve(catalog, n),
     }
@@ -164,12 +179,16 @@ pub(crate) struct ReportDetail {
 }
 
 pub(crate) async fn detail(state: &AppState, j: &JurisdictionInfo, l: &Loaded) -> Result<ReportDetail, Problem> {
-    let r = laksana_store::reports::get(state.db(), j.id(), &l.item.public_id).await?.ok_or_else(|| Problem::not_found("report not found"))?;
+    let r = laksana_store::reports::get(state.db(), j.id(), &l.item.public_id)
+        .await?
+        .ok_or_else(|| Problem::not_found("report not found"))?;
     let mut out = with_media(state, j, std::slice::from_ref(&r)).await?;
     // The original is named only to those who may see it (it may be rahasia).
     let duplicate_of = match l.item.duplicate_of {
         Some(id) => match workflow::load_by_id(state.db(), id).await? {
-            Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)?).is_ok() => Some(o.public_id),
+            Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)?).is_ok() => {
+                Some(o.public_id)
+            }
             _ => None,
         },
         None => None,
@@ -286,13 +305,15 @@ pub(crate) struct ActionOut {
 
 /// Splits an action body into the expected state and the command.
 pub(crate) fn parse_action(body: &[u8]) -> Result<(Status, Option<i64>, Command), Problem> {
-    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|e| Problem::bad_request(format!("the body is not JSON: {e}")))?;
+    let mut v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| Problem::bad_request(format!("the body is not JSON: {e}")))?;
     let obj = v.as_object_mut().ok_or_else(|| Problem::bad_request("the body must be a JSON object"))?;
     let expected = obj
         .remove("expected_status")
         .and_then(|s| s.as_str().map(str::to_owned))
         .ok_or_else(|| Problem::bad_request("expected_status is required: the status you saw the report in"))?;
-    let expected: Status = expected.parse().map_err(|_| Problem::bad_request(format!("expected_status {expected:?} is not a status")))?;
+    let expected: Status =
+        expected.parse().map_err(|_| Problem::bad_request(format!("expected_status {expected:?} is not a status")))?;
     let version = match obj.remove("expected_version") {
         None | Some(serde_json::Value::Null) => None,
         Some(n) => Some(n.as_i64().ok_or_else(|| Problem::bad_request("expected_version must be an integer"))?),
@@ -305,7 +326,11 @@ pub(crate) fn parse_action(body: &[u8]) -> Result<(Status, Option<i64>, Command)
 /// `anonim` report's timeline cannot identify them.
 fn actor_for(l: &Loaded) -> String {
     let st = access::standing(&l.caller.principal, &scope(&l.item).expect("checked in load"));
-    if st.reporter && !(st.operator || st.officer || st.agency_head) { "reporter".into() } else { l.caller.actor.clone() }
+    if st.reporter && !(st.operator || st.officer || st.agency_head) {
+        "reporter".into()
+    } else {
+        l.caller.actor.clone()
+    }
 }
 
 /// Takes an action on a report. Who may take which action is in `docs/workflow.md`; a stale
@@ -347,10 +372,18 @@ pub(crate) async fn perform(
     let l = load(state, j, caller, headers, id, |_| Operation::Transition(cmd.action())).await?;
     let now_status = l.item.status()?;
     if now_status != expected {
-        return Err(Problem::new(StatusCode::CONFLICT, "Conflict", format!("report {} is {now_status} now, not {expected}; reload it", l.item.public_id)));
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!("report {} is {now_status} now, not {expected}; reload it", l.item.public_id),
+        ));
     }
     if version.is_some_and(|v| v != l.item.version) {
-        return Err(Problem::new(StatusCode::CONFLICT, "Conflict", format!("report {} changed since version {}; reload it", l.item.public_id, version.unwrap_or(0))));
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!("report {} changed since version {}; reload it", l.item.public_id, version.unwrap_or(0)),
+        ));
     }
     let rules = j.rules(&state.config().public_url);
     let out = lifecycle::transition(state.db(), &rules, &l.item, cmd, &actor_for(&l), state.clock().now()).await?;
@@ -383,7 +416,8 @@ pub(super) async fn comment(
     body: axum::body::Bytes,
 ) -> Result<Json<ActionOut>, Problem> {
     let caller = auth::caller(&state, &method, &headers).await?;
-    let c: CommentIn = serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("invalid comment: {e}")))?;
+    let c: CommentIn =
+        serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("invalid comment: {e}")))?;
     let text = Text::parse(&c.text).map_err(|e| Problem::bad_request(format!("text {e}")))?;
     let catalog = state.catalog();
     let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
@@ -392,7 +426,8 @@ pub(super) async fn comment(
     // comment (Comment).
     let sc = scope(&l.item)?;
     let may = |op| access::authorize(&l.caller.principal, op, &sc).is_ok();
-    let allowed = if c.public { may(Operation::Comment) } else { may(Operation::InternalNote) || may(Operation::Comment) };
+    let allowed =
+        if c.public { may(Operation::Comment) } else { may(Operation::InternalNote) || may(Operation::Comment) };
     if !allowed {
         return Err(denied(Denied::Forbidden, &l.item.public_id));
     }
@@ -408,12 +443,20 @@ pub(super) async fn comment(
         (_, true) => (false, "note"),
         _ => (false, "reporter_comment"),
     };
-    let version = lifecycle::comment(state.db(), &l.item, text.as_str(), public, kind, &actor_for(&l), state.clock().now()).await?;
+    let version =
+        lifecycle::comment(state.db(), &l.item, text.as_str(), public, kind, &actor_for(&l), state.clock().now())
+            .await?;
     Ok(Json(ActionOut { id: l.item.public_id.clone(), status: l.item.status.clone(), version }))
 }
 
 /// A public staff reply (Open311 updates without a status).
-pub(crate) async fn reply(state: &AppState, j: &JurisdictionInfo, caller: Caller, id: &str, text: &str) -> Result<i64, Problem> {
+pub(crate) async fn reply(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    caller: Caller,
+    id: &str,
+    text: &str,
+) -> Result<i64, Problem> {
     let l = load(state, j, caller, &HeaderMap::new(), id, |_| Operation::Comment).await?;
     let st = access::standing(&l.caller.principal, &scope(&l.item)?);
     if !(st.operator || st.officer || st.agency_head) {
@@ -443,7 +486,9 @@ pub(super) async fn privacy(
     Json(p): Json<PrivacyIn>,
 ) -> Result<Json<ActionOut>, Problem> {
     let caller = auth::caller(&state, &method, &headers).await?;
-    let to = Privacy::parse(&p.privacy).ok_or_else(|| Problem::bad_request(format!("privacy must be publik, anonim or rahasia, got {:?}", p.privacy)))?;
+    let to = Privacy::parse(&p.privacy).ok_or_else(|| {
+        Problem::bad_request(format!("privacy must be publik, anonim or rahasia, got {:?}", p.privacy))
+    })?;
     let catalog = state.catalog();
     let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
     let l = load(&state, j, caller, &headers, &id, |_| Operation::RaisePrivacy).await?;
@@ -502,7 +547,8 @@ pub(super) async fn inbox(
     let catalog = state.catalog();
     let j = jurisdiction(&catalog, &caller, q.jurisdiction_id.as_deref())?;
     let p = &caller.principal;
-    access::authorize_jurisdiction(p, access::Admin::ReadQueue, j.id()).map_err(|_| Problem::forbidden(format!("you are not staff of {}", j.id())))?;
+    access::authorize_jurisdiction(p, access::Admin::ReadQueue, j.id())
+        .map_err(|_| Problem::forbidden(format!("you are not staff of {}", j.id())))?;
     let whole = [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, j.id()));
     let agency = if whole {
         q.agency_id.map(|a| vec![a])
@@ -510,7 +556,10 @@ pub(super) async fn inbox(
         let mine: Vec<i64> = p
             .grants
             .iter()
-            .filter(|g| matches!(g.role, Role::Officer | Role::AgencyHead) && g.jurisdiction_id.as_deref().is_none_or(|x| x == j.id()))
+            .filter(|g| {
+                matches!(g.role, Role::Officer | Role::AgencyHead)
+                    && g.jurisdiction_id.as_deref().is_none_or(|x| x == j.id())
+            })
             .filter_map(|g| g.agency_id)
             .collect();
         match q.agency_id {
@@ -531,7 +580,10 @@ pub(super) async fn inbox(
         agency_ids: agency,
         min_escalation: q.min_escalation,
         before: match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(super::reports::parse_cursor(c).ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?),
+            Some(c) => Some(
+                super::reports::parse_cursor(c)
+                    .ok_or_else(|| Problem::bad_request("cursor is not one this server issued"))?,
+            ),
             None => None,
         },
         limit: limit + 1,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use laksana_core::Channel;
 
@@ -69,7 +69,9 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         .map_err(to_open311)?;
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in params.pairs() {
-        if let Some(code) = k.strip_prefix("attribute[").and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']'))) {
+        if let Some(code) =
+            k.strip_prefix("attribute[").and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']')))
+        {
             attributes.entry(code.to_owned()).or_default().push(v.clone());
         }
     }
@@ -89,8 +91,9 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         device_id: get("device_id"),
         account_id: get("account_id"),
         privacy: get("privacy"),
-        client_key: idempotency_key
-            .or_else(|| attributes.get("fixmystreet_id").and_then(|v| v.iter().find(|s| !s.trim().is_empty())).cloned()),
+        client_key: idempotency_key.or_else(|| {
+            attributes.get("fixmystreet_id").and_then(|v| v.iter().find(|s| !s.trim().is_empty())).cloned()
+        }),
         attributes,
         media_urls: params.all("media_url").map(str::to_owned).collect(),
         uploads,

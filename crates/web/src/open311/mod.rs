@@ -5,10 +5,10 @@ mod requests;
 mod services;
 mod updates;
 
+use axum::Router;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
 use crate::error::{Format, Open311Error};
 use crate::state::{AppState, JurisdictionError, JurisdictionInfo};

@@ -11,7 +11,7 @@ use laksana_core::{ArchiveReason, PublicId, Status, Timestamp};
 use laksana_store::events::{self, PublicEvent};
 use laksana_store::reports::{self, Report, ReportFilter};
 
-use super::{jurisdiction, split_format, Params};
+use super::{Params, jurisdiction, split_format};
 use crate::doc::Node;
 use crate::error::{Format, Open311Error};
 use crate::state::{AppState, JurisdictionInfo};
@@ -31,10 +31,7 @@ fn request_node<'a>(
     let reason = r.archive_reason.as_deref().and_then(ArchiveReason::parse);
     let mut fields = vec![
         ("service_request_id", Node::str(&r.public_id)),
-        (
-            "status",
-            Node::str(if extensions.is_some() { status.open311_extended(reason) } else { status.open311() }),
-        ),
+        ("status", Node::str(if extensions.is_some() { status.open311_extended(reason) } else { status.open311() })),
         ("status_notes", Node::opt(r.status_notes.as_deref())),
         ("service_name", Node::str(&r.service_name)),
         ("service_code", Node::str(&r.service_code)),
@@ -92,25 +89,39 @@ async fn render_reports(
     let items = list
         .iter()
         .map(|r| {
-            let n: Option<Vec<&PublicEvent>> = extensions.then(|| notes.get(&r.id).map(|v| v.iter().collect()).unwrap_or_default());
+            let n: Option<Vec<&PublicEvent>> =
+                extensions.then(|| notes.get(&r.id).map(|v| v.iter().collect()).unwrap_or_default());
             request_node(r, j, media.get(&r.id).map(String::as_str), n.as_deref())
         })
         .collect();
     Ok(format.render(StatusCode::OK, "service_requests", &Node::List("request", items)))
 }
 
-fn date_param(params: &Params, name: &str, j: &JurisdictionInfo, format: Format) -> Result<Option<Timestamp>, Open311Error> {
+fn date_param(
+    params: &Params,
+    name: &str,
+    j: &JurisdictionInfo,
+    format: Format,
+) -> Result<Option<Timestamp>, Open311Error> {
     params
         .get(name)
         .map(|v| {
             parse_datetime(v, j.tz).map_err(|_| {
-                Open311Error::bad_request(format, format!("{name} is not an ISO 8601 date-time (e.g. 2026-11-28T08:15:30+07:00): {v:?}"))
+                Open311Error::bad_request(
+                    format,
+                    format!("{name} is not an ISO 8601 date-time (e.g. 2026-11-28T08:15:30+07:00): {v:?}"),
+                )
             })
         })
         .transpose()
 }
 
-fn number_param(params: &Params, name: &str, range: std::ops::RangeInclusive<u32>, format: Format) -> Result<Option<u32>, Open311Error> {
+fn number_param(
+    params: &Params,
+    name: &str,
+    range: std::ops::RangeInclusive<u32>,
+    format: Format,
+) -> Result<Option<u32>, Open311Error> {
     params
         .get(name)
         .map(|v| match v.trim().parse::<u32>() {
@@ -150,7 +161,10 @@ fn window(
         return Err(Open311Error::bad_request(format, "end_date is before start_date"));
     }
     if end > start.plus_days(span) {
-        return Err(Open311Error::bad_request(format, format!("start_date and end_date may be at most {span} days apart")));
+        return Err(Open311Error::bad_request(
+            format,
+            format!("start_date and end_date may be at most {span} days apart"),
+        ));
     }
     Ok((start, end))
 }
@@ -206,7 +220,11 @@ pub(super) async fn list(state: &AppState, format: Format, params: &Params) -> R
     render_reports(state, j, format, &list, extensions).await
 }
 
-pub(crate) async fn one(State(state): State<AppState>, Path(file): Path<String>, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn one(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     async fn run(state: &AppState, file: &str, query: Option<&str>) -> Result<Response, Open311Error> {
         let (id, format) = split_format(file)?;
         let params = Params::parse(query.unwrap_or(""));
@@ -234,7 +252,11 @@ async fn find_listed(state: &AppState, j: &JurisdictionInfo, id: &str) -> laksan
 }
 
 /// Every Laksana service is realtime, so a report's token is its public id.
-pub(crate) async fn token(State(state): State<AppState>, Path(file): Path<String>, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn token(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     async fn run(state: &AppState, file: &str, query: Option<&str>) -> Result<Response, Open311Error> {
         let (token, format) = split_format(file)?;
         let params = Params::parse(query.unwrap_or(""));
@@ -256,16 +278,16 @@ pub(super) async fn updates(state: &AppState, format: Format, params: &Params) -
     let j = jurisdiction(&catalog, format, params)?;
     let (start, end) = window(params, j, format, state.clock().now())?;
     let limit = number_param(params, "page_size", 1..=MAX_PAGE_SIZE, format)?.unwrap_or(DEFAULT_LIMIT);
-    let list = events::updates(state.db(), j.id(), start, end, limit).await.map_err(|e| Open311Error::from_store(format, e))?;
+    let list = events::updates(state.db(), j.id(), start, end, limit)
+        .await
+        .map_err(|e| Open311Error::from_store(format, e))?;
     let items = list
         .iter()
         .map(|e| {
             let reason = e.archive_reason.as_deref().and_then(ArchiveReason::parse);
-            let status = e
-                .status
-                .as_deref()
-                .and_then(|s| s.parse::<Status>().ok())
-                .map(|s| if s == Status::Submitted { "OPEN".to_owned() } else { s.open311_extended(reason).to_ascii_uppercase() });
+            let status = e.status.as_deref().and_then(|s| s.parse::<Status>().ok()).map(|s| {
+                if s == Status::Submitted { "OPEN".to_owned() } else { s.open311_extended(reason).to_ascii_uppercase() }
+            });
             Node::Obj(vec![
                 ("update_id", Node::str(e.id.to_string())),
                 ("service_request_id", Node::str(&e.public_id)),

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use laksana_core::open311::SPECIFICATION;
 use laksana_store::catalog::Service;
 
-use super::{jurisdiction, split_format, Params};
+use super::{Params, jurisdiction, split_format};
 use crate::doc::Node;
 use crate::error::{Format, Open311Error};
 use crate::state::AppState;
@@ -17,7 +17,8 @@ const CHANGESET: &str = "2026-11-28T00:00:00+07:00";
 pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Result<Response, Open311Error> {
     let catalog = state.catalog();
     let j = jurisdiction(&catalog, format, params)?;
-    let contact = if j.jurisdiction.contact.is_empty() { state.config().contact.clone() } else { j.jurisdiction.contact.clone() };
+    let contact =
+        if j.jurisdiction.contact.is_empty() { state.config().contact.clone() } else { j.jurisdiction.contact.clone() };
     let endpoint = Node::Obj(vec![
         ("specification", Node::str(SPECIFICATION)),
         ("url", Node::str(format!("{}/open311/v2", state.config().public_url.trim_end_matches('/')))),
@@ -28,7 +29,10 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
     let doc = Node::Obj(vec![
         ("changeset", Node::str(CHANGESET)),
         ("contact", Node::str(contact.clone())),
-        ("key_service", Node::str(format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name))),
+        (
+            "key_service",
+            Node::str(format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name)),
+        ),
         ("endpoints", Node::List("endpoint", vec![endpoint])),
     ]);
     Ok(format.render(StatusCode::OK, "discovery", &doc))
@@ -96,7 +100,8 @@ pub(crate) async fn definition(
                 Node::Obj(fields)
             })
             .collect();
-        let doc = Node::Obj(vec![("service_code", Node::str(&s.code)), ("attributes", Node::List("attribute", attributes))]);
+        let doc =
+            Node::Obj(vec![("service_code", Node::str(&s.code)), ("attributes", Node::List("attribute", attributes))]);
         Ok(format.render(StatusCode::OK, "service_definition", &doc))
     };
     run().unwrap_or_else(IntoResponse::into_response)

@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use laksana_core::time::{parse_datetime, ManualClock};
+use laksana_core::time::{ManualClock, parse_datetime};
 use laksana_core::{Clock, Timestamp};
 use laksana_store::testing::TestDb;
-use laksana_store::{seed, Backend, Db};
+use laksana_store::{Backend, Db, seed};
 use laksana_web::{AppState, WebConfig};
-
 
 pub const TNG: &str = "tangerangkota.go.id";
 pub const KEY: &str = seed::DEMO_API_KEY;
@@ -81,7 +80,8 @@ impl TestApp {
             let path = e.unwrap().path();
             if path.extension().is_some_and(|x| x == "eml") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                let to = text.lines().find(|l| l.starts_with("To: ")).unwrap_or("").trim_start_matches("To: ").to_owned();
+                let to =
+                    text.lines().find(|l| l.starts_with("To: ")).unwrap_or("").trim_start_matches("To: ").to_owned();
                 out.push((to, text));
             }
         }
@@ -93,13 +93,19 @@ impl TestApp {
         use laksana_store::{apikeys, catalog, users};
         let j = "tangerangkota.go.id";
         let agency_id = match agency {
-            Some(code) => Some(catalog::agencies(&self.db, j).await.unwrap().into_iter().find(|a| a.code == code).unwrap().id),
+            Some(code) => {
+                Some(catalog::agencies(&self.db, j).await.unwrap().into_iter().find(|a| a.code == code).unwrap().id)
+            }
             None => None,
         };
         let now = self.clock.now();
-        let user = users::create(&self.db, &users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None }, now)
-            .await
-            .unwrap();
+        let user = users::create(
+            &self.db,
+            &users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None },
+            now,
+        )
+        .await
+        .unwrap();
         let grant = laksana_core::access::Grant::new(role, Some(j.into()), agency_id).unwrap();
         users::grant(&self.db, user.id, &grant, now).await.unwrap();
         apikeys::create(&self.db, j, email, Some(user.id), now.as_micros()).await.unwrap().1
@@ -107,11 +113,24 @@ impl TestApp {
 
     /// The id of an agency of the demo city, by code.
     pub async fn agency(&self, code: &str) -> i64 {
-        laksana_store::catalog::agencies(&self.db, "tangerangkota.go.id").await.unwrap().into_iter().find(|a| a.code == code).unwrap().id
+        laksana_store::catalog::agencies(&self.db, "tangerangkota.go.id")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.code == code)
+            .unwrap()
+            .id
     }
 
     /// A request with an optional bearer key and optional follow-up code.
-    pub async fn call(&self, method: &str, path: &str, key: Option<&str>, code: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        code: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let mut req = self.client.request(method.parse().unwrap(), self.url(path));
         if let Some(k) = key {
             req = req.bearer_auth(k);
@@ -129,7 +148,13 @@ impl TestApp {
     }
 
     /// Takes an action on a report as `key`; returns (status, body).
-    pub async fn act(&self, key: Option<&str>, code: Option<&str>, id: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    pub async fn act(
+        &self,
+        key: Option<&str>,
+        code: Option<&str>,
+        id: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
         self.call("POST", &format!("/api/v1/reports/{id}/actions"), key, code, Some(body)).await
     }
 
@@ -142,7 +167,8 @@ impl TestApp {
         if let Some(e) = email {
             body["reporter"]["email"] = e.into();
         }
-        let (status, v) = self.call("POST", "/api/v1/reports", Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
+        let (status, v) =
+            self.call("POST", "/api/v1/reports", Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
         assert_eq!(status, 201, "{v}");
         (v["id"].as_str().unwrap().to_owned(), v["follow_up_code"].as_str().unwrap().to_owned())
     }

@@ -54,7 +54,8 @@ both!(cursor_pagination_walks_every_public_report_once, |app| {
     let mut seen = Vec::new();
     let mut cursor = String::new();
     loop {
-        let (status, v) = app.get_json(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=113&cursor={cursor}")).await;
+        let (status, v) =
+            app.get_json(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=113&cursor={cursor}")).await;
         assert_eq!(status, 200);
         seen.extend(v["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()));
         match v["next_cursor"].as_str() {
@@ -68,12 +69,19 @@ both!(cursor_pagination_walks_every_public_report_once, |app| {
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&cursor=garbage")).await, 400, "cursor").await;
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=0")).await, 400, "limit").await;
     problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&status=lost")).await, 400, "lost").await;
-    problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=abc")).await, 400, "invalid query parameter").await;
-    problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=99999999999")).await, 400, "invalid query parameter").await;
+    problem(app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=abc")).await, 400, "invalid query parameter")
+        .await;
+    problem(
+        app.get(&format!("/api/v1/reports?jurisdiction_id={TNG}&limit=99999999999")).await,
+        400,
+        "invalid query parameter",
+    )
+    .await;
 });
 
 both!(status_filter_takes_laksana_and_open311_words, |app| {
-    let (_, v) = app.get_json(&format!("/api/v1/reports?jurisdiction_id={TNG}&status=in_progress,reopened&limit=200")).await;
+    let (_, v) =
+        app.get_json(&format!("/api/v1/reports?jurisdiction_id={TNG}&status=in_progress,reopened&limit=200")).await;
     let items = v["items"].as_array().unwrap();
     assert!(!items.is_empty());
     assert!(items.iter().all(|r| r["status"] == "in_progress" || r["status"] == "reopened"));
@@ -122,8 +130,10 @@ both!(create_refusals_are_problems, |app| {
     let url = app.url("/api/v1/reports");
     let ok = serde_json::json!({"service_code": "pju-mati", "address": "Jl. Sudirman 1"});
     problem(app.client.post(&url).json(&ok).send().await.unwrap(), 401, "Bearer").await;
-    problem(app.client.post(&url).bearer_auth("nope").json(&ok).send().await.unwrap(), 403, "api_key is not valid").await;
-    problem(app.client.post(&url).bearer_auth(KEY).body("{not json").send().await.unwrap(), 400, "not a valid report").await;
+    problem(app.client.post(&url).bearer_auth("nope").json(&ok).send().await.unwrap(), 403, "api_key is not valid")
+        .await;
+    problem(app.client.post(&url).bearer_auth(KEY).body("{not json").send().await.unwrap(), 400, "not a valid report")
+        .await;
     let unknown_field = serde_json::json!({"service_code": "pju-mati", "address": "x", "colour": "red"});
     problem(app.client.post(&url).bearer_auth(KEY).json(&unknown_field).send().await.unwrap(), 400, "colour").await;
     let no_place = serde_json::json!({"service_code": "pju-mati"});

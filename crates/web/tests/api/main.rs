@@ -2,10 +2,10 @@
 
 mod helpers;
 mod json_api;
+mod month;
 mod open311_errors;
 mod open311_post;
 mod open311_read;
 mod ops;
 mod privacy;
 mod workflow;
-mod month;

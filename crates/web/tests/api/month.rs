@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use laksana_core::access::Role;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -46,7 +46,10 @@ async fn act(app: &TestApp, key: Option<&str>, code: Option<&str>, id: &str, bod
 both!(a_month_in_the_life_of_the_city, |app| {
     let mut officers = BTreeMap::new();
     for (_, agency) in SERVICES {
-        officers.insert(agency, app.staff(&format!("petugas.{}@kota.test", agency.to_lowercase()), Role::Officer, Some(agency)).await);
+        officers.insert(
+            agency,
+            app.staff(&format!("petugas.{}@kota.test", agency.to_lowercase()), Role::Officer, Some(agency)).await,
+        );
         app.staff(&format!("kepala.{}@kota.test", agency.to_lowercase()), Role::AgencyHead, Some(agency)).await;
     }
     let city = City {
@@ -79,10 +82,21 @@ both!(a_month_in_the_life_of_the_city, |app| {
             if let Some(e) = &email {
                 body["reporter"]["email"] = e.clone().into();
             }
-            let (s, v) = app.call("POST", &format!("/api/v1/reports?{J}"), Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
+            let (s, v) = app
+                .call(
+                    "POST",
+                    &format!("/api/v1/reports?{J}"),
+                    Some(laksana_store::seed::DEMO_API_KEY),
+                    None,
+                    Some(body),
+                )
+                .await;
             assert_eq!(s, 201, "{v}");
             let id = v["id"].as_str().unwrap().to_owned();
-            tracked.insert(id, Tracked { code: v["follow_up_code"].as_str().unwrap().to_owned(), agency, privacy, email, n });
+            tracked.insert(
+                id,
+                Tracked { code: v["follow_up_code"].as_str().unwrap().to_owned(), agency, privacy, email, n },
+            );
         }
 
         let ids: Vec<String> = tracked.keys().cloned().collect();
@@ -96,11 +110,18 @@ both!(a_month_in_the_life_of_the_city, |app| {
             match status.as_str() {
                 "submitted" if working => {
                     let body = match t.n % 13 {
-                        3 => json!({"action": "request_info", "expected_status": "submitted", "question": "Mohon sebutkan nomor tiang atau patokan terdekat"}),
-                        7 => json!({"action": "archive", "expected_status": "submitted", "reason": "spam", "note": "Iklan"}),
-                        11 => json!({"action": "forward_not_authority", "expected_status": "submitted", "to": "Balai Besar Wilayah Sungai"}),
+                        3 => {
+                            json!({"action": "request_info", "expected_status": "submitted", "question": "Mohon sebutkan nomor tiang atau patokan terdekat"})
+                        }
+                        7 => {
+                            json!({"action": "archive", "expected_status": "submitted", "reason": "spam", "note": "Iklan"})
+                        }
+                        11 => {
+                            json!({"action": "forward_not_authority", "expected_status": "submitted", "to": "Balai Besar Wilayah Sungai"})
+                        }
                         9 => {
-                            let original = ids.iter().find(|o| *o != id && tracked[*o].agency == t.agency).unwrap().clone();
+                            let original =
+                                ids.iter().find(|o| *o != id && tracked[*o].agency == t.agency).unwrap().clone();
                             json!({"action": "mark_duplicate", "expected_status": "submitted", "of": original})
                         }
                         _ => json!({"action": "verify", "expected_status": "submitted"}),
@@ -115,18 +136,60 @@ both!(a_month_in_the_life_of_the_city, |app| {
                 }
                 // Half of those asked answer (with their follow-up code); the rest stay silent.
                 "needs_info" if t.n.is_multiple_of(2) => {
-                    act(&app, None, Some(&code), id, json!({"action": "provide_info", "expected_status": "needs_info", "answer": "Tiang nomor 17"}), "submitted").await;
+                    act(
+                        &app,
+                        None,
+                        Some(&code),
+                        id,
+                        json!({"action": "provide_info", "expected_status": "needs_info", "answer": "Tiang nomor 17"}),
+                        "submitted",
+                    )
+                    .await;
                 }
                 "dispositioned" | "reopened" if working && !lazy => {
-                    act(&app, Some(officer), None, id, json!({"action": "plan", "expected_status": status, "plan": "Tim dijadwalkan besok"}), "in_progress").await;
+                    act(
+                        &app,
+                        Some(officer),
+                        None,
+                        id,
+                        json!({"action": "plan", "expected_status": status, "plan": "Tim dijadwalkan besok"}),
+                        "in_progress",
+                    )
+                    .await;
                 }
                 "in_progress" if working && !lazy => {
-                    act(&app, Some(officer), None, id, json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Sudah ditangani"}), "resolved").await;
+                    act(
+                        &app,
+                        Some(officer),
+                        None,
+                        id,
+                        json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Sudah ditangani"}),
+                        "resolved",
+                    )
+                    .await;
                 }
                 "resolved" => match t.n % 4 {
-                    0 => act(&app, None, Some(&code), id, json!({"action": "confirm", "expected_status": "resolved", "rating": 4}), "closed").await,
+                    0 => {
+                        act(
+                            &app,
+                            None,
+                            Some(&code),
+                            id,
+                            json!({"action": "confirm", "expected_status": "resolved", "rating": 4}),
+                            "closed",
+                        )
+                        .await
+                    }
                     1 if v["version"].as_i64().unwrap() < 8 => {
-                        act(&app, None, Some(&code), id, json!({"action": "reopen", "expected_status": "resolved", "reason": "Belum beres"}), "reopened").await
+                        act(
+                            &app,
+                            None,
+                            Some(&code),
+                            id,
+                            json!({"action": "reopen", "expected_status": "resolved", "reason": "Belum beres"}),
+                            "reopened",
+                        )
+                        .await
                     }
                     _ => {} // silent: the ticker closes it
                 },
@@ -158,7 +221,9 @@ both!(a_month_in_the_life_of_the_city, |app| {
     // The ticker's timeouts happened: unanswered requests archived as incomplete, silent reporters' resolutions closed.
     let db = &app.db;
     let by_ticker = |what: &str| {
-        let sql = format!("SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.actor = 'system' AND e.kind = 'status' AND {what}");
+        let sql = format!(
+            "SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.actor = 'system' AND e.kind = 'status' AND {what}"
+        );
         async move { laksana_store::testing::scalar(db, &sql).await }
     };
     assert!(by_ticker("e.status = 'archived' AND r.archive_reason = 'incomplete'").await > 0, "info-reply timeouts");
@@ -171,7 +236,10 @@ both!(a_month_in_the_life_of_the_city, |app| {
     assert!(to("kepala.dpupr@kota.test") > 0, "the lazy agency's head hears of overdue reports");
     assert!(to("walikota@kota.test") > 0, "the leader hears of second-level escalations");
     assert!(to("petugas.dlh@kota.test") > 0, "officers hear of dispositions");
-    assert!(mails.iter().any(|(_, m)| m.contains("Report ") && m.contains("received")), "English for those who chose it");
+    assert!(
+        mails.iter().any(|(_, m)| m.contains("Report ") && m.contains("received")),
+        "English for those who chose it"
+    );
     // Notices never carry identity to staff, and every reporter with an email heard back.
     for (t, m) in &mails {
         if t.contains("@kota.test") {
@@ -180,14 +248,18 @@ both!(a_month_in_the_life_of_the_city, |app| {
     }
     for (id, t) in &tracked {
         if let Some(e) = &t.email {
-            assert!(mails.iter().any(|(to, m)| to.contains(e.as_str()) && m.contains(id.as_str())), "{e} got a receipt");
+            assert!(
+                mails.iter().any(|(to, m)| to.contains(e.as_str()) && m.contains(id.as_str())),
+                "{e} got a receipt"
+            );
         }
         // §6 for the public, another agency, the leader and the ombudsman.
         let public = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), None, None, None).await;
         assert_eq!(public.0 == 200, t.privacy != "rahasia", "{id} {}", t.privacy);
         assert!(!public.1.to_string().contains("Rahasia"), "public sees no last name");
         let other = if t.agency == "DLH" { "DISHUB" } else { "DLH" };
-        let (s, v) = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.officers[other]), None, None).await;
+        let (s, v) =
+            app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.officers[other]), None, None).await;
         if s == 200 {
             assert!(!v.to_string().contains("Rahasia"), "another agency sees no reporter");
         }
@@ -197,13 +269,20 @@ both!(a_month_in_the_life_of_the_city, |app| {
         let (_, v) = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), Some(&city.ombudsman), None, None).await;
         assert!(v.to_string().contains("0812000"), "the ombudsman sees everything");
     }
-    let (_, list) = app.call("GET", &format!("/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00%2B07:00"), None, None, None).await;
+    let (_, list) = app
+        .call("GET", &format!("/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00%2B07:00"), None, None, None)
+        .await;
     for (id, t) in &tracked {
-        assert_eq!(list.to_string().contains(id.as_str()), t.privacy != "rahasia", "{id} in Open311 only if not rahasia");
+        assert_eq!(
+            list.to_string().contains(id.as_str()),
+            t.privacy != "rahasia",
+            "{id} in Open311 only if not rahasia"
+        );
     }
     assert!(!list.to_string().contains("Rahasia"));
 
-    let (s, v) = app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/audit", Some(&city.ombudsman), None, None).await;
+    let (s, v) =
+        app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/audit", Some(&city.ombudsman), None, None).await;
     assert_eq!(s, 200);
     assert_eq!(v["intact"], true, "{v}");
     assert!(v["events"].as_u64().unwrap() > 1_000);

@@ -26,13 +26,25 @@ both!(bad_get_parameters_are_400_naming_the_field, |app| {
         let base = format!("/open311/v2/requests.{ext}?{J}");
         expect_error(&app, &format!("{base}&start_date=yesterday"), 400, "start_date").await;
         expect_error(&app, &format!("{base}&end_date=2026-13-45"), 400, "end_date").await;
-        expect_error(&app, &format!("{base}&start_date=2026-11-20&end_date=2026-11-01"), 400, "end_date is before start_date").await;
+        expect_error(
+            &app,
+            &format!("{base}&start_date=2026-11-20&end_date=2026-11-01"),
+            400,
+            "end_date is before start_date",
+        )
+        .await;
         expect_error(&app, &format!("{base}&start_date=2026-01-01&end_date=2026-11-01"), 400, "90 days").await;
         expect_error(&app, &format!("{base}&status=pending"), 400, "status").await;
         expect_error(&app, &format!("{base}&page=0"), 400, "page").await;
         expect_error(&app, &format!("{base}&page_size=abc"), 400, "page_size").await;
         expect_error(&app, &format!("{base}&updated_after=soon"), 400, "updated_after").await;
-        expect_error(&app, &format!("{base}&start_date=-262000-01-01T00:00:00%2B00:00&end_date=%2B262000-01-01T00:00:00%2B00:00"), 400, "start_date").await;
+        expect_error(
+            &app,
+            &format!("{base}&start_date=-262000-01-01T00:00:00%2B00:00&end_date=%2B262000-01-01T00:00:00%2B00:00"),
+            400,
+            "start_date",
+        )
+        .await;
         expect_error(&app, &format!("{base}&start_date=2027-06-01"), 400, "start_date is in the future").await;
         let many = vec!["K7QM-3XR9"; 1001].join(",");
         expect_error(&app, &format!("{base}&service_request_id={many}"), 400, "at most 1000").await;
@@ -64,5 +76,8 @@ both!(wrong_methods_answer_in_the_resource_format, |app| {
     assert_eq!(res.status().as_u16(), 405);
     assert!(res.text().await.unwrap().contains("<errors><error><code>405</code>"));
     let res = app.client.delete(app.url("/api/v1/reports")).send().await.unwrap();
-    assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (405, "application/problem+json"));
+    assert_eq!(
+        (res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()),
+        (405, "application/problem+json")
+    );
 });

@@ -28,7 +28,9 @@ async fn count_reports(app: &TestApp) -> i64 {
 }
 
 both!(a_form_post_creates_a_report_that_reads_back, |app| {
-    let (status, v) = app.post_form(PATH, &form(&[("email", "siti@contoh.id"), ("first_name", "Siti"), ("account_id", "acc-9")])).await;
+    let (status, v) = app
+        .post_form(PATH, &form(&[("email", "siti@contoh.id"), ("first_name", "Siti"), ("account_id", "acc-9")]))
+        .await;
     assert_eq!(status, 201, "{v}");
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 1);
@@ -59,7 +61,9 @@ both!(the_xml_answer_of_a_post, |app| {
     assert_eq!(res.status().as_u16(), 201);
     assert_eq!(res.headers()["content-type"], "text/xml; charset=utf-8");
     let body = res.text().await.unwrap();
-    assert!(body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>"));
+    assert!(
+        body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>")
+    );
     assert!(body.contains("<account_id/>"));
 });
 
@@ -118,8 +122,16 @@ both!(refusals_name_the_field_and_store_nothing, |app| {
         (form(&[("description", long.as_str())]), 400, "4001 characters"),
         (form(&[("description", "<b>tolong</b>")]), 400, "plain text"),
         (form(&[("service_code", "jalan-rusak")]), 400, "attribute[tingkat_kerusakan] is required"),
-        (form(&[("service_code", "jalan-rusak"), ("attribute[tingkat_kerusakan]", "parah")]), 400, "attribute[tingkat_kerusakan] has no value \"parah\""),
-        (form(&[("service_code", "banjir"), ("attribute[ketinggian_air_cm]", "tinggi")]), 400, "attribute[ketinggian_air_cm] must be a number"),
+        (
+            form(&[("service_code", "jalan-rusak"), ("attribute[tingkat_kerusakan]", "parah")]),
+            400,
+            "attribute[tingkat_kerusakan] has no value \"parah\"",
+        ),
+        (
+            form(&[("service_code", "banjir"), ("attribute[ketinggian_air_cm]", "tinggi")]),
+            400,
+            "attribute[ketinggian_air_cm] must be a number",
+        ),
         (form(&[("email", "bukan email")]), 400, "email"),
         (form(&[("media_url", "javascript:alert(1)")]), 400, "media_url"),
         (form(&[("privacy", "semua")]), 400, "privacy"),
@@ -194,9 +206,8 @@ both!(an_upload_that_is_not_an_image_or_too_large_is_refused, |app| {
 
 both!(retries_return_the_first_report, |app| {
     // Idempotency-Key header.
-    let send = |key: &'static str| {
-        app.client.post(app.url(PATH)).header("Idempotency-Key", key).form(&form(&[])).send()
-    };
+    let send =
+        |key: &'static str| app.client.post(app.url(PATH)).header("Idempotency-Key", key).form(&form(&[])).send();
     let first: serde_json::Value = send("retry-1").await.unwrap().json().await.unwrap();
     let again = send("retry-1").await.unwrap();
     assert_eq!(again.status().as_u16(), 200);
@@ -204,7 +215,8 @@ both!(retries_return_the_first_report, |app| {
     assert_eq!(first[0]["service_request_id"], again[0]["service_request_id"]);
     // An empty key is no key: two different reports stay two reports.
     let (_, e1) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "")])).await;
-    let (s2, e2) = app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", " "), ("description", "Lain lagi.")])).await;
+    let (s2, e2) =
+        app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", " "), ("description", "Lain lagi.")])).await;
     assert_eq!(s2, 201);
     assert_ne!(e1[0]["service_request_id"], e2[0]["service_request_id"]);
     // attribute[fixmystreet_id].
@@ -227,9 +239,8 @@ both!(retries_return_the_first_report, |app| {
 
 both!(concurrent_retries_create_one_report, |app| {
     let before = count_reports(&app).await;
-    let sends = (0..12).map(|_| {
-        app.client.post(app.url(PATH)).header("Idempotency-Key", "burst-1").form(&form(&[])).send()
-    });
+    let sends =
+        (0..12).map(|_| app.client.post(app.url(PATH)).header("Idempotency-Key", "burst-1").form(&form(&[])).send());
     let results = futures::future::join_all(sends).await;
     let mut ids = std::collections::HashSet::new();
     for r in results {
@@ -243,14 +254,22 @@ both!(concurrent_retries_create_one_report, |app| {
 });
 
 both!(reporter_identity_never_appears_and_rahasia_stays_hidden, |app| {
-    let who = [("email", "rahasia.pelapor@contoh.id"), ("first_name", "Zulkarnaenq"), ("last_name", "Wirawijayaq"), ("phone", "081299990000")];
+    let who = [
+        ("email", "rahasia.pelapor@contoh.id"),
+        ("first_name", "Zulkarnaenq"),
+        ("last_name", "Wirawijayaq"),
+        ("phone", "081299990000"),
+    ];
     let (_, open) = app.post_form(PATH, &form(&who)).await;
     let mut secret_form = who.to_vec();
     secret_form.push(("privacy", "rahasia"));
     let (status, secret) = app.post_form(PATH, &form(&secret_form)).await;
     assert_eq!(status, 201);
     let (_, pungli) = app
-        .post_form(PATH, &form(&[("service_code", "pungli"), ("attribute[waktu_kejadian]", "2026-11-27T09:00:00+07:00")]))
+        .post_form(
+            PATH,
+            &form(&[("service_code", "pungli"), ("attribute[waktu_kejadian]", "2026-11-27T09:00:00+07:00")]),
+        )
         .await;
     let open_id = open[0]["service_request_id"].as_str().unwrap();
     for path in [
@@ -332,7 +351,9 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     assert_eq!(app.client.get(format!("{}/media/thumb%2F{name}", app.base)).send().await.unwrap().status(), 404);
     // A public report's photo is public; unknown files and path tricks are 404.
     let open = upload("publik").await;
-    let (_, shown) = app.get_json(&format!("/api/v1/reports/{}?jurisdiction_id={TNG}", open[0]["service_request_id"].as_str().unwrap())).await;
+    let (_, shown) = app
+        .get_json(&format!("/api/v1/reports/{}?jurisdiction_id={TNG}", open[0]["service_request_id"].as_str().unwrap()))
+        .await;
     let public_url = shown["media_urls"][0].as_str().unwrap();
     assert_eq!(app.client.get(public_url).send().await.unwrap().status(), 200);
     assert_eq!(app.get("/media/../laksana.db").await.status(), 404);

@@ -11,9 +11,10 @@ const J: &str = "jurisdiction_id=tangerangkota.go.id";
 
 /// Two public demo reports of Kota Tangerang, one open and one closed, for stable snapshots.
 async fn sample_ids(app: &TestApp) -> (String, String) {
-    let all = reports::list(&app.db, &ReportFilter { jurisdiction_id: TNG.into(), limit: 10_000, ..Default::default() })
-        .await
-        .unwrap();
+    let all =
+        reports::list(&app.db, &ReportFilter { jurisdiction_id: TNG.into(), limit: 10_000, ..Default::default() })
+            .await
+            .unwrap();
     let open = all.iter().rev().find(|r| r.status == "in_progress" && r.privacy == "publik").unwrap();
     let closed = all.iter().rev().find(|r| r.status == "closed" && r.privacy == "publik").unwrap();
     (open.public_id.clone(), closed.public_id.clone())
@@ -66,7 +67,10 @@ both!(requests_by_id_in_both_formats, |app| {
         let (status, _, body) =
             app.get_text(&format!("/open311/v2/requests.{ext}?{J}&service_request_id={open},{closed}{extra}")).await;
         assert_eq!(status, 200);
-        insta::assert_snapshot!(format!("requests_two_{ext}{}", if extra.is_empty() { "" } else { "_extensions" }), body);
+        insta::assert_snapshot!(
+            format!("requests_two_{ext}{}", if extra.is_empty() { "" } else { "_extensions" }),
+            body
+        );
     }
     // One request is still a list with one element.
     let (status, v) = app.get_json(&format!("/open311/v2/requests/{open}.json?{J}")).await;
@@ -75,7 +79,9 @@ both!(requests_by_id_in_both_formats, |app| {
     assert_eq!(v[0]["service_request_id"], open.as_str());
     assert_eq!(v[0]["status"], "open");
     let (_, _, xml) = app.get_text(&format!("/open311/v2/requests/{closed}.xml?{J}")).await;
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>"));
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>")
+    );
     assert!(xml.contains("<status>closed</status>"));
     // Typed as a person would read it over the phone.
     let typed = open.to_lowercase().replace('-', "");
@@ -108,7 +114,9 @@ both!(pagination_returns_every_report_exactly_once, |app| {
         &app.db,
         &ReportFilter {
             jurisdiction_id: TNG.into(),
-            requested_from: Some(laksana_core::time::parse_datetime("2026-09-01T00:00:00+07:00", chrono_tz::Asia::Jakarta).unwrap()),
+            requested_from: Some(
+                laksana_core::time::parse_datetime("2026-09-01T00:00:00+07:00", chrono_tz::Asia::Jakarta).unwrap(),
+            ),
             requested_to: Some(demo_now()),
             limit: 100_000,
             ..Default::default()
@@ -122,7 +130,8 @@ both!(pagination_returns_every_report_exactly_once, |app| {
     assert!(expected.len() > 100, "the demo has enough reports to page through");
     let mut seen = Vec::new();
     for page in 1.. {
-        let (status, v) = app.get_json(&format!("/open311/v2/requests.json?{J}&{window}&page_size=37&page={page}")).await;
+        let (status, v) =
+            app.get_json(&format!("/open311/v2/requests.json?{J}&{window}&page_size=37&page={page}")).await;
         assert_eq!(status, 200);
         let items = v.as_array().unwrap();
         if items.is_empty() {
@@ -189,10 +198,14 @@ both!(empty_optional_parameters_act_as_absent, |app| {
 
 both!(a_plus_that_arrived_as_a_space_is_read_as_plus, |app| {
     let (_, encoded) = app
-        .get_json(&format!("/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00%2B07:00&end_date=2026-11-20T00:00:00%2B07:00"))
+        .get_json(&format!(
+            "/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00%2B07:00&end_date=2026-11-20T00:00:00%2B07:00"
+        ))
         .await;
     let (status, raw) = app
-        .get_json(&format!("/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00+07:00&end_date=2026-11-20T00:00:00+07:00"))
+        .get_json(&format!(
+            "/open311/v2/requests.json?{J}&start_date=2026-11-01T00:00:00+07:00&end_date=2026-11-20T00:00:00+07:00"
+        ))
         .await;
     assert_eq!(status, 200);
     assert!(!encoded.as_array().unwrap().is_empty());
@@ -200,12 +213,16 @@ both!(a_plus_that_arrived_as_a_space_is_read_as_plus, |app| {
 });
 
 both!(updated_after_filters_on_last_change, |app| {
-    let (_, v) = app.get_json(&format!("/open311/v2/requests.json?{J}&updated_after=2026-11-25T00:00:00%2B07:00")).await;
+    let (_, v) =
+        app.get_json(&format!("/open311/v2/requests.json?{J}&updated_after=2026-11-25T00:00:00%2B07:00")).await;
     let tz = chrono_tz::Asia::Jakarta;
     let after = laksana_core::time::parse_datetime("2026-11-25T00:00:00+07:00", tz).unwrap();
     let list = v.as_array().unwrap();
     assert!(!list.is_empty());
-    assert!(list.iter().all(|r| laksana_core::time::parse_datetime(r["updated_datetime"].as_str().unwrap(), tz).unwrap() >= after));
+    assert!(
+        list.iter()
+            .all(|r| laksana_core::time::parse_datetime(r["updated_datetime"].as_str().unwrap(), tz).unwrap() >= after)
+    );
 });
 
 both!(tokens_name_the_request, |app| {
@@ -224,7 +241,17 @@ both!(service_request_updates_are_real_events, |app| {
     assert_eq!(status, 200);
     let list = v.as_array().unwrap();
     assert!(!list.is_empty());
-    let allowed = ["OPEN", "INVESTIGATING", "ACTION_SCHEDULED", "IN_PROGRESS", "FIXED", "CLOSED", "DUPLICATE", "NOT_COUNCILS_RESPONSIBILITY", "NO_FURTHER_ACTION"];
+    let allowed = [
+        "OPEN",
+        "INVESTIGATING",
+        "ACTION_SCHEDULED",
+        "IN_PROGRESS",
+        "FIXED",
+        "CLOSED",
+        "DUPLICATE",
+        "NOT_COUNCILS_RESPONSIBILITY",
+        "NO_FURTHER_ACTION",
+    ];
     for u in list {
         assert!(u["update_id"].is_string());
         assert!(allowed.contains(&u["status"].as_str().unwrap()), "{u}");
@@ -275,9 +302,23 @@ both!(tokens_updates_errors_and_post_answers_in_both_formats, |app| {
             .unwrap();
         assert_eq!(res.status().as_u16(), 201);
         let body = res.text().await.unwrap();
-        let id = body.split("service_request_id").nth(1).unwrap().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(9).collect::<String>();
+        let id = body
+            .split("service_request_id")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(9)
+            .collect::<String>();
         assert!(laksana_core::PublicId::parse(&id).is_some(), "{body}");
-        let code = body.split("follow_up_code").nth(1).unwrap().chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect::<String>();
+        let code = body
+            .split("follow_up_code")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(10)
+            .collect::<String>();
         assert_eq!(code.len(), 10, "{body}");
         insta::assert_snapshot!(format!("post_{ext}"), body.replace(&id, "XXXX-XXXX").replace(&code, "CODECODE00"));
     }

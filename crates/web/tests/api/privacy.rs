@@ -48,7 +48,8 @@ async fn receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
         axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
             let keep = keep.clone();
             async move {
-                let sig = headers.get("x-laksana-signature").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+                let sig =
+                    headers.get("x-laksana-signature").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
                 keep.lock().unwrap().push((body, sig));
                 "ok"
             }
@@ -63,7 +64,15 @@ async fn receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
 both!(no_role_sees_what_section_6_forbids, |app| {
     let admin = app.staff("admin@kota.test", Role::Admin, None).await;
     let (hook_url, hooks) = receiver().await;
-    let (s, hook) = app.call("POST", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, Some(json!({"url": hook_url}))).await;
+    let (s, hook) = app
+        .call(
+            "POST",
+            "/api/v1/jurisdictions/tangerangkota.go.id/webhooks",
+            Some(&admin),
+            None,
+            Some(json!({"url": hook_url})),
+        )
+        .await;
     assert_eq!(s, 201);
     let secret = hook["secret"].as_str().unwrap().to_owned();
     let operator = app.staff("op@kota.test", Role::Operator, None).await;
@@ -82,15 +91,35 @@ both!(no_role_sees_what_section_6_forbids, |app| {
             "service_code": "pju-mati", "description": format!("Lampu mati ({privacy})"), "lat": -6.1783, "long": 106.6319, "privacy": privacy,
             "reporter": {"first_name": "Siti", "last_name": NAME, "email": EMAIL, "phone": PHONE}
         });
-        let (s, v) = app.call("POST", "/api/v1/reports", Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
+        let (s, v) =
+            app.call("POST", "/api/v1/reports", Some(laksana_store::seed::DEMO_API_KEY), None, Some(body)).await;
         assert_eq!(s, 201);
         let (id, code) = (v["id"].as_str().unwrap().to_owned(), v["follow_up_code"].as_str().unwrap().to_owned());
-        assert_eq!(app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "submitted", "note": NOTE})).await.0, 200);
-        let (s, _) = app.call("POST", &format!("/api/v1/reports/{id}/comments"), Some(&operator), None, Some(json!({"text": format!("{NOTE} kedua")}))).await;
+        assert_eq!(
+            app.act(
+                Some(&operator),
+                None,
+                &id,
+                json!({"action": "verify", "expected_status": "submitted", "note": NOTE})
+            )
+            .await
+            .0,
+            200
+        );
+        let (s, _) = app
+            .call(
+                "POST",
+                &format!("/api/v1/reports/{id}/comments"),
+                Some(&operator),
+                None,
+                Some(json!({"text": format!("{NOTE} kedua")})),
+            )
+            .await;
         assert_eq!(s, 200);
         ids.push((privacy, id.clone()));
 
-        let mut lookers: Vec<(Who, Option<String>, Option<String>)> = vec![(Who::Public, None, None), (Who::Reporter, None, Some(code.clone()))];
+        let mut lookers: Vec<(Who, Option<String>, Option<String>)> =
+            vec![(Who::Public, None, None), (Who::Reporter, None, Some(code.clone()))];
         lookers.extend(keys.iter().map(|(w, k)| (*w, Some(k.clone()), None)));
         for (who, key, code) in lookers {
             let (sees, contact, name, internal) = allowed(who, privacy);
@@ -108,7 +137,8 @@ both!(no_role_sees_what_section_6_forbids, |app| {
                 assert_eq!(s, 404, "{ctx}: existence is private");
             }
             // JSON API: the timeline.
-            let (s, v) = app.call("GET", &format!("/api/v1/reports/{id}/events"), key.as_deref(), code.as_deref(), None).await;
+            let (s, v) =
+                app.call("GET", &format!("/api/v1/reports/{id}/events"), key.as_deref(), code.as_deref(), None).await;
             assert_eq!(s == 200, sees, "{ctx}");
             if sees {
                 assert_eq!(v.to_string().contains(NOTE), internal, "{ctx}: internal notes {v}");
@@ -116,15 +146,20 @@ both!(no_role_sees_what_section_6_forbids, |app| {
             }
         }
         // Open311, one and list: the public's view whoever asks.
-        let (s, v) = app.get_json(&format!("/open311/v2/requests/{id}.json?extensions=true&jurisdiction_id=tangerangkota.go.id")).await;
+        let (s, v) = app
+            .get_json(&format!("/open311/v2/requests/{id}.json?extensions=true&jurisdiction_id=tangerangkota.go.id"))
+            .await;
         assert_eq!(s == 200, privacy != "rahasia", "open311 one × {privacy}");
         for bad in [NAME, EMAIL, PHONE, NOTE] {
             assert!(!v.to_string().contains(bad), "open311 one × {privacy}: {v}");
         }
     }
-    let (_, list) = app.get_json("/open311/v2/requests.json?extensions=true&status=open&jurisdiction_id=tangerangkota.go.id").await;
+    let (_, list) =
+        app.get_json("/open311/v2/requests.json?extensions=true&status=open&jurisdiction_id=tangerangkota.go.id").await;
     let (_, updates) = app.get_json("/open311/v2/servicerequestupdates.json?start_date=2026-11-27T00:00:00%2B07:00&jurisdiction_id=tangerangkota.go.id").await;
-    let (_, api_list) = app.call("GET", "/api/v1/reports?status=open&limit=200&jurisdiction_id=tangerangkota.go.id", None, None, None).await;
+    let (_, api_list) = app
+        .call("GET", "/api/v1/reports?status=open&limit=200&jurisdiction_id=tangerangkota.go.id", None, None, None)
+        .await;
     for (privacy, id) in &ids {
         for (what, doc) in [("open311 list", &list), ("open311 updates", &updates), ("api list", &api_list)] {
             assert_eq!(doc.to_string().contains(id.as_str()), *privacy != "rahasia", "{what} × {privacy}");
@@ -151,7 +186,15 @@ both!(no_role_sees_what_section_6_forbids, |app| {
             assert!(!body.contains(bad), "webhook leaks {bad}: {body}");
         }
     }
-    let (s, log) = app.call("GET", &format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{}/deliveries", hook["id"]), Some(&keys[6].1), None, None).await;
+    let (s, log) = app
+        .call(
+            "GET",
+            &format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{}/deliveries", hook["id"]),
+            Some(&keys[6].1),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(s, 200);
     assert_eq!(log.as_array().unwrap().len(), got.len(), "every delivery is logged");
     assert!(log.as_array().unwrap().iter().all(|d| d["status_code"] == 200));

@@ -18,18 +18,28 @@ both!(the_happy_path_notifies_the_reporter_and_the_agency, |app| {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["agency"], "Dinas Perumahan, Kawasan Permukiman dan Pertanahan");
     assert_eq!(v["clock"], "plan");
-    let (s, v) = app.act(Some(&officer), None, &id, json!({"action": "plan", "expected_status": "dispositioned", "plan": "Ganti lampu besok pagi"})).await;
+    let (s, v) = app
+        .act(
+            Some(&officer),
+            None,
+            &id,
+            json!({"action": "plan", "expected_status": "dispositioned", "plan": "Ganti lampu besok pagi"}),
+        )
+        .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("in_progress")), "{v}");
     let (s, v) = app
         .act(Some(&officer), None, &id, json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Lampu sudah diganti", "photo_url": "https://contoh.test/after.jpg"}))
         .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("resolved")), "{v}");
     // The reporter confirms with the follow-up code and rates the work.
-    let (s, v) = app.act(None, Some(&code), &id, json!({"action": "confirm", "expected_status": "resolved", "rating": 5})).await;
+    let (s, v) =
+        app.act(None, Some(&code), &id, json!({"action": "confirm", "expected_status": "resolved", "rating": 5})).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("closed")), "{v}");
 
     // Open311 shows the public notes, the extended status and no reporter.
-    let (_, v) = app.get_json(&format!("/open311/v2/requests/{id}.json?extensions=true&jurisdiction_id=tangerangkota.go.id")).await;
+    let (_, v) = app
+        .get_json(&format!("/open311/v2/requests/{id}.json?extensions=true&jurisdiction_id=tangerangkota.go.id"))
+        .await;
     assert_eq!(v[0]["status"], "closed");
     assert_eq!(v[0]["status_notes"], "Lampu sudah diganti");
     assert!(!v.to_string().contains("Rahmawati"));
@@ -41,13 +51,19 @@ both!(the_happy_path_notifies_the_reporter_and_the_agency, |app| {
     let mails = app.mails().await;
     let to = |who: &str| mails.iter().filter(|(to, _)| to.contains(who)).map(|(_, m)| m.clone()).collect::<Vec<_>>();
     let siti = to("siti@warga.test");
-    assert!(siti.iter().any(|m| m.contains(&id) && m.contains(&code)), "the receipt carries the id and the follow-up code");
+    assert!(
+        siti.iter().any(|m| m.contains(&id) && m.contains(&code)),
+        "the receipt carries the id and the follow-up code"
+    );
     assert!(siti.iter().any(|m| m.contains("Ganti lampu besok pagi")), "in progress with the plan");
     assert!(siti.iter().any(|m| m.contains("/survey")), "resolved with the survey link");
     assert!(siti.iter().any(|m| m.contains("ditutup")), "closed");
     let officer_mail = to("pju@kota.test");
     assert!(officer_mail.iter().any(|m| m.contains("Disposisi baru")), "the officer hears of the disposition");
-    assert!(officer_mail.iter().all(|m| !m.contains("Rahmawati") && !m.contains("081234567890")), "notices to staff carry no identity");
+    assert!(
+        officer_mail.iter().all(|m| !m.contains("Rahmawati") && !m.contains("081234567890")),
+        "notices to staff carry no identity"
+    );
     let _ = disperkim;
     let (s, v) = app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/audit", Some(&operator), None, None).await;
     assert_eq!((s, v["intact"].as_bool()), (200, Some(true)), "{v}");
@@ -70,7 +86,12 @@ both!(wrong_roles_get_403_hidden_reports_404_and_nothing_changes, |app| {
     let (secret, code) = app.report("pju-mati", "rahasia", None).await;
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, None, None).await.0, 404);
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), Some(&other), None, None).await.0, 404);
-    assert_eq!(app.act(Some(&other), None, &secret, json!({"action": "plan", "expected_status": "submitted", "plan": "x"})).await.0, 404);
+    assert_eq!(
+        app.act(Some(&other), None, &secret, json!({"action": "plan", "expected_status": "submitted", "plan": "x"}))
+            .await
+            .0,
+        404
+    );
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await.0, 200);
     // A wrong code on a rahasia report says nothing of its existence; on a public one it is a 403.
     assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some("TEBAKAN123"), None).await.0, 404);
@@ -82,24 +103,56 @@ both!(wrong_roles_get_403_hidden_reports_404_and_nothing_changes, |app| {
     }
     let (s, v) = app.call("GET", &format!("/api/v1/reports/{secret}"), None, Some(&code), None).await;
     assert_eq!(s, 429, "{v}");
-    assert_eq!(app.call("GET", &format!("/api/v1/reports/{secret}"), None, None, None).await.0, 404, "without a code nothing changes");
-    assert_eq!(app.call("GET", &format!("/open311/v2/requests/{secret}.json?jurisdiction_id=tangerangkota.go.id"), None, None, None).await.0, 404);
+    assert_eq!(
+        app.call("GET", &format!("/api/v1/reports/{secret}"), None, None, None).await.0,
+        404,
+        "without a code nothing changes"
+    );
+    assert_eq!(
+        app.call(
+            "GET",
+            &format!("/open311/v2/requests/{secret}.json?jurisdiction_id=tangerangkota.go.id"),
+            None,
+            None,
+            None
+        )
+        .await
+        .0,
+        404
+    );
     // Missing inputs are a 400 and change nothing.
-    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted"})).await;
+    let (s, v) =
+        app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted"})).await;
     assert_eq!(s, 400, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("agency_id"), "{v}");
-    let (s, _) = app.act(Some(&operator), None, &id, json!({"action": "archive", "expected_status": "submitted"})).await;
+    let (s, _) =
+        app.act(Some(&operator), None, &id, json!({"action": "archive", "expected_status": "submitted"})).await;
     assert_eq!(s, 400);
-    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted", "agency_id": 999999})).await;
+    let (s, v) = app
+        .act(
+            Some(&operator),
+            None,
+            &id,
+            json!({"action": "dispose", "expected_status": "submitted", "agency_id": 999999}),
+        )
+        .await;
     assert_eq!(s, 400, "{v}");
     let (s, _) = app.act(Some(&operator), None, &id, json!({"action": "verify"})).await;
     assert_eq!(s, 400, "expected_status is required");
     // A stale expected state is a conflict; so is an action the state does not allow.
     let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "resolved"})).await;
     assert_eq!(s, 409, "{v}");
-    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "forward_not_authority", "expected_status": "submitted", "to": "BPN"})).await;
+    let (s, v) = app
+        .act(
+            Some(&operator),
+            None,
+            &id,
+            json!({"action": "forward_not_authority", "expected_status": "submitted", "to": "BPN"}),
+        )
+        .await;
     assert_eq!(s, 200, "{v}");
-    let (s, v) = app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "not_authority"})).await;
+    let (s, v) =
+        app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "not_authority"})).await;
     assert_eq!(s, 409, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("cannot"), "{v}");
 });
@@ -120,7 +173,11 @@ both!(two_operators_at_once_one_wins_one_is_told, |app| {
     let loser = if ra.0 == 409 { &ra.1 } else { &rb.1 };
     assert!(loser["detail"].as_str().unwrap().contains("reload"), "{loser}");
     let (_, ev) = app.call("GET", &format!("/api/v1/reports/{id}/events"), Some(&a), None, None).await;
-    assert_eq!(ev.as_array().unwrap().iter().filter(|e| e["status"] == "dispositioned").count(), 1, "exactly one disposition");
+    assert_eq!(
+        ev.as_array().unwrap().iter().filter(|e| e["status"] == "dispositioned").count(),
+        1,
+        "exactly one disposition"
+    );
     // Re-disposition with a stale version is refused too.
     let (_, v) = app.call("GET", &format!("/api/v1/reports/{id}"), Some(&a), None, None).await;
     let version = v["version"].as_i64().unwrap();
@@ -137,27 +194,109 @@ both!(hand_back_reopen_and_duplicates, |app| {
     let (id, code) = app.report("sampah-menumpuk", "anonim", Some("budi@warga.test")).await;
     let dishub = app.agency("DISHUB").await;
     // Sent to the wrong agency, handed back, re-disposed.
-    assert_eq!(app.act(Some(&operator), None, &id, json!({"action": "dispose", "expected_status": "submitted", "agency_id": dishub})).await.0, 200);
-    let (s, v) = app.act(Some(&dishub_officer), None, &id, json!({"action": "hand_back", "expected_status": "dispositioned", "reason": "Bukan kewenangan Dishub"})).await;
+    assert_eq!(
+        app.act(
+            Some(&operator),
+            None,
+            &id,
+            json!({"action": "dispose", "expected_status": "submitted", "agency_id": dishub})
+        )
+        .await
+        .0,
+        200
+    );
+    let (s, v) = app
+        .act(
+            Some(&dishub_officer),
+            None,
+            &id,
+            json!({"action": "hand_back", "expected_status": "dispositioned", "reason": "Bukan kewenangan Dishub"}),
+        )
+        .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
-    assert_eq!(app.act(Some(&dishub_officer), None, &id, json!({"action": "plan", "expected_status": "submitted", "plan": "x"})).await.0, 403);
-    assert_eq!(app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "submitted"})).await.0, 200);
-    assert_eq!(app.act(Some(&dlh_officer), None, &id, json!({"action": "resolve", "expected_status": "dispositioned", "evidence": "Sudah diangkut"})).await.0, 200);
+    assert_eq!(
+        app.act(
+            Some(&dishub_officer),
+            None,
+            &id,
+            json!({"action": "plan", "expected_status": "submitted", "plan": "x"})
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        app.act(Some(&operator), None, &id, json!({"action": "verify", "expected_status": "submitted"})).await.0,
+        200
+    );
+    assert_eq!(
+        app.act(
+            Some(&dlh_officer),
+            None,
+            &id,
+            json!({"action": "resolve", "expected_status": "dispositioned", "evidence": "Sudah diangkut"})
+        )
+        .await
+        .0,
+        200
+    );
     // The reporter reopens; the agency works again.
-    let (s, v) = app.act(None, Some(&code), &id, json!({"action": "reopen", "expected_status": "resolved", "reason": "Masih menumpuk"})).await;
+    let (s, v) = app
+        .act(
+            None,
+            Some(&code),
+            &id,
+            json!({"action": "reopen", "expected_status": "resolved", "reason": "Masih menumpuk"}),
+        )
+        .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("reopened")), "{v}");
-    assert_eq!(app.act(Some(&dlh_officer), None, &id, json!({"action": "plan", "expected_status": "reopened", "plan": "Angkut ulang"})).await.0, 200);
+    assert_eq!(
+        app.act(
+            Some(&dlh_officer),
+            None,
+            &id,
+            json!({"action": "plan", "expected_status": "reopened", "plan": "Angkut ulang"})
+        )
+        .await
+        .0,
+        200
+    );
 
     // A second report of the same pile is merged; its reporter follows the original.
     let (dup, _) = app.report("sampah-menumpuk", "publik", Some("ani@warga.test")).await;
-    let (s, v) = app.act(Some(&operator), None, &dup, json!({"action": "mark_duplicate", "expected_status": "submitted", "of": id})).await;
+    let (s, v) = app
+        .act(Some(&operator), None, &dup, json!({"action": "mark_duplicate", "expected_status": "submitted", "of": id}))
+        .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("archived")), "{v}");
-    let (_, v) = app.get_json(&format!("/open311/v2/requests/{dup}.json?extensions=true&jurisdiction_id=tangerangkota.go.id")).await;
+    let (_, v) = app
+        .get_json(&format!("/open311/v2/requests/{dup}.json?extensions=true&jurisdiction_id=tangerangkota.go.id"))
+        .await;
     assert_eq!(v[0]["status"], "duplicate");
     let (_, v) = app.call("GET", &format!("/api/v1/reports/{dup}"), Some(&operator), None, None).await;
     assert_eq!(v["duplicate_of"], id.as_str());
-    assert_eq!(app.act(Some(&operator), None, &id, json!({"action": "mark_duplicate", "expected_status": "in_progress", "of": id})).await.0, 400, "not a duplicate of itself");
-    assert_eq!(app.act(Some(&dlh_officer), None, &id, json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Bersih"})).await.0, 200);
+    assert_eq!(
+        app.act(
+            Some(&operator),
+            None,
+            &id,
+            json!({"action": "mark_duplicate", "expected_status": "in_progress", "of": id})
+        )
+        .await
+        .0,
+        400,
+        "not a duplicate of itself"
+    );
+    assert_eq!(
+        app.act(
+            Some(&dlh_officer),
+            None,
+            &id,
+            json!({"action": "resolve", "expected_status": "in_progress", "evidence": "Bersih"})
+        )
+        .await
+        .0,
+        200
+    );
     let mails = app.mails().await;
     let ani: Vec<_> = mails.iter().filter(|(to, _)| to.contains("ani@warga.test")).collect();
     assert!(ani.iter().any(|(_, m)| m.contains(&id) && m.contains("digabung")), "told of the merge");
@@ -173,26 +312,69 @@ both!(open311_service_request_updates_map_to_actions, |app| {
     let (id, _) = app.report("pju-mati", "publik", None).await;
     let path = "/open311/v2/servicerequestupdates.json";
     // A key that only submits may not update.
-    let (s, v) = app.post_form(path, &[("api_key", laksana_store::seed::DEMO_API_KEY), ("service_request_id", &id), ("status", "in_progress"), ("description", "x")]).await;
+    let (s, v) = app
+        .post_form(
+            path,
+            &[
+                ("api_key", laksana_store::seed::DEMO_API_KEY),
+                ("service_request_id", &id),
+                ("status", "in_progress"),
+                ("description", "x"),
+            ],
+        )
+        .await;
     assert_eq!(s, 403, "{v}");
-    let (s, v) = app.post_form(path, &[("api_key", &operator), ("service_request_id", &id), ("status", "action_scheduled")]).await;
+    let (s, v) = app
+        .post_form(path, &[("api_key", &operator), ("service_request_id", &id), ("status", "action_scheduled")])
+        .await;
     assert_eq!(s, 200, "{v}");
     assert!(v[0]["update_id"].as_str().unwrap().starts_with(&id));
-    let (s, v) = app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("status", "in_progress")]).await;
+    let (s, v) =
+        app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("status", "in_progress")]).await;
     assert_eq!(s, 400, "a plan needs its text: {v}");
-    let (s, _) = app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("status", "IN_PROGRESS"), ("description", "Dijadwalkan Senin")]).await;
+    let (s, _) = app
+        .post_form(
+            path,
+            &[
+                ("api_key", &officer),
+                ("service_request_id", &id),
+                ("status", "IN_PROGRESS"),
+                ("description", "Dijadwalkan Senin"),
+            ],
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, _) = app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("description", "Tim sedang di lokasi")]).await;
+    let (s, _) = app
+        .post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("description", "Tim sedang di lokasi")])
+        .await;
     assert_eq!(s, 200, "a reply without status");
     let (s, v) = app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("status", "open")]).await;
     assert_eq!(s, 400, "{v}");
-    let (s, _) = app.post_form(path, &[("api_key", &officer), ("service_request_id", &id), ("status", "fixed"), ("description", "Lampu menyala")]).await;
+    let (s, _) = app
+        .post_form(
+            path,
+            &[
+                ("api_key", &officer),
+                ("service_request_id", &id),
+                ("status", "fixed"),
+                ("description", "Lampu menyala"),
+            ],
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, _) = app.post_form(path, &[("api_key", &officer), ("service_request_id", "ZZZZ-ZZZZ"), ("status", "fixed"), ("description", "x")]).await;
+    let (s, _) = app
+        .post_form(
+            path,
+            &[("api_key", &officer), ("service_request_id", "ZZZZ-ZZZZ"), ("status", "fixed"), ("description", "x")],
+        )
+        .await;
     assert_eq!(s, 404);
     // GET servicerequestupdates returns the real events, replies included.
-    let (_, v) = app.get_json(&format!("{path}?start_date=2026-11-27T00:00:00%2B07:00&jurisdiction_id=tangerangkota.go.id")).await;
-    let mine: Vec<&serde_json::Value> = v.as_array().unwrap().iter().filter(|u| u["service_request_id"] == id.as_str()).collect();
+    let (_, v) = app
+        .get_json(&format!("{path}?start_date=2026-11-27T00:00:00%2B07:00&jurisdiction_id=tangerangkota.go.id"))
+        .await;
+    let mine: Vec<&serde_json::Value> =
+        v.as_array().unwrap().iter().filter(|u| u["service_request_id"] == id.as_str()).collect();
     assert!(mine.len() >= 5, "{v}");
     assert!(mine.iter().any(|u| u["description"] == "Tim sedang di lokasi"), "{mine:?}");
 });
@@ -201,7 +383,12 @@ both!(staff_sign_in_with_a_cookie_and_are_throttled, |app| {
     let now = laksana_core::Clock::now(app.clock.as_ref());
     let u = laksana_store::users::create(
         &app.db,
-        &laksana_store::users::NewUser { email: "Admin@Kota.test".into(), display_name: "Admin".into(), language: "en".into(), password: Some("rahasia-sekali-123".into()) },
+        &laksana_store::users::NewUser {
+            email: "Admin@Kota.test".into(),
+            display_name: "Admin".into(),
+            language: "en".into(),
+            password: Some("rahasia-sekali-123".into()),
+        },
         now,
     )
     .await
@@ -261,13 +448,29 @@ both!(admins_manage_holidays_and_webhooks_others_may_not, |app| {
     let (s, v) = app.call("PUT", path, Some(&admin), None, Some(body)).await;
     assert_eq!(s, 200, "{v}");
     assert!(v.as_array().unwrap().iter().any(|h| h["date"] == "2026-12-01"));
-    let (s, v) = app.call("PUT", path, Some(&admin), None, Some(json!({"add": [{"date": "2026-13-01", "kind": "libur_daerah", "name": "x"}]}))).await;
+    let (s, v) = app
+        .call(
+            "PUT",
+            path,
+            Some(&admin),
+            None,
+            Some(json!({"add": [{"date": "2026-13-01", "kind": "libur_daerah", "name": "x"}]})),
+        )
+        .await;
     assert_eq!(s, 400, "{v}");
     // The new holiday moves deadlines: a report on Saturday 28 Nov is verified by Thursday 3 Dec, not Wednesday.
     let (id, _) = app.report("pju-mati", "publik", None).await;
     let (_, v) = app.get_json(&format!("/open311/v2/requests/{id}.json?jurisdiction_id=tangerangkota.go.id")).await;
     assert_eq!(v[0]["expected_datetime"], "2026-12-03T23:59:59+07:00", "{v}");
-    let (s, v) = app.call("POST", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, Some(json!({"url": "http://127.0.0.1:9/hook"}))).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/jurisdictions/tangerangkota.go.id/webhooks",
+            Some(&admin),
+            None,
+            Some(json!({"url": "http://127.0.0.1:9/hook"})),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     assert!(v["secret"].as_str().unwrap().starts_with("whsec_"));
     let hook_id = v["id"].as_i64().unwrap();
@@ -290,7 +493,10 @@ both!(admins_manage_holidays_and_webhooks_others_may_not, |app| {
     let (_, log) = app.call("GET", &path, Some(&admin), None, None).await;
     assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
     assert_eq!(log[0]["attempt"], 2);
-    assert_eq!(app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&operator), None, None).await.0, 403);
+    assert_eq!(
+        app.call("GET", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&operator), None, None).await.0,
+        403
+    );
 });
 
 both!(the_inbox_shows_each_role_its_own_work, |app| {
@@ -299,7 +505,10 @@ both!(the_inbox_shows_each_role_its_own_work, |app| {
     let (pju, _) = app.report("pju-mati", "rahasia", None).await;
     let (sampah, _) = app.report("sampah-menumpuk", "anonim", None).await;
     for id in [&pju, &sampah] {
-        assert_eq!(app.act(Some(&operator), None, id, json!({"action": "verify", "expected_status": "submitted"})).await.0, 200);
+        assert_eq!(
+            app.act(Some(&operator), None, id, json!({"action": "verify", "expected_status": "submitted"})).await.0,
+            200
+        );
     }
     let (s, v) = app.call("GET", "/api/v1/inbox?status=dispositioned", Some(&operator), None, None).await;
     assert_eq!(s, 200, "{v}");
@@ -308,7 +517,10 @@ both!(the_inbox_shows_each_role_its_own_work, |app| {
     let (s, v) = app.call("GET", "/api/v1/inbox?status=dispositioned", Some(&dlh), None, None).await;
     assert_eq!(s, 200);
     let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&sampah.as_str()) && !ids.contains(&pju.as_str()), "an officer sees the agency's reports only: {ids:?}");
+    assert!(
+        ids.contains(&sampah.as_str()) && !ids.contains(&pju.as_str()),
+        "an officer sees the agency's reports only: {ids:?}"
+    );
     assert!(v["items"].as_array().unwrap().iter().all(|r| r["agency"] == "Dinas Lingkungan Hidup"), "{v}");
     assert!(v["items"][0]["deadline"]["working_days_left"].is_i64(), "with the countdown");
     assert!(!v.to_string().contains("Rahmawati"));
@@ -321,7 +533,15 @@ both!(the_inbox_shows_each_role_its_own_work, |app| {
 
 both!(webhooks_never_reach_private_addresses_unless_allowed, |app| {
     let admin = app.staff("admin@kota.test", Role::Admin, None).await;
-    let (s, v) = app.call("POST", "/api/v1/jurisdictions/tangerangkota.go.id/webhooks", Some(&admin), None, Some(json!({"url": "http://169.254.169.254/latest/meta-data"}))).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/jurisdictions/tangerangkota.go.id/webhooks",
+            Some(&admin),
+            None,
+            Some(json!({"url": "http://169.254.169.254/latest/meta-data"})),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let hook_id = v["id"].as_i64().unwrap();
     app.report("sampah-menumpuk", "publik", None).await;
@@ -335,7 +555,15 @@ both!(webhooks_never_reach_private_addresses_unless_allowed, |app| {
         webhooks_allow_private: false,
     };
     laksana_jobs::Worker::new(app.db.clone(), clock, &config).unwrap().drain().await.unwrap();
-    let (_, log) = app.call("GET", &format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{hook_id}/deliveries"), Some(&admin), None, None).await;
+    let (_, log) = app
+        .call(
+            "GET",
+            &format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{hook_id}/deliveries"),
+            Some(&admin),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
     assert!(log[0]["error"].as_str().unwrap().contains("not a public address"), "{log}");
     let (_, dead) = laksana_store::jobs::counts(&app.db).await.unwrap();
