@@ -1,4 +1,5 @@
-//! Who may do what (DESIGN §3) and who may see what (DESIGN §6), decided in one place.
+//! Who may do what and who may see what, decided in one place (see docs/ARCHITECTURE.md, Roles and
+//! scope, and Privacy).
 //!
 //! Every request is made by a [`Principal`]; every report has a [`Scope`]. [`standing`] says how the
 //! principal stands to the report, [`view`] what of it they may see, and [`authorize`] whether they may
@@ -9,7 +10,7 @@ use std::fmt;
 use crate::Privacy;
 use crate::status::Action;
 
-/// A role from DESIGN §3.
+/// A role (see docs/ARCHITECTURE.md, Roles and scope).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -178,9 +179,10 @@ pub struct View {
     pub internal: bool,
 }
 
-/// DESIGN §6, as a function: `publik` shows the reporter's name to all and contact to the agency;
-/// `anonim` hides the reporter from all but operators and the ombudsman; `rahasia` also hides the report
-/// from the public. A reporter always sees their own report in full, internal notes excepted.
+/// The privacy table (docs/ARCHITECTURE.md, Privacy) as a function: `publik` shows the reporter's name
+/// to all and contact to the agency; `anonim` hides the reporter from all but operators and the
+/// ombudsman; `rahasia` also hides the report from the public. A reporter always sees their own report
+/// in full, internal notes excepted.
 pub fn view(st: Standing, privacy: Privacy) -> View {
     let public = View {
         report: privacy.is_listed_publicly(),
@@ -198,7 +200,7 @@ pub fn view(st: Standing, privacy: Privacy) -> View {
         v.reporter_name = privacy == Privacy::Publik;
     }
     if st.leader || st.admin {
-        // Everything in the jurisdiction, reporter identity excepted (DESIGN §3).
+        // Everything in the jurisdiction, reporter identity excepted.
         v.report = true;
         v.internal = true;
     }
@@ -235,7 +237,7 @@ pub enum Denied {
     Forbidden,
 }
 
-/// Whether `action` is one this standing may take (DESIGN §3 and §5).
+/// Whether `action` is one this standing may take (see docs/ARCHITECTURE.md, Roles and scope).
 pub fn may_transition(st: Standing, action: Action) -> bool {
     use Action as A;
     let agency = st.officer || st.agency_head;
@@ -324,7 +326,7 @@ mod tests {
         assert!(Grant::new(Role::Admin, None, None).is_ok());
     }
 
-    /// DESIGN §6's table, row by row.
+    /// The privacy table (docs/ARCHITECTURE.md, Privacy), row by row.
     #[test]
     fn the_privacy_table() {
         let public = Principal::anonymous();
@@ -373,5 +375,225 @@ mod tests {
         // An operator of another jurisdiction is the public there.
         let elsewhere = Scope { jurisdiction_id: "lain.go.id", ..s };
         assert_eq!(authorize(&operator, Operation::Transition(Action::Verify), &elsewhere), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        let names = ["citizen", "operator", "officer", "agency_head", "leader", "ombudsman", "admin"];
+        for (role, name) in Role::ALL.into_iter().zip(names) {
+            assert_eq!(role.as_str(), name);
+            assert_eq!(role.to_string(), name);
+            assert_eq!(Role::parse(name), Some(role));
+            assert_eq!(Role::parse(&format!(" {name} ")), Some(role));
+        }
+        assert_eq!(Role::parse("Operator"), None);
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_officers_and_agency_heads_belong_to_an_agency() {
+        for role in Role::ALL {
+            let agency_role = matches!(role, Role::Officer | Role::AgencyHead);
+            assert_eq!(role.needs_agency(), agency_role, "{role}");
+            let (agency, wrong) = if agency_role { (Some(7), None) } else { (None, Some(7)) };
+            assert_eq!(
+                Grant::new(role, Some(J.into()), agency),
+                Ok(Grant { role, jurisdiction_id: Some(J.into()), agency_id: agency })
+            );
+            let err = if agency_role { GrantError::AgencyRequired(role) } else { GrantError::AgencyNotAllowed(role) };
+            assert_eq!(Grant::new(role, Some(J.into()), wrong), Err(err));
+            // Only an admin may hold every jurisdiction.
+            assert_eq!(Grant::new(role, None, agency).is_ok(), role == Role::Admin, "{role}");
+        }
+        assert_eq!(
+            GrantError::JurisdictionRequired(Role::Leader).to_string(),
+            "role leader must be given for a jurisdiction; only admin may hold every jurisdiction"
+        );
+    }
+
+    #[test]
+    fn roles_hold_in_their_jurisdiction_only() {
+        let operator = with(Role::Operator, None);
+        assert!(operator.has_role(Role::Operator, J));
+        assert!(!operator.has_role(Role::Operator, "lain.go.id"));
+        assert!(!operator.has_role(Role::Leader, J));
+        let everywhere =
+            Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() };
+        assert!(everywhere.has_role(Role::Admin, J) && everywhere.has_role(Role::Admin, "lain.go.id"));
+        assert!(!Principal::anonymous().has_role(Role::Citizen, J));
+        assert_eq!(
+            Principal::anonymous(),
+            Principal { user_id: None, grants: vec![], follow_up_report: None, system: false }
+        );
+        assert!(Principal::system().system && Principal::system().grants.is_empty());
+        assert!(!Principal::anonymous().system);
+    }
+
+    #[test]
+    fn who_counts_as_the_reporter() {
+        let s = scope(Privacy::Publik);
+        let is_reporter = |p: &Principal, s: &Scope<'_>| standing(p, s).reporter;
+        assert!(is_reporter(&Principal { user_id: Some(5), ..Principal::default() }, &s));
+        assert!(is_reporter(&Principal { follow_up_report: Some(1), ..Principal::default() }, &s));
+        assert!(!is_reporter(&Principal { user_id: Some(6), ..Principal::default() }, &s));
+        assert!(!is_reporter(&Principal { follow_up_report: Some(2), ..Principal::default() }, &s));
+        assert!(!is_reporter(&Principal::anonymous(), &s));
+        // A report made without an account has no reporter account: nobody signed out is its reporter.
+        let no_account = Scope { reporter_user_id: None, ..s };
+        assert!(!is_reporter(&Principal::anonymous(), &no_account));
+        assert!(!is_reporter(&Principal { user_id: Some(5), ..Principal::default() }, &no_account));
+        assert!(is_reporter(&Principal { follow_up_report: Some(1), ..Principal::default() }, &no_account));
+    }
+
+    #[test]
+    fn agency_staff_stand_for_their_own_agency_in_their_own_jurisdiction() {
+        let s = scope(Privacy::Rahasia);
+        for role in [Role::Officer, Role::AgencyHead] {
+            let mine = standing(&with(role, Some(7)), &s);
+            assert_eq!((mine.officer, mine.agency_head), (role == Role::Officer, role == Role::AgencyHead));
+            assert_eq!(standing(&with(role, Some(8)), &s), Standing::default(), "another agency");
+            let elsewhere = Scope { jurisdiction_id: "lain.go.id", ..s };
+            assert_eq!(standing(&with(role, Some(7)), &elsewhere), Standing::default(), "another jurisdiction");
+            let unowned = Scope { agency_id: None, ..s };
+            assert_eq!(standing(&with(role, Some(7)), &unowned), Standing::default(), "no agency yet");
+        }
+        let st = |role| standing(&with(role, None), &s);
+        assert_eq!(st(Role::Operator), Standing { operator: true, ..Standing::default() });
+        assert_eq!(st(Role::Leader), Standing { leader: true, ..Standing::default() });
+        assert_eq!(st(Role::Ombudsman), Standing { ombudsman: true, ..Standing::default() });
+        assert_eq!(st(Role::Admin), Standing { admin: true, ..Standing::default() });
+        assert_eq!(st(Role::Citizen), Standing::default());
+        assert_eq!(standing(&Principal::system(), &s), Standing { system: true, ..Standing::default() });
+    }
+
+    /// The privacy table (docs/ARCHITECTURE.md, Privacy), for every standing and privacy: (report,
+    /// reporter name, reporter contact, internal).
+    #[test]
+    fn the_view_table() {
+        let v = |st: Standing, privacy| {
+            let v = view(st, privacy);
+            (v.report, v.reporter_name, v.reporter_contact, v.internal)
+        };
+        let one = |f: fn(&mut Standing)| {
+            let mut st = Standing::default();
+            f(&mut st);
+            st
+        };
+        let everything = (true, true, true, true);
+        for privacy in Privacy::ALL {
+            let listed = privacy != Privacy::Rahasia;
+            let publik = privacy == Privacy::Publik;
+            assert_eq!(v(Standing::default(), privacy), (listed, publik, false, false), "public, {privacy}");
+            for full in [one(|s| s.operator = true), one(|s| s.ombudsman = true), one(|s| s.system = true)] {
+                assert_eq!(v(full, privacy), everything, "{full:?} {privacy}");
+            }
+            for agency in [one(|s| s.officer = true), one(|s| s.agency_head = true)] {
+                assert_eq!(v(agency, privacy), (true, publik, publik, true), "{agency:?} {privacy}");
+            }
+            for overseer in [one(|s| s.leader = true), one(|s| s.admin = true)] {
+                assert_eq!(v(overseer, privacy), (true, publik, false, true), "{overseer:?} {privacy}");
+            }
+            assert_eq!(v(one(|s| s.reporter = true), privacy), (true, true, true, false), "reporter, {privacy}");
+            // An officer who is also the reporter sees their own identity.
+            let both = Standing { officer: true, reporter: true, ..Standing::default() };
+            assert_eq!(v(both, privacy), everything, "officer and reporter, {privacy}");
+        }
+    }
+
+    fn everyone() -> Vec<(&'static str, Principal)> {
+        vec![
+            ("public", Principal::anonymous()),
+            ("citizen", with(Role::Citizen, None)),
+            ("reporter", Principal { user_id: Some(5), ..Principal::default() }),
+            ("operator", with(Role::Operator, None)),
+            ("officer", with(Role::Officer, Some(7))),
+            ("other_officer", with(Role::Officer, Some(8))),
+            ("agency_head", with(Role::AgencyHead, Some(7))),
+            ("leader", with(Role::Leader, None)),
+            ("ombudsman", with(Role::Ombudsman, None)),
+            ("admin", with(Role::Admin, None)),
+            ("system", Principal::system()),
+        ]
+    }
+
+    /// Who may do what to a public report (docs/ARCHITECTURE.md, Roles and scope).
+    #[test]
+    fn the_authorization_table() {
+        use Action as A;
+        let transition = |a| Operation::Transition(a);
+        let operators = &["operator"][..];
+        let agency = &["officer", "agency_head"][..];
+        let table: Vec<(Operation, &[&str])> = vec![
+            (Operation::Read, &["*"]),
+            (Operation::Comment, &["reporter", "operator", "officer", "agency_head"]),
+            (Operation::InternalNote, &["operator", "officer", "agency_head", "leader", "ombudsman"]),
+            (Operation::RaisePrivacy, operators),
+            (Operation::ReadAudit, &["operator", "leader", "ombudsman", "admin"]),
+            (transition(A::Verify), operators),
+            (transition(A::RequestInfo), operators),
+            (transition(A::Dispose), operators),
+            (transition(A::ForwardNotAuthority), operators),
+            (transition(A::Archive(ArchiveReason::Spam)), operators),
+            (transition(A::Archive(ArchiveReason::Duplicate)), operators),
+            (transition(A::InfoGiven), &["reporter", "operator"]),
+            (transition(A::HandBack), agency),
+            (transition(A::Plan), agency),
+            (transition(A::Resolve), agency),
+            (transition(A::Confirm), &["reporter"]),
+            (transition(A::Reopen), &["reporter"]),
+            (transition(A::InfoTimeout), &["system"]),
+            (transition(A::ConfirmTimeout), &["system"]),
+        ];
+        let s = scope(Privacy::Publik);
+        for (op, allowed) in table {
+            for (who, p) in everyone() {
+                let want = allowed.contains(&"*") || allowed.contains(&who);
+                let got = authorize(&p, op, &s);
+                assert_eq!(got.is_ok(), want, "{who} {op:?}");
+                if want {
+                    assert_eq!(got, Ok(view(standing(&p, &s), s.privacy)), "{who} {op:?} gets their view");
+                } else {
+                    assert_eq!(got, Err(Denied::Forbidden), "{who} {op:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rahasia_report_does_not_exist_for_those_who_may_not_see_it() {
+        let s = scope(Privacy::Rahasia);
+        for (who, p) in everyone() {
+            let hidden = matches!(who, "public" | "citizen" | "other_officer");
+            for op in [Operation::Read, Operation::Comment, Operation::Transition(Action::Verify)] {
+                let got = authorize(&p, op, &s);
+                assert_eq!(got == Err(Denied::Hidden), hidden, "{who} {op:?}: {got:?}");
+            }
+        }
+        assert_eq!(Denied::Hidden.to_string(), "not found");
+        assert_eq!(Denied::Forbidden.to_string(), "not allowed");
+    }
+
+    #[test]
+    fn jurisdiction_wide_operations() {
+        let table: [(Admin, &[&str]); 3] = [
+            (Admin::Configure, &["admin"]),
+            (
+                Admin::ReadQueue,
+                &["operator", "officer", "other_officer", "agency_head", "leader", "ombudsman", "admin"],
+            ),
+            (Admin::VerifyAudit, &["operator", "leader", "ombudsman", "admin"]),
+        ];
+        for (op, allowed) in table {
+            for (who, p) in everyone() {
+                let want = if allowed.contains(&who) { Ok(()) } else { Err(Denied::Forbidden) };
+                assert_eq!(authorize_jurisdiction(&p, op, J), want, "{who} {op:?}");
+                assert_eq!(authorize_jurisdiction(&p, op, "lain.go.id"), Err(Denied::Forbidden), "{who} elsewhere");
+            }
+        }
+        let everywhere =
+            Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() };
+        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit] {
+            assert_eq!(authorize_jurisdiction(&everywhere, op, "lain.go.id"), Ok(()));
+        }
     }
 }

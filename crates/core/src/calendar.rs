@@ -1,4 +1,5 @@
-//! Working days: Monday to Friday in the jurisdiction's zone, minus its holidays (DESIGN §5).
+//! Working days: Monday to Friday in the jurisdiction's zone, minus its holidays (see
+//! docs/ARCHITECTURE.md, Deadlines).
 
 use std::collections::BTreeSet;
 
@@ -123,6 +124,85 @@ mod tests {
         let jkt = jakarta();
         let t = crate::time::parse_datetime("2026-03-27T16:00:00+07:00", jkt.time_zone()).unwrap();
         assert_eq!(jkt.deadline(t, 1).to_rfc3339_in(jkt.time_zone()), "2026-03-30T23:59:59+07:00");
+    }
+
+    fn at(s: &str) -> Timestamp {
+        crate::time::parse_datetime(s, chrono_tz::Asia::Jakarta).unwrap()
+    }
+
+    #[test]
+    fn working_days_are_weekdays_that_are_not_holidays() {
+        let cal = jakarta();
+        for (day, working) in [
+            ("2026-12-21", true),  // Monday
+            ("2026-12-23", true),  // Wednesday
+            ("2026-12-24", false), // holiday
+            ("2026-12-25", false), // holiday, a Friday
+            ("2026-12-26", false), // Saturday
+            ("2026-12-27", false), // Sunday
+            ("2026-12-28", true),  // Monday
+            ("2027-01-01", true),  // not a holiday in this calendar
+        ] {
+            assert_eq!(cal.is_working_day(d(day)), working, "{day}");
+        }
+        assert_eq!(cal.time_zone(), chrono_tz::Asia::Jakarta);
+    }
+
+    #[test]
+    fn the_day_of_an_instant_is_the_local_day() {
+        let cal = jakarta();
+        // 20:00 UTC on Monday is 03:00 on Tuesday in Jakarta.
+        assert_eq!(cal.local_day(at("2026-12-21T20:00:00Z")), d("2026-12-22"));
+        assert_eq!(cal.local_day(at("2026-12-21T16:59:59Z")), d("2026-12-21"));
+        assert_eq!(cal.local_day(at("2026-12-21T17:00:00Z")), d("2026-12-22"));
+    }
+
+    #[test]
+    fn the_day_itself_never_counts() {
+        let cal = jakarta();
+        // A report made at 00:01 on a Monday still has all of Tuesday as its first working day.
+        let monday = at("2026-12-21T00:01:00+07:00");
+        assert_eq!(cal.nth_working_day_after(monday, 1), d("2026-12-22"));
+        assert_eq!(cal.nth_working_day_after(monday, 2), d("2026-12-23"));
+        assert_eq!(cal.nth_working_day_after(monday, 3), d("2026-12-28"));
+        assert_eq!(cal.nth_working_day_after(monday, 0), d("2026-12-22"), "0 days counts as 1");
+        // Made on a Saturday: Monday is the first.
+        assert_eq!(cal.nth_working_day_after(at("2026-12-19T10:00:00+07:00"), 1), d("2026-12-21"));
+        assert_eq!(cal.deadline(monday, 1).to_rfc3339_in(cal.time_zone()), "2026-12-22T23:59:59+07:00");
+    }
+
+    #[test]
+    fn working_days_left_counts_whole_working_days() {
+        let cal = jakarta();
+        let friday = at("2026-12-18T10:00:00+07:00");
+        for (deadline, left) in [
+            ("2026-12-18T23:59:59+07:00", 0),  // today
+            ("2026-12-19T23:59:59+07:00", 0),  // Saturday
+            ("2026-12-21T23:59:59+07:00", 1),  // Monday
+            ("2026-12-28T23:59:59+07:00", 4),  // over the holidays
+            ("2026-12-17T23:59:59+07:00", -1), // yesterday: overdue
+            ("2026-12-14T23:59:59+07:00", -4),
+        ] {
+            assert_eq!(cal.working_days_left(friday, at(deadline)), left, "{deadline}");
+        }
+    }
+
+    #[test]
+    fn default_clock_days_by_state() {
+        use crate::Status as S;
+        for (status, days) in [
+            (S::Submitted, Some(3)),
+            (S::NeedsInfo, Some(10)),
+            (S::Dispositioned, Some(14)),
+            (S::InProgress, Some(14)),
+            (S::Reopened, Some(14)),
+            (S::Resolved, Some(10)),
+            (S::Closed, None),
+            (S::NotAuthority, None),
+            (S::Archived, None),
+        ] {
+            assert_eq!(default_clock_days(status, 14), days, "{status}");
+        }
     }
 
     proptest! {

@@ -1,4 +1,5 @@
-//! What a person asks to do to a report: an action with every input it requires (DESIGN §5).
+//! What a person asks to do to a report: an action with every input it requires (see
+//! docs/ARCHITECTURE.md, Lifecycle).
 
 use std::fmt;
 
@@ -184,6 +185,170 @@ impl Command {
             // The reporter's answer may carry personal details: staff only.
             Command::ProvideInfo { answer } => Some(answer.to_string()),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Text {
+        Text::parse(s).unwrap()
+    }
+
+    fn id() -> PublicId {
+        PublicId::parse("K7QM-3XR9").unwrap()
+    }
+
+    #[test]
+    fn text_is_trimmed_and_must_not_be_blank() {
+        assert_eq!(text("  Jalan berlubang \n").as_str(), "Jalan berlubang");
+        assert_eq!(text("  Jalan berlubang ").to_string(), "Jalan berlubang");
+        for blank in ["", " ", "\n\t "] {
+            assert_eq!(Text::parse(blank), Err("must not be empty".to_owned()), "{blank:?}");
+        }
+    }
+
+    #[test]
+    fn text_holds_at_most_5000_characters() {
+        assert_eq!(Text::MAX_CHARS, 5_000);
+        // Characters, not bytes: 'é' is two bytes.
+        assert_eq!(text(&"é".repeat(5_000)).as_str().chars().count(), 5_000);
+        assert_eq!(Text::parse(&"é".repeat(5_001)), Err("must be at most 5000 characters".to_owned()));
+        assert!(Text::parse(&"a".repeat(5_001)).is_err());
+        // Surrounding blanks do not count.
+        assert!(Text::parse(&format!("  {}  ", "a".repeat(5_000))).is_ok());
+    }
+
+    #[test]
+    fn text_refuses_control_characters_but_keeps_line_breaks_and_tabs() {
+        for ok in ["baris satu\nbaris dua", "baris satu\r\nbaris dua", "kolom\tkolom"] {
+            assert_eq!(text(ok).as_str(), ok);
+        }
+        for bad in ["a\u{0}b", "a\u{7}b", "a\u{1b}[31mb", "a\u{7f}b", "a\u{85}b", "a\u{8}b"] {
+            assert_eq!(Text::parse(bad), Err("contains control characters".to_owned()), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_from_json_follows_the_same_rules() {
+        assert_eq!(serde_json::from_str::<Text>(r#"" ok ""#).unwrap(), text("ok"));
+        assert_eq!(serde_json::to_string(&text("ok")).unwrap(), r#""ok""#);
+        for bad in [r#""""#, r#""a\u0007b""#] {
+            assert!(serde_json::from_str::<Text>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Text>(&format!("\"{}\"", "a".repeat(5_001))).is_err());
+    }
+
+    #[test]
+    fn manual_archive_reasons_map_to_the_same_archive_reason() {
+        for (m, r) in [
+            (ManualArchive::Spam, ArchiveReason::Spam),
+            (ManualArchive::Incomplete, ArchiveReason::Incomplete),
+            (ManualArchive::OutOfScope, ArchiveReason::OutOfScope),
+            (ManualArchive::Withdrawn, ArchiveReason::Withdrawn),
+        ] {
+            assert_eq!(ArchiveReason::from(m), r);
+        }
+    }
+
+    /// Every command with its action, its event name (the same as its JSON `action` tag), the note
+    /// shown on the public timeline and to the reporter, and the note only staff see.
+    #[test]
+    fn what_each_command_does_and_shows() {
+        type Case = (Command, Action, &'static str, Option<&'static str>, Option<&'static str>);
+        let cases: Vec<Case> = vec![
+            (Command::Verify { agency_id: None, note: None }, Action::Verify, "verify", None, None),
+            (
+                Command::Verify { agency_id: Some(3), note: Some(text("cek lokasi")) },
+                Action::Verify,
+                "verify",
+                None,
+                Some("cek lokasi"),
+            ),
+            (
+                Command::RequestInfo { question: text("Di RT berapa?") },
+                Action::RequestInfo,
+                "request_info",
+                Some("Di RT berapa?"),
+                None,
+            ),
+            (
+                Command::ProvideInfo { answer: text("RT 03, rumah Pak Budi") },
+                Action::InfoGiven,
+                "provide_info",
+                None,
+                Some("RT 03, rumah Pak Budi"),
+            ),
+            (Command::Dispose { agency_id: 4, note: None }, Action::Dispose, "dispose", None, None),
+            (
+                Command::Dispose { agency_id: 4, note: Some(text("prioritas")) },
+                Action::Dispose,
+                "dispose",
+                None,
+                Some("prioritas"),
+            ),
+            (
+                Command::HandBack { reason: text("bukan jalan kota") },
+                Action::HandBack,
+                "hand_back",
+                None,
+                Some("bukan jalan kota"),
+            ),
+            (Command::Plan { plan: text("Ditambal Senin") }, Action::Plan, "plan", Some("Ditambal Senin"), None),
+            (
+                Command::Resolve { evidence: text("Sudah ditambal"), photo_url: Some("https://x.test/a.jpg".into()) },
+                Action::Resolve,
+                "resolve",
+                Some("Sudah ditambal"),
+                None,
+            ),
+            (Command::Confirm { rating: Some(5) }, Action::Confirm, "confirm", None, None),
+            (
+                Command::Reopen { reason: text("Masih berlubang") },
+                Action::Reopen,
+                "reopen",
+                Some("Masih berlubang"),
+                None,
+            ),
+            (
+                Command::ForwardNotAuthority { to: text("BBPJN") },
+                Action::ForwardNotAuthority,
+                "forward_not_authority",
+                Some("Diteruskan ke / forwarded to: BBPJN"),
+                None,
+            ),
+            (
+                Command::Archive { reason: ManualArchive::Spam, note: None },
+                Action::Archive(ArchiveReason::Spam),
+                "archive",
+                None,
+                None,
+            ),
+            (
+                Command::Archive { reason: ManualArchive::Withdrawn, note: Some(text("ditarik pelapor")) },
+                Action::Archive(ArchiveReason::Withdrawn),
+                "archive",
+                None,
+                Some("ditarik pelapor"),
+            ),
+            (
+                Command::MarkDuplicate { of: id() },
+                Action::Archive(ArchiveReason::Duplicate),
+                "mark_duplicate",
+                Some("Sama dengan laporan / duplicate of K7QM-3XR9"),
+                None,
+            ),
+        ];
+        for (cmd, action, name, public, internal) in cases {
+            assert_eq!(cmd.action(), action, "{cmd:?}");
+            assert_eq!(cmd.name(), name, "{cmd:?}");
+            let json = serde_json::to_value(&cmd).unwrap();
+            assert_eq!(json["action"], name, "the event name is the command's JSON action");
+            assert_eq!(serde_json::from_value::<Command>(json).unwrap(), cmd);
+            assert_eq!(cmd.public_note().as_deref(), public, "public note of {name}");
+            assert_eq!(cmd.internal_note().as_deref(), internal, "internal note of {name}");
         }
     }
 }

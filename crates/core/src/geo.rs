@@ -84,6 +84,53 @@ mod tests {
         assert!(Coordinates::parse(" -6.17 ", "106.63").is_ok());
     }
 
+    #[test]
+    fn the_edges_of_the_map_are_on_it() {
+        for (lat, lon) in [(90.0, 180.0), (-90.0, -180.0), (0.0, 0.0), (-6.17, 106.63)] {
+            let c = Coordinates::new(lat, lon).unwrap();
+            assert_eq!((c.lat(), c.lon()), (lat, lon));
+        }
+        assert_eq!(Coordinates::new(90.000001, 0.0), Err(CoordinatesError::LatOutOfRange(90.000001)));
+        assert_eq!(Coordinates::new(-90.000001, 0.0), Err(CoordinatesError::LatOutOfRange(-90.000001)));
+        assert_eq!(Coordinates::new(0.0, 180.000001), Err(CoordinatesError::LongOutOfRange(180.000001)));
+        assert_eq!(Coordinates::new(0.0, -180.000001), Err(CoordinatesError::LongOutOfRange(-180.000001)));
+        assert!(matches!(Coordinates::new(f64::NAN, 0.0), Err(CoordinatesError::LatOutOfRange(_))));
+        assert!(matches!(Coordinates::new(0.0, f64::INFINITY), Err(CoordinatesError::LongOutOfRange(_))));
+        // The latitude is checked first.
+        assert_eq!(Coordinates::new(100.0, 200.0), Err(CoordinatesError::LatOutOfRange(100.0)));
+        assert_eq!(Coordinates::new(-6.17, 106.63).unwrap().to_string(), "-6.17,106.63");
+    }
+
+    #[test]
+    fn plain_decimal_numbers_only() {
+        for (text, value) in [
+            ("-6.17", -6.17),
+            ("+6.17", 6.17),
+            (".5", 0.5),
+            ("-.5", -0.5),
+            ("1e1", 10.0),
+            ("1E1", 10.0),
+            ("1e-1", 0.1),
+            ("1e+1", 10.0),
+            (" 7 ", 7.0),
+        ] {
+            assert_eq!(Coordinates::parse(text, "0").map(|c| c.lat()), Ok(value), "{text}");
+            assert_eq!(Coordinates::parse("0", text).map(|c| c.lon()), Ok(value), "{text}");
+        }
+        for text in ["", "-", "+", "e5", "-e5", "0x10", "1,5", "infinity", "-inf", "1e999", "6.1.2", "1 2", "٣"] {
+            assert_eq!(Coordinates::parse(text, "0"), Err(CoordinatesError::LatNotANumber(text.into())), "{text}");
+            assert_eq!(Coordinates::parse("0", text), Err(CoordinatesError::LongNotANumber(text.into())), "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field_to_fix() {
+        assert_eq!(CoordinatesError::LatNotANumber("x".into()).to_string(), "lat is not a number: \"x\"");
+        assert_eq!(CoordinatesError::LongNotANumber("x".into()).to_string(), "long is not a number: \"x\"");
+        assert_eq!(CoordinatesError::LatOutOfRange(91.0).to_string(), "lat must be between -90 and 90, got 91");
+        assert_eq!(CoordinatesError::LongOutOfRange(181.0).to_string(), "long must be between -180 and 180, got 181");
+    }
+
     proptest! {
         #[test]
         fn every_in_range_pair_round_trips(lat in -90.0f64..=90.0, lon in -180.0f64..=180.0) {

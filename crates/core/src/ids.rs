@@ -163,6 +163,90 @@ mod tests {
         assert!(JurisdictionId::parse("tangerangkota.go.id").is_ok());
     }
 
+    #[test]
+    fn public_ids_read_like_they_are_typed() {
+        for (typed, id) in [
+            ("K7QM-3XR9", "K7QM-3XR9"),
+            (" k7qm-3xr9 ", "K7QM-3XR9"),
+            ("K7QM 3XR9", "K7QM-3XR9"),
+            ("k-7-q-m-3-x-r-9", "K7QM-3XR9"),
+            // O is 0; I and L are 1.
+            ("oOiI-lL00", "0011-1100"),
+            ("ABCD-EFGH", "ABCD-EFGH"),
+            ("JKMN-PQRS", "JKMN-PQRS"),
+            ("TVWX-YZ00", "TVWX-YZ00"),
+        ] {
+            assert_eq!(PublicId::parse(typed).map(|p| p.to_string()), Some(id.to_owned()), "{typed}");
+        }
+        // U is not in the alphabet; neither is anything outside ASCII, even a letter whose code ends
+        // like one that is ('Ł' is U+0141, 'A' is 0x41).
+        for bad in ["", "----", "K7QM-3XRU", "K7QM-3XRŁ", "K7QM-3XR9é", "K7QM_3XR9", "K7QM-3XR9-0"] {
+            assert_eq!(PublicId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn generated_ids_look_like_k7qm_3xr9() {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let ids: Vec<PublicId> = (0..50).map(|_| PublicId::generate(&mut rng)).collect();
+        for id in &ids {
+            let s = id.as_str();
+            assert_eq!(s.len(), 9, "{s}");
+            assert_eq!(s.as_bytes()[4], b'-', "{s}");
+            assert!(s.chars().filter(|c| *c != '-').all(|c| ALPHABET.contains(&(c as u8))), "{s}");
+        }
+        let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+    }
+
+    #[test]
+    fn public_ids_in_json() {
+        let id: PublicId = serde_json::from_str(r#""k7qm3xr9""#).unwrap();
+        assert_eq!(id.as_str(), "K7QM-3XR9");
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""K7QM-3XR9""#);
+        let err = serde_json::from_str::<PublicId>(r#""nope""#).unwrap_err();
+        assert!(err.to_string().contains("\"nope\" is not a report id like K7QM-3XR9"), "{err}");
+    }
+
+    #[test]
+    fn slug_rules() {
+        for ok in ["a", "kota.go.id", "jalan_rusak", "jalan-rusak", "A1.b-2_c"] {
+            assert_eq!(JurisdictionId::parse(ok).map(|j| j.to_string()), Ok(ok.to_owned()));
+            assert_eq!(ServiceCode::parse(ok).map(|c| c.as_str().to_owned()), Ok(ok.to_owned()));
+        }
+        for bad in ["jalan rusak", "jalan/rusak", "jälan", "a:b", "a+b", "a\n"] {
+            assert_eq!(ServiceCode::parse(bad), Err(IdError::BadCharacter { what: "service_code" }), "{bad:?}");
+            assert_eq!(JurisdictionId::parse(bad), Err(IdError::BadCharacter { what: "jurisdiction_id" }), "{bad:?}");
+        }
+        assert_eq!(JurisdictionId::parse(""), Err(IdError::Empty { what: "jurisdiction_id" }));
+        assert_eq!(
+            IdError::BadCharacter { what: "service_code" }.to_string(),
+            "service_code may contain only letters, digits, '.', '-' and '_'"
+        );
+        let code = ServiceCode::parse("jalan-rusak").unwrap();
+        assert_eq!(AsRef::<str>::as_ref(&code), "jalan-rusak");
+        assert_eq!(serde_json::to_string(&code).unwrap(), r#""jalan-rusak""#);
+        let j = JurisdictionId::parse("kota.go.id").unwrap();
+        assert_eq!(AsRef::<str>::as_ref(&j), "kota.go.id");
+        assert_eq!(j.as_str(), "kota.go.id");
+    }
+
+    #[test]
+    fn slug_lengths() {
+        assert!(JurisdictionId::parse(&"j".repeat(100)).is_ok());
+        assert_eq!(
+            JurisdictionId::parse(&"j".repeat(101)),
+            Err(IdError::TooLong { what: "jurisdiction_id", max: 100 })
+        );
+        assert!(ServiceCode::parse(&"s".repeat(64)).is_ok());
+        assert_eq!(ServiceCode::parse(&"s".repeat(65)), Err(IdError::TooLong { what: "service_code", max: 64 }));
+        assert_eq!(
+            IdError::TooLong { what: "service_code", max: 64 }.to_string(),
+            "service_code is longer than 64 characters"
+        );
+    }
+
     proptest! {
         #[test]
         fn generated_ids_parse_to_themselves(seed in any::<u64>()) {

@@ -245,4 +245,164 @@ mod tests {
         let json = serde_json::to_string(&n).unwrap();
         assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), n);
     }
+
+    #[test]
+    fn languages() {
+        for (s, lang) in [("en", Lang::En), ("EN", Lang::En), (" en-GB ", Lang::En), ("english", Lang::En)] {
+            assert_eq!(Lang::parse(s), lang, "{s}");
+        }
+        for s in ["id", "id-ID", "", "fr", "ne"] {
+            assert_eq!(Lang::parse(s), Lang::Id, "{s}");
+        }
+        assert_eq!((Lang::Id.as_str(), Lang::En.as_str()), ("id", "en"));
+        assert_eq!(Lang::default(), Lang::Id);
+    }
+
+    /// Every notice, with its subject and body in Indonesian and English.
+    #[test]
+    fn every_notice_in_both_languages() {
+        let id = || "K7QM-3XR9".to_owned();
+        let s = |x: &str| x.to_owned();
+        let cases = [
+            (
+                Notice::Received { public_id: id(), follow_up_code: None, verify_by: s("01-12-2026") },
+                (
+                    "Laporan K7QM-3XR9 diterima",
+                    "Terima kasih. Laporan Anda tercatat dengan nomor K7QM-3XR9.\nLaporan akan diverifikasi paling lambat 01-12-2026.",
+                ),
+                (
+                    "Report K7QM-3XR9 received",
+                    "Thank you. Your report is registered as K7QM-3XR9.\nIt will be verified by 01-12-2026.",
+                ),
+            ),
+            (
+                Notice::Received { public_id: id(), follow_up_code: Some(s("ABCD")), verify_by: s("01-12-2026") },
+                (
+                    "Laporan K7QM-3XR9 diterima",
+                    "Terima kasih. Laporan Anda tercatat dengan nomor K7QM-3XR9.\nKode pantau (rahasiakan): ABCD\n\nLaporan akan diverifikasi paling lambat 01-12-2026.",
+                ),
+                (
+                    "Report K7QM-3XR9 received",
+                    "Thank you. Your report is registered as K7QM-3XR9.\nFollow-up code (keep it secret): ABCD\n\nIt will be verified by 01-12-2026.",
+                ),
+            ),
+            (
+                Notice::NeedsInfo { public_id: id(), question: s("Di RT berapa?"), reply_by: s("15-12-2026") },
+                (
+                    "Laporan K7QM-3XR9: mohon informasi tambahan",
+                    "Petugas membutuhkan informasi tambahan:\n\nDi RT berapa?\n\nMohon jawab paling lambat 15-12-2026; tanpa jawaban laporan diarsipkan.",
+                ),
+                (
+                    "Report K7QM-3XR9: more information needed",
+                    "The desk needs more information:\n\nDi RT berapa?\n\nPlease answer by 15-12-2026; without an answer the report is archived.",
+                ),
+            ),
+            (
+                Notice::InProgress { public_id: id(), plan: s("Ditambal Senin"), resolve_by: s("09-12-2026") },
+                (
+                    "Laporan K7QM-3XR9 sedang ditindaklanjuti",
+                    "Rencana tindak lanjut:\n\nDitambal Senin\n\nTarget selesai: 09-12-2026.",
+                ),
+                ("Report K7QM-3XR9 is in progress", "Follow-up plan:\n\nDitambal Senin\n\nTarget: 09-12-2026."),
+            ),
+            (
+                Notice::Resolved {
+                    public_id: id(),
+                    evidence: s("Sudah ditambal"),
+                    survey_url: s("https://x.test/s"),
+                    confirm_by: s("20-12-2026"),
+                },
+                (
+                    "Laporan K7QM-3XR9 telah diselesaikan",
+                    "Sudah ditambal\n\nKonfirmasi atau buka kembali paling lambat 20-12-2026. Beri penilaian: https://x.test/s",
+                ),
+                (
+                    "Report K7QM-3XR9 has been resolved",
+                    "Sudah ditambal\n\nConfirm or reopen by 20-12-2026. Rate the service: https://x.test/s",
+                ),
+            ),
+            (
+                Notice::Closed { public_id: id() },
+                ("Laporan K7QM-3XR9 ditutup", "Laporan Anda telah ditutup. Terima kasih."),
+                ("Report K7QM-3XR9 closed", "Your report is closed. Thank you."),
+            ),
+            (
+                Notice::Ended { public_id: id(), reason: s("spam") },
+                ("Laporan K7QM-3XR9 tidak dilanjutkan", "Alasan: spam"),
+                ("Report K7QM-3XR9 will not be pursued", "Reason: spam"),
+            ),
+            (
+                Notice::Duplicate { public_id: id(), original: s("ABCD-EFGH") },
+                (
+                    "Laporan K7QM-3XR9 digabung dengan ABCD-EFGH",
+                    "Masalah yang sama sudah dilaporkan sebagai ABCD-EFGH. Anda akan menerima kabar dari laporan itu.",
+                ),
+                (
+                    "Report K7QM-3XR9 merged into ABCD-EFGH",
+                    "The same problem was already reported as ABCD-EFGH. You will receive its updates.",
+                ),
+            ),
+            (
+                Notice::NewDisposition { public_id: id(), service: s("Jalan rusak"), plan_by: s("08-12-2026") },
+                (
+                    "Disposisi baru: K7QM-3XR9",
+                    "Laporan K7QM-3XR9 (Jalan rusak) didisposisikan ke instansi Anda. Rencana tindak lanjut paling lambat 08-12-2026.",
+                ),
+                (
+                    "New disposition: K7QM-3XR9",
+                    "Report K7QM-3XR9 (Jalan rusak) was assigned to your agency. Follow-up plan due by 08-12-2026.",
+                ),
+            ),
+            (
+                Notice::Reminder { public_id: id(), clock: s("plan"), deadline: s("08-12-2026") },
+                (
+                    "Pengingat: K7QM-3XR9 jatuh tempo 08-12-2026",
+                    "Tenggat plan laporan K7QM-3XR9 tinggal satu hari kerja (08-12-2026).",
+                ),
+                (
+                    "Reminder: K7QM-3XR9 due 08-12-2026",
+                    "One working day left on the plan deadline of report K7QM-3XR9 (08-12-2026).",
+                ),
+            ),
+            (
+                Notice::Overdue { public_id: id(), clock: s("resolution"), deadline: s("08-12-2026"), level: 2 },
+                (
+                    "Terlambat (eskalasi 2): K7QM-3XR9",
+                    "Tenggat resolution laporan K7QM-3XR9 terlewati (08-12-2026). Tingkat eskalasi: 2.",
+                ),
+                (
+                    "Overdue (escalation 2): K7QM-3XR9",
+                    "The resolution deadline of report K7QM-3XR9 passed (08-12-2026). Escalation level: 2.",
+                ),
+            ),
+            (
+                Notice::HandedBack { public_id: id(), reason: s("Bukan jalan kota") },
+                (
+                    "Dikembalikan: K7QM-3XR9",
+                    "Instansi mengembalikan laporan untuk didisposisi ulang:\n\nBukan jalan kota",
+                ),
+                ("Handed back: K7QM-3XR9", "The agency handed the report back for re-disposition:\n\nBukan jalan kota"),
+            ),
+            (
+                Notice::Reopened { public_id: id(), reason: s("Masih berlubang") },
+                ("Dibuka kembali: K7QM-3XR9", "Pelapor membuka kembali laporan:\n\nMasih berlubang"),
+                ("Reopened: K7QM-3XR9", "The reporter reopened the report:\n\nMasih berlubang"),
+            ),
+        ];
+        for (notice, (id_subject, id_body), (en_subject, en_body)) in cases {
+            assert_eq!(notice.public_id(), "K7QM-3XR9", "{notice:?}");
+            assert_eq!(notice.render(Lang::Id), (id_subject.to_owned(), id_body.to_owned()), "{notice:?}");
+            assert_eq!(notice.render(Lang::En), (en_subject.to_owned(), en_body.to_owned()), "{notice:?}");
+            let json = serde_json::to_string(&notice).unwrap();
+            assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), notice);
+        }
+    }
+
+    #[test]
+    fn audiences_in_json() {
+        let a = Audience::Officers { agency_id: 7 };
+        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::json!({"to": "officers", "agency_id": 7}));
+        let a = Audience::Leaders { jurisdiction_id: "kota.go.id".into() };
+        assert_eq!(serde_json::from_value::<Audience>(serde_json::to_value(&a).unwrap()).unwrap(), a);
+    }
 }

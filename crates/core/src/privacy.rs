@@ -1,4 +1,4 @@
-//! Who may see a report and its reporter (DESIGN §6).
+//! Who may see a report and its reporter (see docs/ARCHITECTURE.md, Privacy).
 
 use std::fmt;
 
@@ -84,5 +84,48 @@ mod tests {
         assert!(Privacy::Anonim.is_listed_publicly());
         assert!(!Privacy::Anonim.shows_reporter_publicly());
         assert_eq!(Privacy::parse(" Public "), Some(Privacy::Publik));
+    }
+
+    #[test]
+    fn names_in_indonesian_and_english() {
+        for (text, privacy) in [
+            ("publik", Privacy::Publik),
+            ("public", Privacy::Publik),
+            ("anonim", Privacy::Anonim),
+            ("Anonymous", Privacy::Anonim),
+            ("rahasia", Privacy::Rahasia),
+            ("confidential", Privacy::Rahasia),
+            (" PRIVATE ", Privacy::Rahasia),
+        ] {
+            assert_eq!(Privacy::parse(text), Some(privacy), "{text}");
+        }
+        for text in ["", "secret", "pub"] {
+            assert_eq!(Privacy::parse(text), None, "{text}");
+        }
+        for (privacy, name) in Privacy::ALL.into_iter().zip(["publik", "anonim", "rahasia"]) {
+            assert_eq!((privacy.as_str(), privacy.to_string()), (name, name.to_owned()));
+            assert_eq!(serde_json::to_value(privacy).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn who_the_public_sees() {
+        // (listed publicly, reporter shown publicly)
+        for (privacy, listed, shown) in
+            [(Privacy::Publik, true, true), (Privacy::Anonim, true, false), (Privacy::Rahasia, false, false)]
+        {
+            assert_eq!(privacy.is_listed_publicly(), listed, "{privacy}");
+            assert_eq!(privacy.shows_reporter_publicly(), shown, "{privacy}");
+        }
+    }
+
+    #[test]
+    fn raising_gives_the_new_level_and_lowering_says_why_not() {
+        assert_eq!(Privacy::Publik.raise(Privacy::Rahasia), Ok(Privacy::Rahasia));
+        assert_eq!(Privacy::Publik.raise(Privacy::Anonim), Ok(Privacy::Anonim));
+        assert_eq!(Privacy::Anonim.raise(Privacy::Anonim), Ok(Privacy::Anonim), "keeping the level is fine");
+        let err = Privacy::Rahasia.raise(Privacy::Publik).unwrap_err();
+        assert_eq!(err, LowerPrivacy { from: Privacy::Rahasia, to: Privacy::Publik });
+        assert_eq!(err.to_string(), "privacy may only be raised: rahasia cannot become publik");
     }
 }

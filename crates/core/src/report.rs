@@ -107,4 +107,50 @@ mod tests {
         assert_eq!(Description::parse("<script>alert(1)</script>"), Err(DescriptionError::Html));
         assert!(Description::parse("Lubang < 5 meter dari halte").is_ok());
     }
+
+    #[test]
+    fn channel_names_round_trip() {
+        let names = ["web", "open311", "api", "sms", "whatsapp", "email", "walk_in"];
+        for (c, name) in Channel::ALL.into_iter().zip(names) {
+            assert_eq!(c.as_str(), name);
+            assert_eq!(Channel::parse(name), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), name);
+        }
+        assert_eq!(Channel::parse("WhatsApp"), None);
+        assert_eq!(Channel::parse(""), None);
+    }
+
+    #[test]
+    fn a_description_is_trimmed_plain_text_of_at_most_4000_characters() {
+        let d = Description::parse("  Jalan berlubang\n\tdi depan halte  ").unwrap();
+        assert_eq!(d.as_str(), "Jalan berlubang\n\tdi depan halte");
+        assert_eq!(d.to_string(), "Jalan berlubang\n\tdi depan halte");
+        assert_eq!(serde_json::to_string(&d).unwrap(), r#""Jalan berlubang\n\tdi depan halte""#);
+        assert!(Description::parse(&"a".repeat(4_000)).is_ok());
+        assert_eq!(Description::parse(&"é".repeat(4_001)), Err(DescriptionError::TooLong(4_001)));
+        // Surrounding blanks do not count.
+        assert!(Description::parse(&format!("  {}  ", "a".repeat(4_000))).is_ok());
+        assert_eq!(
+            DescriptionError::TooLong(4_001).to_string(),
+            "description is 4001 characters; at most 4000 are allowed"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_a_description() {
+        let d = Description::parse("Jalan\u{0} ber\u{7}lubang\u{1b}\r\n").unwrap();
+        assert_eq!(d.as_str(), "Jalan berlubang");
+        let d = Description::parse("baris satu\r\nbaris dua").unwrap();
+        assert_eq!(d.as_str(), "baris satu\r\nbaris dua");
+    }
+
+    #[test]
+    fn markup_is_refused_but_a_less_than_sign_in_prose_is_not() {
+        for html in ["<b>tebal</b>", "teks </p>", "<!-- komentar -->", "<img src=x>", "<A HREF=x>"] {
+            assert_eq!(Description::parse(html), Err(DescriptionError::Html), "{html}");
+        }
+        for prose in ["Lubang < 5 meter", "3<5", "<3 kota ini", "a <= b", "ujung kalimat <"] {
+            assert!(Description::parse(prose).is_ok(), "{prose}");
+        }
+    }
 }

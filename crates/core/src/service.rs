@@ -208,4 +208,114 @@ mod tests {
             Err(AttributeError::TooManyValues("s".into()))
         );
     }
+
+    #[test]
+    fn names_round_trip() {
+        for (k, name) in ServiceKind::ALL.iter().zip(["pengaduan", "aspirasi", "saran", "permintaan_informasi"]) {
+            assert_eq!((k.as_str(), ServiceKind::parse(name)), (name, Some(*k)));
+            assert_eq!(serde_json::to_value(k).unwrap(), name);
+        }
+        let tiers = ["ringan", "normatif", "tanpa_pemeriksaan", "pemeriksaan_lapangan"];
+        for (t, name) in SlaTier::ALL.iter().zip(tiers) {
+            assert_eq!((t.as_str(), SlaTier::parse(name)), (name, Some(*t)));
+            assert_eq!(serde_json::to_value(t).unwrap(), name);
+        }
+        let types = ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"];
+        for (d, name) in Datatype::ALL.iter().zip(types) {
+            assert_eq!((d.as_str(), Datatype::parse(name)), (name, Some(*d)));
+            assert_eq!(serde_json::to_value(d).unwrap(), name);
+        }
+        assert_eq!((ServiceKind::ALL.len(), SlaTier::ALL.len(), Datatype::ALL.len()), (4, 4, 6));
+        assert_eq!(ServiceKind::parse("Pengaduan"), None);
+        assert_eq!(SlaTier::parse(""), None);
+        assert_eq!(Datatype::parse("integer"), None);
+    }
+
+    #[test]
+    fn national_resolution_budgets() {
+        for (tier, days) in [
+            (SlaTier::Ringan, 2),
+            (SlaTier::Normatif, 5),
+            (SlaTier::TanpaPemeriksaan, 14),
+            (SlaTier::PemeriksaanLapangan, 60),
+        ] {
+            assert_eq!(tier.default_working_days(), days, "{tier:?}");
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_and_blank_ones_are_absent() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let defs = [def("s", Datatype::String, false), def("t", Datatype::Text, false)];
+        let ok = check_attributes(&defs, &given(&[("s", "  lubang  "), ("t", " ")]), tz).unwrap();
+        assert_eq!(ok.get("s"), Some(&vec!["lubang".to_owned()]));
+        assert_eq!(ok.get("t"), None, "a blank optional answer is left out");
+        // Blank values do not count towards "one value".
+        let ok = check_attributes(&defs, &given(&[("s", "a"), ("s", "  ")]), tz).unwrap();
+        assert_eq!(ok["s"], vec!["a"]);
+        assert_eq!(check_attributes(&defs, &given(&[]), tz), Ok(AttributeValues::new()));
+    }
+
+    #[test]
+    fn informational_attributes_take_no_answer() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let info = AttributeDef { variable: false, ..def("catatan", Datatype::String, true) };
+        assert_eq!(check_attributes(std::slice::from_ref(&info), &given(&[]), tz), Ok(AttributeValues::new()));
+        assert_eq!(check_attributes(&[info], &given(&[("catatan", "x")]), tz), Ok(AttributeValues::new()));
+    }
+
+    #[test]
+    fn numbers_and_datetimes() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let defs = [def("cm", Datatype::Number, false), def("kapan", Datatype::Datetime, false)];
+        for n in ["30", "-2.5", "1e3", " 7 "] {
+            assert!(check_attributes(&defs, &given(&[("cm", n)]), tz).is_ok(), "{n}");
+        }
+        for n in ["tinggi", "NaN", "inf", "1,5"] {
+            assert_eq!(
+                check_attributes(&defs, &given(&[("cm", n)]), tz),
+                Err(AttributeError::NotANumber { code: "cm".into(), value: n.into() }),
+                "{n}"
+            );
+        }
+        for d in ["2026-11-28", "2026-11-28T08:15:30+07:00"] {
+            assert!(check_attributes(&defs, &given(&[("kapan", d)]), tz).is_ok(), "{d}");
+        }
+        assert_eq!(
+            check_attributes(&defs, &given(&[("kapan", "kemarin")]), tz),
+            Err(AttributeError::NotADatetime { code: "kapan".into(), value: "kemarin".into() })
+        );
+    }
+
+    #[test]
+    fn list_answers_must_be_keys_of_the_list() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let defs = [def("m", Datatype::Multivaluelist, true)];
+        assert_eq!(
+            check_attributes(&defs, &given(&[("m", "ringan"), ("m", "Berat")]), tz),
+            Err(AttributeError::NotInList { code: "m".into(), value: "Berat".into(), allowed: "ringan, berat".into() })
+        );
+        assert_eq!(
+            AttributeError::NotInList { code: "m".into(), value: "x".into(), allowed: "ringan, berat".into() }
+                .to_string(),
+            "attribute[m] has no value \"x\"; allowed: ringan, berat"
+        );
+        // String answers are free text, whatever the list says.
+        let defs = [def("s", Datatype::String, true)];
+        assert!(check_attributes(&defs, &given(&[("s", "parah")]), tz).is_ok());
+    }
+
+    #[test]
+    fn answers_hold_at_most_4000_characters() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let defs = [def("t", Datatype::Text, false)];
+        let ok = check_attributes(&defs, &given(&[("t", &"é".repeat(4_000))]), tz).unwrap();
+        assert_eq!(ok["t"][0].chars().count(), 4_000);
+        assert_eq!(
+            check_attributes(&defs, &given(&[("t", &"é".repeat(4_001))]), tz),
+            Err(AttributeError::TooLong { code: "t".into(), max: 4_000 })
+        );
+        assert_eq!(AttributeError::Missing("t".into()).to_string(), "attribute[t] is required");
+        assert_eq!(AttributeError::TooManyValues("t".into()).to_string(), "attribute[t] takes one value");
+    }
 }

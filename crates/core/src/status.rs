@@ -1,5 +1,5 @@
-//! The report lifecycle (DESIGN §5): states, the actions that move between them, and how each state
-//! looks to Open311 clients.
+//! The report lifecycle (see docs/ARCHITECTURE.md, Lifecycle): states, the actions that move between
+//! them, and how each state looks to Open311 clients.
 
 use std::fmt;
 use std::str::FromStr;
@@ -279,5 +279,141 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn every_action() -> Vec<Action> {
+        let mut all = vec![
+            Action::Verify,
+            Action::RequestInfo,
+            Action::InfoGiven,
+            Action::InfoTimeout,
+            Action::Dispose,
+            Action::HandBack,
+            Action::Plan,
+            Action::Resolve,
+            Action::Confirm,
+            Action::ConfirmTimeout,
+            Action::Reopen,
+            Action::ForwardNotAuthority,
+        ];
+        all.extend(ArchiveReason::ALL.map(Action::Archive));
+        all
+    }
+
+    /// The lifecycle (docs/ARCHITECTURE.md, Lifecycle), every allowed move; everything else is refused.
+    #[test]
+    fn the_lifecycle_table() {
+        use Action as A;
+        use Status as S;
+        let mut allowed: Vec<(Status, Action, Status)> = vec![
+            (S::Submitted, A::Verify, S::Dispositioned),
+            (S::Submitted, A::Dispose, S::Dispositioned),
+            (S::Submitted, A::RequestInfo, S::NeedsInfo),
+            (S::Submitted, A::ForwardNotAuthority, S::NotAuthority),
+            (S::NeedsInfo, A::InfoGiven, S::Submitted),
+            (S::NeedsInfo, A::InfoTimeout, S::Archived),
+            (S::NeedsInfo, A::ForwardNotAuthority, S::NotAuthority),
+            (S::Dispositioned, A::Dispose, S::Dispositioned),
+            (S::Dispositioned, A::HandBack, S::Submitted),
+            (S::Dispositioned, A::Plan, S::InProgress),
+            (S::Dispositioned, A::Resolve, S::Resolved),
+            (S::Reopened, A::Dispose, S::Dispositioned),
+            (S::Reopened, A::HandBack, S::Submitted),
+            (S::Reopened, A::Plan, S::InProgress),
+            (S::Reopened, A::Resolve, S::Resolved),
+            (S::InProgress, A::HandBack, S::Submitted),
+            (S::InProgress, A::Resolve, S::Resolved),
+            (S::Resolved, A::Confirm, S::Closed),
+            (S::Resolved, A::ConfirmTimeout, S::Closed),
+            (S::Resolved, A::Reopen, S::Reopened),
+            (S::Closed, A::Reopen, S::Reopened),
+        ];
+        for r in ArchiveReason::ALL {
+            allowed.push((S::Submitted, A::Archive(r), S::Archived));
+            allowed.push((S::NeedsInfo, A::Archive(r), S::Archived));
+        }
+        for from in Status::ALL {
+            for action in every_action() {
+                let want = allowed
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|(_, _, to)| *to)
+                    .ok_or(TransitionError { from, action });
+                assert_eq!(from.apply(action), want, "{from} {action:?}");
+            }
+        }
+        assert_eq!(
+            Status::Closed.apply(Action::Resolve).unwrap_err().to_string(),
+            "cannot Resolve a report that is closed"
+        );
+    }
+
+    /// Open311's view of each state: open or closed, and the extended status; and the traffic light.
+    #[test]
+    fn how_each_state_looks() {
+        use Colour::*;
+        let table = [
+            (Status::Submitted, "open", "for_triage", Red),
+            (Status::NeedsInfo, "open", "investigating", Red),
+            (Status::Dispositioned, "open", "action_scheduled", Red),
+            (Status::InProgress, "open", "in_progress", Yellow),
+            (Status::Reopened, "open", "in_progress", Yellow),
+            (Status::Resolved, "closed", "fixed", Green),
+            (Status::Closed, "closed", "closed", Green),
+            (Status::NotAuthority, "closed", "not_councils_responsibility", Grey),
+            (Status::Archived, "closed", "no_further_action", Grey),
+        ];
+        for (status, open311, extended, colour) in table {
+            assert_eq!(status.open311(), open311, "{status}");
+            assert_eq!(status.is_open(), open311 == "open", "{status}");
+            assert_eq!(status.open311_extended(None), extended, "{status}");
+            assert_eq!(status.colour(), colour, "{status}");
+        }
+        assert_eq!(Status::Archived.open311_extended(Some(ArchiveReason::Duplicate)), "duplicate");
+        for r in [ArchiveReason::Spam, ArchiveReason::Incomplete, ArchiveReason::OutOfScope, ArchiveReason::Withdrawn] {
+            assert_eq!(Status::Archived.open311_extended(Some(r)), "no_further_action", "{r:?}");
+        }
+    }
+
+    #[test]
+    fn status_names() {
+        let names = [
+            "submitted",
+            "needs_info",
+            "dispositioned",
+            "in_progress",
+            "resolved",
+            "closed",
+            "reopened",
+            "not_authority",
+            "archived",
+        ];
+        for (s, name) in Status::ALL.into_iter().zip(names) {
+            assert_eq!(s.as_str(), name);
+            assert_eq!(s.to_string(), name);
+            assert_eq!(serde_json::to_value(s).unwrap(), name);
+        }
+        assert_eq!("Closed".parse::<Status>(), Err(UnknownStatus("Closed".into())));
+        assert_eq!(UnknownStatus("x".into()).to_string(), "unknown status \"x\"");
+    }
+
+    #[test]
+    fn open311_filter_values_ignore_case_and_blanks() {
+        assert_eq!(Status::from_open311(" Open "), Status::from_open311("open"));
+        assert_eq!(Status::from_open311("open").unwrap().len(), 5);
+        assert_eq!(Status::from_open311("closed").unwrap().len(), 4);
+        assert!(Status::from_open311("").is_none());
+    }
+
+    #[test]
+    fn archive_reason_names() {
+        let names = ["duplicate", "spam", "incomplete", "out_of_scope", "withdrawn"];
+        for (r, name) in ArchiveReason::ALL.into_iter().zip(names) {
+            assert_eq!(r.as_str(), name);
+            assert_eq!(ArchiveReason::parse(name), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), name);
+        }
+        assert_eq!(ArchiveReason::parse("Spam"), None);
+        assert_eq!(ArchiveReason::parse(""), None);
     }
 }

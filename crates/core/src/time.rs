@@ -222,6 +222,105 @@ mod tests {
         }
     }
 
+    #[test]
+    fn timestamps_are_microseconds_since_the_epoch() {
+        let t = Timestamp::from_micros(1_000_000);
+        assert_eq!(t.as_micros(), 1_000_000);
+        assert_eq!(t.to_string(), "1970-01-01T00:00:01.000000Z");
+        assert_eq!(t.plus_seconds(2).as_micros(), 3_000_000);
+        assert_eq!(t.plus_seconds(-1).as_micros(), 0);
+        assert_eq!(t.plus_micros(5).as_micros(), 1_000_005);
+        assert_eq!(t.plus_micros(-5).as_micros(), 999_995);
+        assert_eq!(t.plus_days(1).as_micros(), 86_401_000_000);
+        assert_eq!(t.plus_days(-1).as_micros(), -86_399_000_000);
+        // Far-off arithmetic saturates instead of wrapping around.
+        assert_eq!(Timestamp::from_micros(i64::MAX - 1).plus_seconds(1).as_micros(), i64::MAX);
+        assert_eq!(Timestamp::from_micros(i64::MIN + 1).plus_micros(-5).as_micros(), i64::MIN);
+        assert_eq!(t.plus_days(i64::MAX).as_micros(), i64::MAX);
+        let dt = DateTime::parse_from_rfc3339("2026-11-28T08:15:30.25+07:00").unwrap();
+        let t = Timestamp::from_datetime(&dt);
+        assert_eq!(t.to_utc(), dt);
+        assert_eq!(t.to_string(), "2026-11-28T01:15:30.250000Z");
+        assert_eq!(serde_json::to_string(&t).unwrap(), t.as_micros().to_string());
+    }
+
+    #[test]
+    fn formats_every_kind_of_offset() {
+        let t = parse_datetime("2026-01-15T12:00:00Z", JAKARTA).unwrap();
+        for (tz, text) in [
+            (chrono_tz::UTC, "2026-01-15T12:00:00+00:00"),
+            (chrono_tz::America::New_York, "2026-01-15T07:00:00-05:00"),
+            (chrono_tz::America::St_Johns, "2026-01-15T08:30:00-03:30"),
+            (chrono_tz::Asia::Kolkata, "2026-01-15T17:30:00+05:30"),
+            (chrono_tz::Asia::Kathmandu, "2026-01-15T17:45:00+05:45"),
+            (chrono_tz::Asia::Jayapura, "2026-01-15T21:00:00+09:00"),
+        ] {
+            assert_eq!(t.to_rfc3339_in(tz), text, "{tz}");
+        }
+    }
+
+    #[test]
+    fn clocks() {
+        let start = Timestamp::from_micros(1_780_000_000_000_000);
+        let clock = ManualClock::new(start);
+        assert_eq!(clock.now(), start);
+        clock.advance_seconds(90);
+        assert_eq!(clock.now(), start.plus_seconds(90));
+        clock.set(start);
+        assert_eq!(clock.now(), start);
+        // The machine's clock is somewhere after this code was written (2026).
+        assert!(SystemClock.now() > parse_datetime("2026-01-01T00:00:00Z", JAKARTA).unwrap());
+        assert!(SystemClock.now() < parse_datetime("2200-01-01T00:00:00Z", JAKARTA).unwrap());
+    }
+
+    #[test]
+    fn more_forms_clients_send() {
+        let want = parse_datetime("2026-11-28T08:15:00+07:00", JAKARTA).unwrap();
+        for s in ["2026-11-28T08:15", "2026-11-28T08:15+07:00", "2026-11-28T08:15:00.000"] {
+            assert_eq!(parse_datetime(s, JAKARTA), Ok(want), "{s}");
+        }
+        assert_eq!(
+            parse_datetime("2026-11-28T08:15:30.5", JAKARTA).unwrap().as_micros(),
+            want.plus_seconds(30).plus_micros(500_000).as_micros()
+        );
+        // A date and a time separated by a space.
+        assert_eq!(parse_datetime("2026-11-28 08:15:00+07:00", JAKARTA), Ok(want));
+        assert_eq!(
+            parse_datetime("yesterday 07:00", JAKARTA),
+            Err(DateTimeError("yesterday 07:00".into())),
+            "the error names what was sent"
+        );
+    }
+
+    #[test]
+    fn local_times_in_a_zone_with_dst() {
+        let ams = chrono_tz::Europe::Amsterdam;
+        // 02:30 does not exist on 29 March 2026 (clocks jump from 02:00 to 03:00).
+        assert!(parse_datetime("2026-03-29T02:30:00", ams).is_err());
+        // 02:30 happens twice on 25 October 2026: the first one (summer time) is meant.
+        let fold = parse_datetime("2026-10-25T02:30:00", ams).unwrap();
+        assert_eq!(fold, parse_datetime("2026-10-25T02:30:00+02:00", ams).unwrap());
+        assert_eq!(parse_datetime("2026-07-01", ams).unwrap().to_rfc3339_in(ams), "2026-07-01T00:00:00+02:00");
+    }
+
+    #[test]
+    fn years_from_1900_to_9999() {
+        assert!(parse_datetime("1900-01-01T00:00:00Z", JAKARTA).is_ok());
+        assert!(parse_datetime("1899-12-31T23:59:59Z", JAKARTA).is_err());
+        assert!(parse_datetime("9999-12-31T23:59:59Z", JAKARTA).is_ok());
+        // Local midnight of 1 Jan 1900 in Jakarta is still 1899 in UTC.
+        assert!(parse_datetime("1900-01-01", JAKARTA).is_err());
+        assert!(parse_datetime("1900-01-02", JAKARTA).is_ok());
+    }
+
+    #[test]
+    fn time_zones_by_iana_name() {
+        assert_eq!(parse_time_zone("Asia/Jakarta"), Some(JAKARTA));
+        assert_eq!(parse_time_zone("Asia/Makassar"), Some(chrono_tz::Asia::Makassar));
+        assert_eq!(parse_time_zone("Mars/Olympus_Mons"), None);
+        assert_eq!(parse_time_zone(""), None);
+    }
+
     proptest! {
         #[test]
         fn formatted_instants_parse_back(secs in 0i64..4_102_444_800, zone in 0usize..3) {

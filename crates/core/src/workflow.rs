@@ -1,6 +1,6 @@
-//! The lifecycle's clocks (DESIGN §5): [`decide`] turns an action into the new state of the report with
-//! its running clock, and [`Schedule`] says when the ticker must look at a report again. The actions
-//! with their inputs are [`Command`]s.
+//! The lifecycle's clocks (see docs/ARCHITECTURE.md, Deadlines): [`decide`] turns an action into the new
+//! state of the report with its running clock, and [`Schedule`] says when the ticker must look at a report
+//! again. The actions with their inputs are [`Command`]s.
 
 use chrono::{Days, NaiveTime, TimeZone};
 
@@ -9,7 +9,7 @@ pub use crate::command::{Command, ManualArchive, Text};
 use crate::status::{Action, ArchiveReason, Status, TransitionError};
 use crate::time::Timestamp;
 
-/// The lifecycle clocks of DESIGN §5.
+/// The lifecycle clocks (see docs/ARCHITECTURE.md, Deadlines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKind {
@@ -378,6 +378,364 @@ mod tests {
         assert!(matches!(err, DecideError::ReopenWindowClosed(_)));
         let reopened = decide(&closed, Action::Reopen, None, 5, &sched, t("2026-11-10T10:00:00+07:00")).unwrap();
         assert_eq!((reopened.status, reopened.reopen_count, reopened.agency_id), (Status::Reopened, 1, Some(1)));
+    }
+
+    fn local(ts: Timestamp) -> String {
+        ts.to_rfc3339_in(chrono_tz::Asia::Jakarta)
+    }
+
+    fn after(next: &Next) -> Current {
+        Current {
+            status: next.status,
+            agency_id: next.agency_id,
+            resolution_due_at: next.resolution_due_at,
+            closed_at: next.closed_at,
+            escalation_level: next.escalation_level,
+            reopen_count: next.reopen_count,
+        }
+    }
+
+    #[test]
+    fn clock_kinds() {
+        let names = ["verification", "plan", "resolution", "info_reply", "confirmation"];
+        for (c, name) in ClockKind::ALL.into_iter().zip(names) {
+            assert_eq!(c.as_str(), name);
+            assert_eq!(ClockKind::parse(name), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), name);
+            // Only the reporter's clocks end the wait by themselves; only the agency's get reminders.
+            assert_eq!(c.times_out(), matches!(c, ClockKind::InfoReply | ClockKind::Confirmation), "{name}");
+            assert_eq!(c.is_agency_clock(), matches!(c, ClockKind::Plan | ClockKind::Resolution), "{name}");
+        }
+        assert_eq!(ClockKind::parse("Plan"), None);
+        let table = [
+            (Status::Submitted, Some(ClockKind::Verification)),
+            (Status::NeedsInfo, Some(ClockKind::InfoReply)),
+            (Status::Dispositioned, Some(ClockKind::Plan)),
+            (Status::Reopened, Some(ClockKind::Plan)),
+            (Status::InProgress, Some(ClockKind::Resolution)),
+            (Status::Resolved, Some(ClockKind::Confirmation)),
+            (Status::Closed, None),
+            (Status::NotAuthority, None),
+            (Status::Archived, None),
+        ];
+        for (status, clock) in table {
+            assert_eq!(ClockKind::for_status(status), clock, "{status}");
+        }
+    }
+
+    #[test]
+    fn national_default_deadlines() {
+        let d = Deadlines::default();
+        assert_eq!(
+            d,
+            Deadlines {
+                verification: 3,
+                plan: 5,
+                info_reply: 10,
+                confirmation: 10,
+                escalation_step: 5,
+                reopen_window: 10
+            }
+        );
+        let custom = Deadlines { verification: 1, plan: 2, info_reply: 3, confirmation: 4, ..d };
+        for (clock, days) in [
+            (ClockKind::Verification, 1),
+            (ClockKind::Plan, 2),
+            (ClockKind::Resolution, 14),
+            (ClockKind::InfoReply, 3),
+            (ClockKind::Confirmation, 4),
+        ] {
+            assert_eq!(custom.days(clock, 14), days, "{clock:?}");
+        }
+        // A jurisdiction's settings name only what differs from the national default.
+        let partial: Deadlines = serde_json::from_str(r#"{"plan":7}"#).unwrap();
+        assert_eq!(partial, Deadlines { plan: 7, ..d });
+    }
+
+    #[test]
+    fn what_each_tick_does() {
+        use TickEffect as E;
+        let table: [(ClockKind, [Option<TickEffect>; 5]); 5] = [
+            // stage:              -1    0               1                          2                      3
+            (ClockKind::Verification, [None, None, Some(E::Overdue), Some(E::EscalateAgain), None]),
+            (ClockKind::Plan, [None, Some(E::Remind), Some(E::Overdue), Some(E::EscalateAgain), None]),
+            (ClockKind::Resolution, [None, Some(E::Remind), Some(E::Overdue), Some(E::EscalateAgain), None]),
+            (ClockKind::InfoReply, [None, None, Some(E::ArchiveIncomplete), None, None]),
+            (ClockKind::Confirmation, [None, None, Some(E::CloseAccepted), None, None]),
+        ];
+        for (clock, effects) in table {
+            for (stage, effect) in (-1..=3).zip(effects) {
+                assert_eq!(TickEffect::of(clock, stage), effect, "{clock:?} stage {stage}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_steps_of_an_agency_clock() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let deadline = t("2026-12-30T23:59:59+07:00"); // Wednesday
+        let early = t("2026-12-21T09:00:00+07:00");
+        let step = |after_stage, now| sched.next(ClockKind::Plan, deadline, after_stage, now).unwrap();
+        let remind = step(-1, early);
+        assert_eq!(
+            (remind.stage, remind.effect, local(remind.at)),
+            (0, TickEffect::Remind, "2026-12-29T07:00:00+07:00".into())
+        );
+        let overdue = step(0, early);
+        assert_eq!((overdue.stage, overdue.effect), (1, TickEffect::Overdue));
+        assert_eq!(overdue.at, deadline.plus_micros(1), "overdue the instant the deadline passes");
+        let again = step(1, early);
+        assert_eq!((again.stage, again.effect), (2, TickEffect::EscalateAgain));
+        // Five working days after Wednesday 30 Dec: 31 Dec, 1, 4, 5 and 6 Jan.
+        assert_eq!(again.at, t("2027-01-06T23:59:59+07:00").plus_micros(1));
+        assert!(sched.next(ClockKind::Plan, deadline, 2, early).is_none());
+        // A reminder is still sent until the deadline itself has passed...
+        assert_eq!(step(-1, deadline).effect, TickEffect::Remind);
+        // ...and from that instant on, the overdue step replaces it.
+        assert_eq!(step(-1, deadline.plus_micros(1)), overdue);
+        assert_eq!(step(-1, again.at.plus_micros(-1)), overdue);
+        assert_eq!(step(-1, again.at), again);
+    }
+
+    #[test]
+    fn the_reminder_falls_on_the_working_day_before() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let early = t("2026-12-01T09:00:00+07:00");
+        for (deadline, reminder) in [
+            ("2026-12-30T23:59:59+07:00", "2026-12-29T07:00:00+07:00"),
+            // Monday 28 Dec: the weekend and the holidays of 24 and 25 Dec are skipped.
+            ("2026-12-28T23:59:59+07:00", "2026-12-23T07:00:00+07:00"),
+        ] {
+            let tick = sched.next(ClockKind::Resolution, t(deadline), -1, early).unwrap();
+            assert_eq!((tick.effect, local(tick.at)), (TickEffect::Remind, reminder.to_owned()), "{deadline}");
+        }
+    }
+
+    #[test]
+    fn the_verification_clock_has_no_reminder() {
+        let cal = cal();
+        let d = Deadlines { escalation_step: 1, ..Deadlines::default() };
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let deadline = t("2026-12-23T23:59:59+07:00");
+        let early = t("2026-12-21T09:00:00+07:00");
+        let first = sched.next(ClockKind::Verification, deadline, -1, early).unwrap();
+        assert_eq!(first, Tick { at: deadline.plus_micros(1), stage: 1, effect: TickEffect::Overdue });
+        let second = sched.next(ClockKind::Verification, deadline, 1, early).unwrap();
+        // One working day later (the escalation step of this jurisdiction), skipping the holidays.
+        assert_eq!(second.effect, TickEffect::EscalateAgain);
+        assert_eq!(second.at, t("2026-12-28T23:59:59+07:00").plus_micros(1));
+    }
+
+    #[test]
+    fn the_reporters_clocks_end_the_wait_once() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let deadline = t("2026-12-30T23:59:59+07:00");
+        let early = t("2026-12-21T09:00:00+07:00");
+        for (clock, effect) in [
+            (ClockKind::InfoReply, TickEffect::ArchiveIncomplete),
+            (ClockKind::Confirmation, TickEffect::CloseAccepted),
+        ] {
+            for after_stage in [-1, 0] {
+                let tick = sched.next(clock, deadline, after_stage, early);
+                assert_eq!(tick, Some(Tick { at: deadline.plus_micros(1), stage: 1, effect }), "{clock:?}");
+            }
+            assert_eq!(sched.next(clock, deadline, 1, early), None);
+        }
+    }
+
+    /// The resolution budget (the service's SLA) starts at every disposition, first or again, and at a
+    /// reopening; a plan and a resolution keep it running; going back to the desk (hand back) or ending
+    /// the report stops it.
+    #[test]
+    fn the_resolution_budget() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let step = |cur: &Current, action, agency, now: &str| decide(cur, action, agency, 5, &sched, t(now)).unwrap();
+
+        // First disposition, Monday 2 Nov: five working days, to Monday 9 Nov.
+        let verified = step(&start(), Action::Verify, Some(4), "2026-11-02T09:00:00+07:00");
+        assert_eq!(local(verified.resolution_due_at.unwrap()), "2026-11-09T23:59:59+07:00");
+
+        // A plan keeps the budget: the resolution clock runs to the same deadline.
+        let planned = step(&after(&verified), Action::Plan, None, "2026-11-04T09:00:00+07:00");
+        assert_eq!(planned.resolution_due_at, verified.resolution_due_at);
+        assert_eq!((planned.clock, planned.deadline_at), (Some(ClockKind::Resolution), verified.resolution_due_at));
+        assert_eq!(planned.agency_id, Some(4));
+
+        // Re-disposition, Wednesday 4 Nov, to another agency: the new agency gets a fresh budget.
+        let redisposed = step(&after(&verified), Action::Dispose, Some(5), "2026-11-04T09:00:00+07:00");
+        assert_eq!(redisposed.agency_id, Some(5));
+        assert_eq!(local(redisposed.resolution_due_at.unwrap()), "2026-11-11T23:59:59+07:00");
+        // ...and so does the same agency when the report is re-sent to it.
+        let resent = step(&after(&verified), Action::Dispose, None, "2026-11-04T09:00:00+07:00");
+        assert_eq!(resent.agency_id, Some(4));
+        assert_eq!(resent.resolution_due_at, redisposed.resolution_due_at);
+
+        // Resolution keeps the budget (for the record); the confirmation clock runs.
+        let resolved = step(&after(&planned), Action::Resolve, None, "2026-11-05T09:00:00+07:00");
+        assert_eq!(resolved.resolution_due_at, verified.resolution_due_at);
+        assert_eq!(resolved.clock, Some(ClockKind::Confirmation));
+        assert_eq!(local(resolved.deadline_at.unwrap()), "2026-11-19T23:59:59+07:00");
+
+        // Reopening starts the budget afresh and the plan clock with it.
+        let reopened = step(&after(&resolved), Action::Reopen, None, "2026-11-09T09:00:00+07:00");
+        assert_eq!(local(reopened.resolution_due_at.unwrap()), "2026-11-16T23:59:59+07:00");
+        assert_eq!((reopened.clock, reopened.deadline_at), (Some(ClockKind::Plan), reopened.resolution_due_at));
+        let redisposed = step(&after(&reopened), Action::Dispose, Some(6), "2026-11-10T09:00:00+07:00");
+        assert_eq!(local(redisposed.resolution_due_at.unwrap()), "2026-11-17T23:59:59+07:00");
+
+        // Handed back, the report is the desk's again: no agency, no budget, the verification clock.
+        let handed_back = step(&after(&planned), Action::HandBack, None, "2026-11-05T09:00:00+07:00");
+        assert_eq!(
+            (handed_back.status, handed_back.agency_id, handed_back.resolution_due_at),
+            (Status::Submitted, None, None)
+        );
+        assert_eq!(handed_back.clock, Some(ClockKind::Verification));
+        assert_eq!(local(handed_back.deadline_at.unwrap()), "2026-11-10T23:59:59+07:00");
+
+        // Closing ends every clock.
+        let closed = step(&after(&resolved), Action::Confirm, None, "2026-11-06T09:00:00+07:00");
+        assert_eq!((closed.clock, closed.deadline_at, closed.tick, closed.resolution_due_at), (None, None, None, None));
+        assert_eq!(closed.closed_at, Some(t("2026-11-06T09:00:00+07:00")));
+    }
+
+    #[test]
+    fn the_budget_follows_the_service_tier() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let now = t("2026-11-02T09:00:00+07:00");
+        let next = decide(&start(), Action::Verify, Some(4), 2, &sched, now).unwrap();
+        assert_eq!(local(next.resolution_due_at.unwrap()), "2026-11-04T23:59:59+07:00");
+        assert_eq!(
+            local(next.deadline_at.unwrap()),
+            "2026-11-09T23:59:59+07:00",
+            "the plan clock is the jurisdiction's"
+        );
+    }
+
+    #[test]
+    fn a_plan_without_a_recorded_budget_starts_one() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let cur = Current { status: Status::Dispositioned, agency_id: Some(4), ..start() };
+        let next = decide(&cur, Action::Plan, None, 5, &sched, t("2026-11-04T09:00:00+07:00")).unwrap();
+        assert_eq!(local(next.resolution_due_at.unwrap()), "2026-11-11T23:59:59+07:00");
+        assert_eq!(next.deadline_at, next.resolution_due_at);
+    }
+
+    #[test]
+    fn a_plan_after_the_budget_is_spent_is_overdue_at_once() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let due = t("2026-11-09T23:59:59+07:00");
+        let cur =
+            Current { status: Status::Dispositioned, agency_id: Some(4), resolution_due_at: Some(due), ..start() };
+        let next = decide(&cur, Action::Plan, None, 5, &sched, t("2026-11-12T09:00:00+07:00")).unwrap();
+        assert_eq!(next.deadline_at, Some(due));
+        assert_eq!(next.tick, Some(Tick { at: due.plus_micros(1), stage: 1, effect: TickEffect::Overdue }));
+    }
+
+    #[test]
+    fn the_desk_and_the_reporter() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let now = t("2026-11-02T09:00:00+07:00");
+        let asked = decide(&start(), Action::RequestInfo, None, 5, &sched, now).unwrap();
+        assert_eq!((asked.status, asked.clock), (Status::NeedsInfo, Some(ClockKind::InfoReply)));
+        // Ten working days to answer: 16 Nov.
+        let reply_by = t("2026-11-16T23:59:59+07:00");
+        assert_eq!(asked.deadline_at, Some(reply_by));
+        assert_eq!(
+            asked.tick,
+            Some(Tick { at: reply_by.plus_micros(1), stage: 1, effect: TickEffect::ArchiveIncomplete })
+        );
+        assert_eq!((asked.resolution_due_at, asked.archive_reason, asked.closed_at), (None, None, None));
+
+        let answered = decide(&after(&asked), Action::InfoGiven, None, 5, &sched, now.plus_days(1)).unwrap();
+        assert_eq!((answered.status, answered.clock), (Status::Submitted, Some(ClockKind::Verification)));
+        // Three working days from Tuesday 3 Nov; the operators hear when it passes (no reminder).
+        let verify_by = t("2026-11-06T23:59:59+07:00");
+        assert_eq!(answered.deadline_at, Some(verify_by));
+        assert_eq!(answered.tick, Some(Tick { at: verify_by.plus_micros(1), stage: 1, effect: TickEffect::Overdue }));
+
+        let timed_out = decide(&after(&asked), Action::InfoTimeout, None, 5, &sched, now.plus_days(20)).unwrap();
+        assert_eq!((timed_out.status, timed_out.archive_reason), (Status::Archived, Some(ArchiveReason::Incomplete)));
+        assert_eq!((timed_out.clock, timed_out.deadline_at, timed_out.tick), (None, None, None));
+        assert_eq!(timed_out.closed_at, None, "archived is not closed");
+
+        let archived = decide(&start(), Action::Archive(ArchiveReason::Spam), None, 5, &sched, now).unwrap();
+        assert_eq!((archived.status, archived.archive_reason), (Status::Archived, Some(ArchiveReason::Spam)));
+        let forwarded = decide(&start(), Action::ForwardNotAuthority, None, 5, &sched, now).unwrap();
+        assert_eq!((forwarded.status, forwarded.archive_reason, forwarded.clock), (Status::NotAuthority, None, None));
+        assert_eq!(forwarded.closed_at, None);
+    }
+
+    #[test]
+    fn verify_without_naming_an_agency_keeps_the_one_the_report_has() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        let cur = Current { agency_id: Some(4), escalation_level: 2, reopen_count: 1, ..start() };
+        let next = decide(&cur, Action::Verify, None, 5, &sched, t("2026-11-02T09:00:00+07:00")).unwrap();
+        assert_eq!(next.agency_id, Some(4));
+        assert_eq!((next.escalation_level, next.reopen_count), (2, 1), "carried over");
+        assert_eq!(next.tick.map(|t| t.effect), Some(TickEffect::Remind));
+        let named = decide(&cur, Action::Verify, Some(9), 5, &sched, t("2026-11-02T09:00:00+07:00")).unwrap();
+        assert_eq!(named.agency_id, Some(9), "the named agency wins");
+        let refused = decide(
+            &Current { status: Status::Reopened, ..start() },
+            Action::Dispose,
+            None,
+            5,
+            &sched,
+            t("2026-11-02T09:00:00+07:00"),
+        );
+        assert_eq!(refused, Err(DecideError::NoAgency));
+        let wrong = decide(&start(), Action::Plan, None, 5, &sched, t("2026-11-02T09:00:00+07:00"));
+        assert_eq!(
+            wrong,
+            Err(DecideError::Transition(TransitionError { from: Status::Submitted, action: Action::Plan }))
+        );
+    }
+
+    #[test]
+    fn the_reopen_window_ends_with_its_last_working_day() {
+        let cal = cal();
+        let d = Deadlines::default();
+        let sched = Schedule { calendar: &cal, deadlines: &d };
+        // Closed Monday 2 Nov; ten working days later is Monday 16 Nov.
+        let closed = Current {
+            status: Status::Closed,
+            closed_at: Some(t("2026-11-02T10:00:00+07:00")),
+            agency_id: Some(1),
+            reopen_count: 1,
+            ..start()
+        };
+        let last = t("2026-11-16T23:59:59+07:00");
+        let reopened = decide(&closed, Action::Reopen, None, 5, &sched, last).unwrap();
+        assert_eq!((reopened.status, reopened.reopen_count), (Status::Reopened, 2));
+        assert_eq!(
+            decide(&closed, Action::Reopen, None, 5, &sched, last.plus_seconds(1)),
+            Err(DecideError::ReopenWindowClosed("2026-11-16T23:59:59+07:00".into()))
+        );
+        assert_eq!(
+            DecideError::ReopenWindowClosed("2026-11-16T23:59:59+07:00".into()).to_string(),
+            "the reopen window closed on 2026-11-16T23:59:59+07:00"
+        );
+        // A resolution not yet closed may always be reopened.
+        let resolved = Current { status: Status::Resolved, agency_id: Some(1), ..start() };
+        assert!(decide(&resolved, Action::Reopen, None, 5, &sched, last.plus_days(30)).is_ok());
     }
 
     proptest! {
