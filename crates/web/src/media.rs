@@ -76,8 +76,8 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
 }
 
 /// Serves `/media/NAME` and `/media/thumb/NAME`. A photo of a `rahasia` report is served only to those
-/// who may see the report (DESIGN §6), under the same rules as the report itself; to anyone else it
-/// does not exist.
+/// who may see the report (see docs/ARCHITECTURE.md, Privacy), under the same rules as the report
+/// itself; to anyone else it does not exist.
 pub(crate) async fn serve(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     method: axum::http::Method,

@@ -126,8 +126,7 @@ pub(crate) fn jurisdiction<'c>(
     }
 }
 
-/// The reporter as the caller may see them (DESIGN §6). Every output of reporter identity goes through
-/// here.
+/// The reporter as the caller may see them. Every output of reporter identity goes through here.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ReporterOut {
     /// First name only, unless the caller may see the full identity.

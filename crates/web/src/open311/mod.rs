@@ -1,4 +1,4 @@
-//! Open311 GeoReport v2 (DESIGN §7), served under `/open311/v2/`.
+//! Open311 GeoReport v2, served under `/open311/v2/` (see docs/open311.md, and docs/ARCHITECTURE.md, Open311).
 
 mod intake;
 mod requests;
@@ -71,7 +71,7 @@ async fn post_resource(State(state): State<AppState>, Path(resource): Path<Strin
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// Query or form parameters in arrival order. Empty values count as absent (DESIGN §7).
+/// Query or form parameters in arrival order. Empty values count as absent.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Params(Vec<(String, String)>);
 

@@ -1,4 +1,5 @@
-//! DESIGN §6 as a matrix: every role × every privacy level × every output path.
+//! The privacy rules (docs/ARCHITECTURE.md, Privacy) as a matrix: every role × every privacy level ×
+//! every output path.
 
 use std::sync::{Arc, Mutex};
 
