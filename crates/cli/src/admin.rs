@@ -144,14 +144,39 @@ pub async fn import_holidays(db: &Db, file: &Path, jurisdiction: &str) -> anyhow
     Ok(())
 }
 
-/// Recomputes the audit chain; an error (and a non-zero exit) names the first broken event.
+/// Recomputes the audit chains and checks every report against its events; an error (and a non-zero
+/// exit) names the first broken event and every report whose row is not what its events say.
 pub async fn verify_audit(db: &Db) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let v = audit::verify(db).await?;
-    match v.broken {
-        None => {
-            say!("audit trail intact: {} events in {} jurisdictions", v.events, v.jurisdictions);
-            Ok(())
-        }
-        Some(b) => bail!("audit trail BROKEN after {} good events: {b}", v.events),
+    let took = started.elapsed().as_secs_f64();
+    if v.unsealed > 0 {
+        say!(
+            "{} events are not sealed yet (a sealer runs in `serve` and `worker`; they are sealed within a second)",
+            v.unsealed
+        );
     }
+    for m in &v.mismatches {
+        say!("MISMATCH {m}");
+    }
+    if v.mismatch_count > v.mismatches.len() as u64 {
+        say!("… and {} more mismatches", v.mismatch_count - v.mismatches.len() as u64);
+    }
+    if let Some(b) = &v.broken {
+        bail!("audit trail BROKEN after {} good events: {b}", v.events);
+    }
+    if v.mismatch_count > 0 {
+        bail!(
+            "audit trail BROKEN: {} fields of reports differ from what their events say (checked {} reports)",
+            v.mismatch_count,
+            v.reports
+        );
+    }
+    say!(
+        "audit trail intact: {} events in {} jurisdictions; {} reports match their events ({took:.1} s)",
+        v.events,
+        v.jurisdictions,
+        v.reports
+    );
+    Ok(())
 }

@@ -159,10 +159,9 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     if !applied.is_empty() {
         tracing::info!(versions = ?applied, "database migrated");
     }
-    let sealed =
-        laksana_store::audit::seal_legacy(&db).await.context("chaining events written before the audit chain")?;
+    let sealed = laksana_store::audit::seal_pending(&db).await.context("sealing the audit chain")?;
     if sealed > 0 {
-        tracing::info!(events = sealed, "events from before the audit chain were chained");
+        tracing::info!(events = sealed, "audit events sealed");
     }
     Ok(db)
 }
@@ -338,7 +337,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             }
         })
     };
-    let (worker, ticker) = start_background(&config, &db, &clock, &stop_rx)?;
+    let background = start_background(&config, &db, &clock, &stop_rx)?;
 
     say!("Laksana is serving at http://{addr}/");
     say!("  Open311:  http://{addr}/open311/v2/discovery.json");
@@ -350,15 +349,16 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     };
     laksana_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
     let _ = refresher.await;
-    let _ = worker.await;
-    let _ = ticker.await;
+    for task in background {
+        let _ = task.await;
+    }
     db.close().await;
     Ok(())
 }
 
-type Background = (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>);
+type Background = Vec<tokio::task::JoinHandle<()>>;
 
-/// Starts the job worker and the deadline ticker.
+/// Starts the job worker, the deadline ticker and the audit sealer.
 fn start_background(
     config: &Config,
     db: &Db,
@@ -376,7 +376,12 @@ fn start_background(
         laksana_jobs::Worker::new(db.clone(), clock.clone(), &wc).map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
     let ticker = laksana_jobs::Ticker::new(db.clone(), clock.clone(), config.public_url());
     let every = Duration::from_secs(config.worker.tick_secs.max(1));
-    Ok((tokio::spawn(worker.run(stop.clone())), tokio::spawn(ticker.run(every, stop.clone()))))
+    let sealer = laksana_jobs::Sealer::new(db.clone());
+    Ok(vec![
+        tokio::spawn(worker.run(stop.clone())),
+        tokio::spawn(ticker.run(every, stop.clone())),
+        tokio::spawn(sealer.run(laksana_jobs::SEAL_EVERY, stop.clone())),
+    ])
 }
 
 /// `laksana worker`: the background work without the web server.
@@ -384,15 +389,16 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     let db = open_db(&config).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let (worker, ticker) = start_background(&config, &db, &clock, &stop_rx)?;
+    let background = start_background(&config, &db, &clock, &stop_rx)?;
     say!(
-        "Laksana worker running (jobs and deadline ticker every {} s); stop with Ctrl-C",
+        "Laksana worker running (jobs, audit sealer and deadline ticker every {} s); stop with Ctrl-C",
         config.worker.tick_secs.max(1)
     );
     shutdown_signal().await;
     let _ = stop_tx.send(true);
-    let _ = worker.await;
-    let _ = ticker.await;
+    for task in background {
+        let _ = task.await;
+    }
     db.close().await;
     Ok(())
 }

@@ -81,6 +81,8 @@ fn bad_configuration_is_explained() {
     assert!(text(&out.stderr).contains("sqlite:// or postgres://"), "{}", text(&out.stderr));
 }
 
+// The caller waits for the child it is handed; clippy cannot see across the return.
+#[allow(clippy::zombie_processes)]
 fn start_server(dir: &Path) -> (Child, String) {
     let mut child = laksana(dir)
         .args(["serve", "--demo"])
@@ -99,6 +101,7 @@ fn start_server(dir: &Path) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not print its address");
 }
 
@@ -235,6 +238,33 @@ fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
     assert!(text(&v.stdout).contains("audit trail intact"), "{}", text(&v.stdout));
     let url = format!("sqlite://{}", d.0.join("data/laksana.db").display());
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // An open report closed in the table alone: the report, the field and both values are named.
+    let raw = |sql: String| {
+        rt.block_on(async {
+            let db = laksana_store::Db::connect(&url, &laksana_store::DbOptions::default()).await.unwrap();
+            let n = laksana_store::testing::execute(&db, &sql).await;
+            db.close().await;
+            n
+        })
+    };
+    let pick = "(SELECT MIN(id) FROM reports WHERE status = 'in_progress')";
+    let public_id = rt.block_on(async {
+        let db = laksana_store::Db::connect(&url, &laksana_store::DbOptions::default()).await.unwrap();
+        let id = laksana_store::testing::scalar(&db, &format!("SELECT {pick}")).await;
+        let item = laksana_store::workflow::load_by_id(&db, id).await.unwrap().unwrap();
+        db.close().await;
+        item.public_id
+    });
+    assert_eq!(
+        raw(format!("UPDATE reports SET status = 'closed', is_open = FALSE WHERE public_id = '{public_id}'")),
+        1
+    );
+    let v = run(&d.0, &["verify-audit"]);
+    assert!(!v.status.success());
+    let out = text(&v.stdout);
+    assert!(out.contains(&format!("report {public_id}: status is closed but the events say in_progress")), "{out}");
+    assert!(text(&v.stderr).contains("BROKEN"), "{}", text(&v.stderr));
+    raw(format!("UPDATE reports SET status = 'in_progress', is_open = TRUE WHERE public_id = '{public_id}'"));
     let edited = rt.block_on(async {
         let db = laksana_store::Db::connect(&url, &laksana_store::DbOptions::default()).await.unwrap();
         let n = laksana_store::testing::execute(&db, "UPDATE report_events SET note = 'x' WHERE id = 42").await;

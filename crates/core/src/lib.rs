@@ -4,6 +4,7 @@
 //! type is the proof that it is valid.
 
 pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod command;
 pub mod geo;

@@ -33,7 +33,7 @@ pub struct WorkerConfig {
     pub webhooks_allow_private: bool,
 }
 
-/// The deadline ticker: escalates, reminds, archives and closes what is due (DESIGN §5).
+/// The deadline ticker: escalates, reminds, archives and closes what is due (docs/ARCHITECTURE.md, Deadlines).
 pub struct Ticker {
     db: Db,
     clock: Arc<dyn Clock>,
@@ -65,18 +65,57 @@ impl Ticker {
     }
 
     /// Runs a pass every `every` until `stop` turns true.
-    pub async fn run(self, every: Duration, mut stop: watch::Receiver<bool>) {
-        loop {
-            if *stop.borrow() {
-                return;
-            }
-            if let Err(e) = self.run_once().await {
-                tracing::warn!(error = %e, "ticker pass failed; will try again");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = stop.changed() => {}
-            }
+    pub async fn run(self, every: Duration, stop: watch::Receiver<bool>) {
+        repeat(every, stop, "ticker pass", || self.run_once()).await
+    }
+}
+
+/// How soon after a write the sealer numbers its audit events.
+pub const SEAL_EVERY: Duration = Duration::from_millis(250);
+
+/// The audit sealer: numbers and hashes committed audit events, so that writers never wait for a
+/// jurisdiction's chain head. Every instance may run one; each jurisdiction is sealed by one at a time.
+pub struct Sealer {
+    db: Db,
+}
+
+impl Sealer {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// Seals everything committed and not sealed yet.
+    pub async fn run_once(&self) -> Result<u64, laksana_store::StoreError> {
+        let n = laksana_store::audit::seal_pending(&self.db).await?;
+        if n > 0 {
+            metrics::counter!("laksana_audit_events_sealed_total").increment(n);
+        }
+        Ok(n)
+    }
+
+    /// Seals every `every` until `stop` turns true.
+    pub async fn run(self, every: Duration, stop: watch::Receiver<bool>) {
+        repeat(every, stop, "sealing the audit chain", || self.run_once()).await
+    }
+}
+
+/// Runs `pass` every `every` until `stop` turns true; a failed pass is logged and tried again.
+async fn repeat<T, E, F, Fut>(every: Duration, mut stop: watch::Receiver<bool>, what: &str, mut pass: F)
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        if let Err(e) = pass().await {
+            tracing::warn!(error = %e, "{what} failed; will try again");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => {}
         }
     }
 }

@@ -1,15 +1,35 @@
-//! The audit chain (DESIGN §11): every event of a jurisdiction gets the next sequence number and
-//! `hash = SHA-256(previous hash ‖ canonical event)`. Events are only ever inserted; [`verify`]
-//! recomputes the chain and names the first link that does not hold.
+//! The audit chain: every event of a jurisdiction gets the next sequence number and
+//! `hash = SHA-256(previous hash ‖ canonical event)`. Events are only ever inserted.
+//!
+//! Writers append events unsealed (no number, no hash) and never touch the chain's head, so writes of
+//! one jurisdiction do not queue behind each other. [`seal`] numbers and hashes committed events in
+//! order shortly afterwards: on SQLite in the writing transaction itself (there is one writer anyway),
+//! on PostgreSQL from the sealer that `serve` and `laksana worker` run, one per jurisdiction at a time.
+//!
+//! Every event that changes a report carries the report's [`ReportState`] after it, so [`verify`]
+//! checks the present as well as the history: it recomputes every chain, naming the first link that
+//! does not hold, and replays each report's states against its current row.
+
+use std::collections::HashMap;
 
 use futures::TryStreamExt;
+use laksana_core::audit::{Difference, ReportState};
+use laksana_core::{ArchiveReason, Privacy, Status};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
-use crate::{Db, Result};
+use crate::sql::{Arg, Tx};
+use crate::{Db, Result, StoreError};
 
 /// The hash before the first event of a jurisdiction.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The canonical form new events are hashed in. 1: the event's fields; 2: the fields and the
+/// report's state after the event.
+pub const CANON: i64 = 2;
+
+/// How many events one sealing transaction numbers.
+const SEAL_BATCH: i64 = 5_000;
 
 /// An event to append.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,95 +45,12 @@ pub struct NewEvent {
     pub created_at: i64,
     /// Details as a JSON object (agency, reason, duplicate, evidence photo, escalation level).
     pub data: String,
+    /// The report's state after this event (JSON of a [`ReportState`]), when the event changed it.
+    pub state: Option<String>,
 }
 
-/// The text that is hashed: every stored field, in a fixed order, as a JSON array (so no field can
-/// bleed into its neighbour).
-#[allow(clippy::too_many_arguments)]
-pub fn canonical(
-    seq: i64,
-    jurisdiction_id: &str,
-    report_id: i64,
-    kind: &str,
-    status: Option<&str>,
-    note: Option<&str>,
-    is_public: bool,
-    actor: &str,
-    created_at: i64,
-    data: &str,
-) -> String {
-    serde_json::to_string(&(seq, jurisdiction_id, report_id, kind, status, note, is_public, actor, created_at, data))
-        .expect("strings and numbers always serialise")
-}
-
-/// The next link of the chain.
-pub fn link(prev_hash: &str, canonical: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(canonical.as_bytes());
-    hex::encode(h.finalize())
-}
-
-/// Appends `$events` (a `&[NewEvent]`) of jurisdiction `$j` in transaction `$tx`; evaluates to
-/// `Result<(), StoreError>`. The head row is locked by its UPDATE, so concurrent writers of one
-/// jurisdiction queue up on PostgreSQL, and SQLite has one writer anyway.
-macro_rules! append_events {
-    ($tx:ident, $DB:ty, $j:expr, $events:expr) => {{
-        let j: &str = $j;
-        let events: &[$crate::audit::NewEvent] = $events;
-        async {
-            if events.is_empty() {
-                return Ok::<(), $crate::StoreError>(());
-            }
-            sqlx::query("INSERT INTO audit_heads (jurisdiction_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (jurisdiction_id) DO NOTHING")
-                .bind(j)
-                .bind($crate::audit::GENESIS)
-                .execute(&mut *$tx)
-                .await?;
-            let (last, mut prev): (i64, String) =
-                sqlx::query_as("UPDATE audit_heads SET seq = seq + $2 WHERE jurisdiction_id = $1 RETURNING seq, hash")
-                    .bind(j)
-                    .bind(events.len() as i64)
-                    .fetch_one(&mut *$tx)
-                    .await?;
-            let first = last - events.len() as i64 + 1;
-            let mut rows = Vec::with_capacity(events.len());
-            for (i, e) in events.iter().enumerate() {
-                let seq = first + i as i64;
-                let c = $crate::audit::canonical(
-                    seq, j, e.report_id, &e.kind, e.status.as_deref(), e.note.as_deref(), e.is_public, &e.actor, e.created_at, &e.data,
-                );
-                prev = $crate::audit::link(&prev, &c);
-                rows.push((seq, prev.clone(), e));
-            }
-            // 11 binds a row: far below either backend's bind limit.
-            for chunk in rows.chunks(2_000) {
-                let mut q = sqlx::QueryBuilder::<$DB>::new(
-                    "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at, data, seq, hash) ",
-                );
-                q.push_values(chunk, |mut b, (seq, hash, e)| {
-                    b.push_bind(e.report_id)
-                        .push_bind(j)
-                        .push_bind(&e.kind)
-                        .push_bind(&e.status)
-                        .push_bind(&e.note)
-                        .push_bind(e.is_public)
-                        .push_bind(&e.actor)
-                        .push_bind(e.created_at)
-                        .push_bind(&e.data)
-                        .push_bind(*seq)
-                        .push_bind(hash);
-                });
-                q.build().execute(&mut *$tx).await?;
-            }
-            sqlx::query("UPDATE audit_heads SET hash = $2 WHERE jurisdiction_id = $1").bind(j).bind(&prev).execute(&mut *$tx).await?;
-            Ok(())
-        }
-        .await
-    }};
-}
-
-#[derive(Debug, FromRow)]
+/// The fields of a stored event that its hash covers.
+#[derive(Debug, Clone, FromRow)]
 struct StoredEvent {
     id: i64,
     jurisdiction_id: String,
@@ -127,6 +64,198 @@ struct StoredEvent {
     created_at: i64,
     data: String,
     hash: Option<String>,
+    canon: i64,
+    state: Option<String>,
+}
+
+const EVENT_COLUMNS: &str =
+    "id, jurisdiction_id, seq, report_id, kind, status, note, is_public, actor, created_at, data, hash, canon, state";
+
+impl StoredEvent {
+    /// A new event as it will be stored.
+    fn new(j: &str, e: &NewEvent) -> Self {
+        StoredEvent {
+            id: 0,
+            jurisdiction_id: j.to_owned(),
+            seq: None,
+            report_id: e.report_id,
+            kind: e.kind.clone(),
+            status: e.status.clone(),
+            note: e.note.clone(),
+            is_public: e.is_public,
+            actor: e.actor.clone(),
+            created_at: e.created_at,
+            data: e.data.clone(),
+            hash: None,
+            canon: CANON,
+            state: e.state.clone(),
+        }
+    }
+
+    /// The text that is hashed: every stored field, in a fixed order, as a JSON array (so no field can
+    /// bleed into its neighbour), in the event's canonical form.
+    fn canonical(&self, seq: i64) -> String {
+        let fields = (
+            seq,
+            &self.jurisdiction_id,
+            self.report_id,
+            &self.kind,
+            &self.status,
+            &self.note,
+            self.is_public,
+            &self.actor,
+            self.created_at,
+            &self.data,
+        );
+        let out = match self.canon {
+            1 => serde_json::to_string(&fields),
+            _ => serde_json::to_string(&(fields, self.canon, &self.state)),
+        };
+        out.expect("strings and numbers always serialise")
+    }
+}
+
+/// The next link of the chain.
+pub fn link(prev_hash: &str, canonical: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(canonical.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// SHA-256 of a report's description, as a [`ReportState`] keeps it.
+pub fn description_hash(description: &str) -> String {
+    hex::encode(Sha256::digest(description.as_bytes()))
+}
+
+/// The JSON of a state, as an event stores it.
+pub fn state_json(state: &ReportState) -> String {
+    serde_json::to_string(state).expect("states always serialise")
+}
+
+/// Appends `events` of jurisdiction `j`. On PostgreSQL they are left unsealed for the sealer, so that
+/// writers never wait for the chain head. SQLite has one writer, so the head costs nothing to hold:
+/// there they are sealed as they are written.
+pub(crate) async fn append(tx: &mut Tx, j: &str, events: &[NewEvent]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut links: Vec<(Option<i64>, Option<String>)> = vec![(None, None); events.len()];
+    if tx.is_sqlite() {
+        // Anything left unsealed (by an older version) comes first in the chain.
+        while seal(tx, j).await? == SEAL_BATCH as u64 {}
+        let (mut seq, mut prev): (i64, String) =
+            tx.fetch_one("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1", &args![j]).await?;
+        for (e, l) in events.iter().zip(links.iter_mut()) {
+            seq += 1;
+            prev = link(&prev, &StoredEvent::new(j, e).canonical(seq));
+            *l = (Some(seq), Some(prev.clone()));
+        }
+        tx.execute(
+            "UPDATE audit_heads SET seq = $2, hash = $3 WHERE jurisdiction_id = $1",
+            &args![j, seq, prev.as_str()],
+        )
+        .await?;
+    }
+    let rows: Vec<Vec<Arg<'_>>> = events
+        .iter()
+        .zip(&links)
+        .map(|(e, (seq, hash))| {
+            args![
+                e.report_id,
+                j,
+                e.kind.as_str(),
+                &e.status,
+                &e.note,
+                e.is_public,
+                e.actor.as_str(),
+                e.created_at,
+                e.data.as_str(),
+                CANON,
+                &e.state,
+                *seq,
+                hash
+            ]
+            .to_vec()
+        })
+        .collect();
+    tx.execute_rows(
+        "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at, data,
+             canon, state, seq, hash)",
+        &rows,
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Numbers and hashes up to a batch of jurisdiction `j`'s unsealed events, in the order they were
+/// written; how many it sealed. On PostgreSQL it takes the chain head only if no other sealer holds
+/// it (and then seals nothing): one sealer per jurisdiction at a time, across instances.
+pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
+    tx.execute(
+        "INSERT INTO audit_heads (jurisdiction_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (jurisdiction_id) DO NOTHING",
+        &args![j, GENESIS],
+    )
+    .await?;
+    let lock = if tx.is_sqlite() { "" } else { " FOR UPDATE SKIP LOCKED" };
+    let head: Option<(i64, String)> = tx
+        .fetch_optional(&format!("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1{lock}"), &args![j])
+        .await?;
+    let Some((mut seq, mut prev)) = head else { return Ok(0) };
+    let pending: Vec<StoredEvent> = tx
+        .fetch_all(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM report_events WHERE jurisdiction_id = $1 AND seq IS NULL ORDER BY id LIMIT $2"
+            ),
+            &args![j, SEAL_BATCH],
+        )
+        .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut links = Vec::with_capacity(pending.len());
+    for e in &pending {
+        seq += 1;
+        prev = link(&prev, &e.canonical(seq));
+        links.push((e.id, seq, prev.clone()));
+    }
+    let rows: Vec<Vec<Arg<'_>>> = links.iter().map(|(id, seq, hash)| args![*id, *seq, hash].to_vec()).collect();
+    for chunk in rows.chunks(1_000) {
+        // VALUES columns are called column1, column2, … by both SQLite and PostgreSQL.
+        tx.execute_rows(
+            "UPDATE report_events SET seq = v.column2, hash = v.column3 FROM (",
+            chunk,
+            ") AS v WHERE report_events.id = v.column1 AND report_events.seq IS NULL",
+        )
+        .await?;
+    }
+    tx.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE jurisdiction_id = $1", &args![j, seq, prev.as_str()])
+        .await?;
+    Ok(pending.len() as u64)
+}
+
+/// Seals every committed event not sealed yet, jurisdiction by jurisdiction; how many it sealed.
+/// What the sealer runs, and what a database from before the chain needs once.
+pub async fn seal_pending(db: &Db) -> Result<u64> {
+    let pending: Vec<String> = on_db!(db, |pool, DB| {
+        sqlx::query_scalar("SELECT DISTINCT jurisdiction_id FROM report_events WHERE seq IS NULL")
+            .fetch_all(pool)
+            .await?
+    });
+    let mut sealed = 0;
+    for j in pending {
+        loop {
+            let mut tx = db.begin().await?;
+            let n = seal(&mut tx, &j).await?;
+            tx.commit().await?;
+            sealed += n;
+            if n < SEAL_BATCH as u64 {
+                break;
+            }
+        }
+    }
+    Ok(sealed)
 }
 
 /// The first link that does not hold.
@@ -148,21 +277,68 @@ impl std::fmt::Display for Broken {
     }
 }
 
+/// A report whose current row is not what its events say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub jurisdiction_id: String,
+    /// The report's public id (its row id when the row itself is gone).
+    pub report: String,
+    pub difference: Difference,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.difference;
+        write!(
+            f,
+            "{}: report {}: {} is {} but the events say {}",
+            self.jurisdiction_id, self.report, d.field, d.stored, d.expected
+        )
+    }
+}
+
+/// The most mismatches [`verify`] lists; it counts all of them.
+pub const MAX_LISTED: usize = 100;
+
 /// What [`verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Verification {
+    /// Sealed events whose links were checked.
     pub events: u64,
     pub jurisdictions: u64,
     pub broken: Option<Broken>,
+    /// Events written but not numbered by the sealer yet (normal for a moment after a write on
+    /// PostgreSQL; a growing number means no sealer runs).
+    pub unsealed: u64,
+    /// Reports whose current rows were compared with their events.
+    pub reports: u64,
+    /// The first [`MAX_LISTED`] fields that differ, in report order.
+    pub mismatches: Vec<Mismatch>,
+    /// How many fields differ in all.
+    pub mismatch_count: u64,
 }
 
-/// Recomputes every chain, streaming the events in order; stops at the first broken link.
+impl Verification {
+    /// Whether the trail holds: no broken link and every report as its events say.
+    pub fn intact(&self) -> bool {
+        self.broken.is_none() && self.mismatch_count == 0
+    }
+}
+
+/// Verifies every jurisdiction: the chains and the current state of every report.
 pub async fn verify(db: &Db) -> Result<Verification> {
     verify_in(db, None).await
 }
 
-/// Recomputes the chain of one jurisdiction (`Some`) or of all.
+/// Verifies one jurisdiction (`Some`) or all.
 pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verification> {
+    let mut out = verify_chains(db, jurisdiction_id).await?;
+    replay(db, jurisdiction_id, &mut out).await?;
+    Ok(out)
+}
+
+/// Recomputes the chains, streaming the sealed events in order; stops at the first broken link.
+async fn verify_chains(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verification> {
     let only = jurisdiction_id.unwrap_or("");
     let all = jurisdiction_id.is_none();
     let heads: Vec<(String, i64, String)> = on_db!(db, |pool, DB| {
@@ -172,155 +348,290 @@ pub async fn verify_in(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
             .fetch_all(pool)
             .await?
     });
-    let heads: std::collections::HashMap<String, (i64, String)> =
-        heads.into_iter().map(|(j, s, h)| (j, (s, h))).collect();
-    let mut out = Verification::default();
+    let heads: HashMap<String, (i64, String)> = heads.into_iter().map(|(j, s, h)| (j, (s, h))).collect();
+    let unsealed: i64 = on_db!(db, |pool, DB| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM report_events WHERE seq IS NULL AND (jurisdiction_id = $1 OR $2)")
+            .bind(only)
+            .bind(all)
+            .fetch_one(pool)
+            .await?
+    });
+    let mut out = Verification { unsealed: unsealed as u64, ..Verification::default() };
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM report_events WHERE seq IS NOT NULL AND (jurisdiction_id = $1 OR $2)
+         ORDER BY jurisdiction_id, seq"
+    );
     let broken = on_db!(db, |pool, DB| {
-        let mut rows = sqlx::query_as::<_, StoredEvent>(
-            "SELECT id, jurisdiction_id, seq, report_id, kind, status, note, is_public, actor, created_at, data, hash
-             FROM report_events WHERE jurisdiction_id = $1 OR $2 ORDER BY jurisdiction_id, seq, id",
-        )
-        .bind(only)
-        .bind(all)
-        .fetch(pool);
-        let mut current: Option<(String, i64, String)> = None;
+        let mut rows = sqlx::query_as::<_, StoredEvent>(sqlx::AssertSqlSafe(sql)).bind(only).bind(all).fetch(pool);
+        let mut chain = ChainCheck::new(&heads);
         let mut broken = None;
-        let mut seen = std::collections::HashSet::new();
-        let finish = |cur: &Option<(String, i64, String)>| -> Option<Broken> {
-            let (j, seq, hash) = cur.as_ref()?;
-            let (head_seq, head_hash) = heads.get(j).cloned().unwrap_or((0, GENESIS.to_owned()));
-            (head_seq != *seq || head_hash != *hash).then(|| Broken {
-                jurisdiction_id: j.clone(),
-                event_id: None,
-                seq: *seq,
-                reason: format!("the chain head says seq {head_seq}: events are missing from the end"),
-            })
-        };
         while let Some(e) = rows.try_next().await? {
-            if current.as_ref().is_none_or(|(j, _, _)| *j != e.jurisdiction_id) {
-                if let Some(b) = finish(&current) {
-                    broken = Some(b);
-                    break;
-                }
-                current = Some((e.jurisdiction_id.clone(), 0, GENESIS.to_owned()));
-                seen.insert(e.jurisdiction_id.clone());
-                out.jurisdictions += 1;
-            }
-            let (_, last_seq, prev) = current.as_mut().expect("set above");
-            let fail = |reason: String| Broken {
-                jurisdiction_id: e.jurisdiction_id.clone(),
-                event_id: Some(e.id),
-                seq: e.seq.unwrap_or(0),
-                reason,
-            };
-            let Some(seq) = e.seq else {
-                broken = Some(fail("the event is not in the chain".into()));
-                break;
-            };
-            if seq != *last_seq + 1 {
-                broken = Some(fail(format!("expected seq {}: events are missing or were inserted", *last_seq + 1)));
+            if let Some(b) = chain.next(&e, &mut out) {
+                broken = Some(b);
                 break;
             }
-            let c = canonical(
-                seq,
-                &e.jurisdiction_id,
-                e.report_id,
-                &e.kind,
-                e.status.as_deref(),
-                e.note.as_deref(),
-                e.is_public,
-                &e.actor,
-                e.created_at,
-                &e.data,
-            );
-            let expect = link(prev, &c);
-            if e.hash.as_deref() != Some(expect.as_str()) {
-                broken = Some(fail("the hash does not match the event: it was changed after it was written".into()));
-                break;
-            }
-            *last_seq = seq;
-            *prev = expect;
-            out.events += 1;
         }
-        if broken.is_none() {
-            broken = finish(&current);
-        }
-        if broken.is_none() {
-            // A jurisdiction whose every event was deleted still has its head.
-            if let Some((j, (seq, _))) = heads.iter().find(|(j, (seq, _))| *seq > 0 && !seen.contains(*j)) {
-                broken = Some(Broken {
-                    jurisdiction_id: j.clone(),
-                    event_id: None,
-                    seq: 0,
-                    reason: format!("the chain head says seq {seq} but no events remain"),
-                });
-            }
-        }
-        broken
+        broken.or_else(|| chain.finish())
     });
     out.broken = broken;
     Ok(out)
 }
 
-/// Chains events written before the chain existed (databases from before version 2), in id order.
-/// Runs after migrations; does nothing when every event is chained.
-pub async fn seal_legacy(db: &Db) -> Result<u64> {
-    let pending: Vec<(String, i64)> = on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT jurisdiction_id, COUNT(*) FROM report_events WHERE seq IS NULL GROUP BY jurisdiction_id")
-            .fetch_all(pool)
-            .await?
-    });
-    let mut sealed = 0;
-    for (j, _) in pending {
-        let n = in_write_tx!(db, |tx, DB| {
-            let rows: Vec<StoredEvent> = sqlx::query_as(
-                "SELECT id, jurisdiction_id, seq, report_id, kind, status, note, is_public, actor, created_at, data, hash
-                 FROM report_events WHERE seq IS NULL AND jurisdiction_id = $1 ORDER BY id",
-            )
-            .bind(&j)
-            .fetch_all(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO audit_heads (jurisdiction_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (jurisdiction_id) DO NOTHING")
-                .bind(&j)
-                .bind(GENESIS)
-                .execute(&mut *tx)
-                .await?;
-            let (mut seq, mut prev): (i64, String) =
-                sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1")
-                    .bind(&j)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            for e in &rows {
-                seq += 1;
-                let c = canonical(
-                    seq,
-                    &j,
-                    e.report_id,
-                    &e.kind,
-                    e.status.as_deref(),
-                    e.note.as_deref(),
-                    e.is_public,
-                    &e.actor,
-                    e.created_at,
-                    &e.data,
-                );
-                prev = link(&prev, &c);
-                sqlx::query("UPDATE report_events SET seq = $1, hash = $2 WHERE id = $3 AND seq IS NULL")
-                    .bind(seq)
-                    .bind(&prev)
-                    .bind(e.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("UPDATE audit_heads SET seq = $2, hash = $3 WHERE jurisdiction_id = $1")
-                .bind(&j)
-                .bind(seq)
-                .bind(&prev)
-                .execute(&mut *tx)
-                .await?;
-            Ok::<_, crate::StoreError>(rows.len() as u64)
-        })?;
-        sealed += n;
+/// The chain check's position: the jurisdiction it is in, the last seq and hash seen.
+struct ChainCheck<'h> {
+    heads: &'h HashMap<String, (i64, String)>,
+    current: Option<(String, i64, String)>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl<'h> ChainCheck<'h> {
+    fn new(heads: &'h HashMap<String, (i64, String)>) -> Self {
+        Self { heads, current: None, seen: Default::default() }
     }
-    Ok(sealed)
+
+    /// The break at `e`, if the chain does not hold there.
+    fn next(&mut self, e: &StoredEvent, out: &mut Verification) -> Option<Broken> {
+        if self.current.as_ref().is_none_or(|(j, _, _)| *j != e.jurisdiction_id) {
+            if let Some(b) = self.end_of_jurisdiction() {
+                return Some(b);
+            }
+            self.current = Some((e.jurisdiction_id.clone(), 0, GENESIS.to_owned()));
+            self.seen.insert(e.jurisdiction_id.clone());
+            out.jurisdictions += 1;
+        }
+        let (_, last_seq, prev) = self.current.as_mut().expect("set above");
+        let seq = e.seq.expect("only sealed events are read");
+        let fail = |reason: String| {
+            Some(Broken { jurisdiction_id: e.jurisdiction_id.clone(), event_id: Some(e.id), seq, reason })
+        };
+        if seq != *last_seq + 1 {
+            return fail(format!("expected seq {}: events are missing or were inserted", *last_seq + 1));
+        }
+        let expect = link(prev, &e.canonical(seq));
+        if e.hash.as_deref() != Some(expect.as_str()) {
+            return fail("the hash does not match the event: it was changed after it was written".into());
+        }
+        *last_seq = seq;
+        *prev = expect;
+        out.events += 1;
+        None
+    }
+
+    /// Whether the jurisdiction just read ends where its head says.
+    fn end_of_jurisdiction(&self) -> Option<Broken> {
+        let (j, seq, hash) = self.current.as_ref()?;
+        let (head_seq, head_hash) = self.heads.get(j).cloned().unwrap_or((0, GENESIS.to_owned()));
+        (head_seq != *seq || head_hash != *hash).then(|| Broken {
+            jurisdiction_id: j.clone(),
+            event_id: None,
+            seq: *seq,
+            reason: format!("the chain head says seq {head_seq}: events are missing from the end"),
+        })
+    }
+
+    fn finish(&self) -> Option<Broken> {
+        self.end_of_jurisdiction().or_else(|| {
+            // A jurisdiction whose every event was deleted still has its head.
+            let (j, (seq, _)) = self.heads.iter().find(|(j, (seq, _))| *seq > 0 && !self.seen.contains(*j))?;
+            Some(Broken {
+                jurisdiction_id: j.clone(),
+                event_id: None,
+                seq: 0,
+                reason: format!("the chain head says seq {seq} but no events remain"),
+            })
+        })
+    }
+}
+
+/// A report's current row, as far as the audit covers it.
+#[derive(Debug, FromRow)]
+struct CurrentRow {
+    id: i64,
+    public_id: String,
+    jurisdiction_id: String,
+    status: String,
+    is_open: bool,
+    agency_id: Option<i64>,
+    privacy: String,
+    service_id: i64,
+    description: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    deadline_at: Option<i64>,
+    escalation_level: i64,
+    duplicate_of: Option<i64>,
+    archive_reason: Option<String>,
+}
+
+impl CurrentRow {
+    /// The row as a state, or the one field that does not even parse.
+    fn state(&self) -> std::result::Result<ReportState, Difference> {
+        let unreadable = |field: &'static str, stored: &str| Difference {
+            field,
+            stored: stored.to_owned(),
+            expected: "a valid value".into(),
+        };
+        Ok(ReportState {
+            status: self.status.parse::<Status>().map_err(|_| unreadable("status", &self.status))?,
+            agency_id: self.agency_id,
+            privacy: Privacy::parse(&self.privacy).ok_or_else(|| unreadable("privacy", &self.privacy))?,
+            service_id: self.service_id,
+            description_sha256: description_hash(&self.description),
+            lat: self.lat,
+            lon: self.lon,
+            deadline_at: self.deadline_at,
+            escalation_level: self.escalation_level,
+            duplicate_of: self.duplicate_of,
+            archive_reason: match &self.archive_reason {
+                None => None,
+                Some(r) => Some(ArchiveReason::parse(r).ok_or_else(|| unreadable("archive_reason", r))?),
+            },
+        })
+    }
+}
+
+const CURRENT_COLUMNS: &str = "id, public_id, jurisdiction_id, status, is_open, agency_id, privacy, service_id,
+     description, lat, lon, deadline_at, escalation_level, duplicate_of, archive_reason";
+
+/// Records, as a `baseline` event, the current state of every report that no event records yet; how
+/// many. The migration that introduced states runs it once: afterwards a report without a recorded
+/// state is a finding of [`verify`], not something to record.
+pub(crate) async fn baseline(tx: &mut Tx, now: i64) -> Result<u64> {
+    let sql = format!(
+        "SELECT {CURRENT_COLUMNS} FROM reports r WHERE id > $1 AND NOT EXISTS
+             (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.state IS NOT NULL)
+         ORDER BY id LIMIT 5000"
+    );
+    let (mut after, mut n) = (0i64, 0u64);
+    loop {
+        let rows: Vec<CurrentRow> = tx.fetch_all(&sql, &args![after]).await?;
+        let Some(last) = rows.last() else { return Ok(n) };
+        after = last.id;
+        let mut tail = crate::tail::Tail::default();
+        for row in &rows {
+            let state = row
+                .state()
+                .map_err(|d| StoreError::Corrupt(format!("report {}: {} is {:?}", row.public_id, d.field, d.stored)))?;
+            let event = NewEvent {
+                report_id: row.id,
+                kind: "baseline".into(),
+                status: None,
+                note: None,
+                is_public: false,
+                actor: "system".into(),
+                created_at: now,
+                data: "{}".into(),
+                state: Some(state_json(&state)),
+            };
+            tail.add(&row.jurisdiction_id, [event], [], &[]);
+            n += 1;
+        }
+        tail.write(tx, now).await?;
+    }
+}
+
+/// Compares every report's current row with the last state its events give, streaming the reports
+/// and the states side by side in report order.
+async fn replay(db: &Db, jurisdiction_id: Option<&str>, out: &mut Verification) -> Result<()> {
+    let only = jurisdiction_id.unwrap_or("");
+    let all = jurisdiction_id.is_none();
+    let mut found = Vec::new();
+    let mut count = 0u64;
+    let mut note = |m: Mismatch| {
+        count += 1;
+        if found.len() < MAX_LISTED {
+            found.push(m);
+        }
+    };
+    // Unsealed events (PostgreSQL, for a moment) are the newest of their report.
+    let states_sql = "SELECT report_id, jurisdiction_id, state FROM report_events
+         WHERE state IS NOT NULL AND (jurisdiction_id = $1 OR $2)
+         ORDER BY report_id, CASE WHEN seq IS NULL THEN 1 ELSE 0 END, seq, id";
+    let reports_sql = format!("SELECT {CURRENT_COLUMNS} FROM reports WHERE jurisdiction_id = $1 OR $2 ORDER BY id");
+    on_db!(db, |pool, DB| {
+        let mut states = sqlx::query_as::<_, (i64, String, String)>(states_sql).bind(only).bind(all).fetch(pool);
+        let mut reports =
+            sqlx::query_as::<_, CurrentRow>(sqlx::AssertSqlSafe(reports_sql.clone())).bind(only).bind(all).fetch(pool);
+        let mut pending: Option<(i64, String, String)> = states.try_next().await?;
+        while let Some(row) = reports.try_next().await? {
+            out.reports += 1;
+            // States of reports before this one have no row: the row was deleted.
+            let mut last: Option<String> = None;
+            while let Some((report_id, j, state)) = pending.take() {
+                if report_id > row.id {
+                    pending = Some((report_id, j, state));
+                    break;
+                }
+                if report_id < row.id {
+                    note(missing_row(report_id, j));
+                    skip_report(&mut states, &mut pending, report_id).await?;
+                    continue;
+                }
+                last = Some(state);
+                pending = states.try_next().await?;
+            }
+            let mismatch = |difference| Mismatch {
+                jurisdiction_id: row.jurisdiction_id.clone(),
+                report: row.public_id.clone(),
+                difference,
+            };
+            let Some(last) = last else {
+                note(mismatch(Difference {
+                    field: "report",
+                    stored: "a report".into(),
+                    expected: "no event records this report".into(),
+                }));
+                continue;
+            };
+            let expected: ReportState = match serde_json::from_str(&last) {
+                Ok(s) => s,
+                Err(_) => {
+                    note(mismatch(Difference { field: "state", stored: last, expected: "a readable state".into() }));
+                    continue;
+                }
+            };
+            match row.state() {
+                Ok(stored) => {
+                    for d in expected.differences(&stored, row.is_open) {
+                        note(mismatch(d));
+                    }
+                }
+                Err(d) => note(mismatch(d)),
+            }
+        }
+        while let Some((report_id, j, _)) = pending.take() {
+            note(missing_row(report_id, j));
+            skip_report(&mut states, &mut pending, report_id).await?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    out.mismatches = found;
+    out.mismatch_count = count;
+    Ok(())
+}
+
+fn missing_row(report_id: i64, jurisdiction_id: String) -> Mismatch {
+    Mismatch {
+        jurisdiction_id,
+        report: format!("#{report_id}"),
+        difference: Difference {
+            field: "report",
+            stored: "no row".into(),
+            expected: "the report its events record".into(),
+        },
+    }
+}
+
+/// Reads past the remaining states of `report_id`, leaving the next report's first state pending.
+async fn skip_report<S>(states: &mut S, pending: &mut Option<(i64, String, String)>, report_id: i64) -> Result<()>
+where
+    S: futures::TryStream<Ok = (i64, String, String), Error = sqlx::Error> + Unpin,
+{
+    while let Some(next) = states.try_next().await? {
+        if next.0 != report_id {
+            *pending = Some(next);
+            break;
+        }
+    }
+    Ok(())
 }

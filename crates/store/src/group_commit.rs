@@ -6,8 +6,12 @@ use tokio::sync::{mpsc, oneshot};
 
 use laksana_core::Timestamp;
 
-use crate::reports::{Accepted, NewReport};
-use crate::workflow::{Change, WorkItem};
+use laksana_core::PublicId;
+
+use crate::reports::{Accepted, InsertError, NewReport, insert_one};
+use crate::sql::Tx;
+use crate::tail::Tail;
+use crate::workflow::{Change, WorkItem, conflict, update_report};
 use crate::{Result, StoreError};
 
 /// The most reports one transaction carries.
@@ -74,7 +78,7 @@ async fn writer(pool: sqlx::SqlitePool, mut rx: mpsc::Receiver<Pending>) {
             .iter()
             .filter_map(|p| if let Pending::Apply { apply, .. } = p { Some(&**apply) } else { None })
             .collect();
-        match crate::reports::write_batch(&pool, &news, &applies).await {
+        match write_batch(&pool, &news, &applies).await {
             Ok((inserted, applied)) => {
                 let (mut inserted, mut applied) = (inserted.into_iter(), applied.into_iter());
                 for p in batch.drain(..) {
@@ -104,4 +108,58 @@ async fn writer(pool: sqlx::SqlitePool, mut rx: mpsc::Receiver<Pending>) {
             }
         }
     }
+}
+
+/// Writes a batch of submissions and report changes in one SQLite transaction. A report whose INSERT
+/// is refused (a public id collision is retried with a new id) fails alone: SQLite undoes just the
+/// failed statement. Any other failure fails the batch, and the whole transaction is rolled back.
+/// Report changes are written after the new reports, each only if its report is still at the version
+/// it was read at (otherwise that change alone is a conflict).
+#[allow(clippy::type_complexity)]
+async fn write_batch(
+    pool: &sqlx::SqlitePool,
+    batch: &[&NewReport],
+    applies: &[&Apply],
+) -> Result<(Vec<Result<Accepted>>, Vec<Result<i64>>)> {
+    let mut tx = Tx::begin_sqlite(pool).await?;
+    let mut tail = Tail::default();
+    let mut results = Vec::with_capacity(batch.len());
+    for new in batch {
+        let mut result = Err(StoreError::Conflict("could not allocate a unique public id".into()));
+        for _ in 0..8 {
+            let public_id = PublicId::generate(&mut rand::rng());
+            match insert_one(&mut tx, new, &public_id, &mut tail).await {
+                Err(InsertError::Report(e)) if e.is_unique_violation() => continue,
+                Err(InsertError::Report(e)) => {
+                    result = Err(e);
+                    break;
+                }
+                Err(InsertError::Other(e)) => return Err(e),
+                Ok(accepted) => {
+                    result = Ok(accepted);
+                    break;
+                }
+            }
+        }
+        results.push(result);
+    }
+    let mut applied = Vec::with_capacity(applies.len());
+    for (item, change, now) in applies.iter().map(|a| (&a.0, &a.1, a.2)) {
+        match update_report(&mut tx, item, change, now).await? {
+            None => applied.push(Err(conflict(item))),
+            Some(version) => {
+                tail.add_change(item, change);
+                applied.push(Ok(version));
+            }
+        }
+    }
+    let now = batch
+        .iter()
+        .map(|n| n.requested_at.as_micros())
+        .chain(applies.iter().map(|a| a.2.as_micros()))
+        .max()
+        .unwrap_or(0);
+    tail.write(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok((results, applied))
 }

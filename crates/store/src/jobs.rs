@@ -118,5 +118,7 @@ pub async fn counts(db: &Db) -> Result<(i64, i64)> {
 
 /// Queues several jobs `(kind, payload)` in one transaction: all of them or none.
 pub async fn enqueue_all(db: &Db, jobs: &[(String, String)], now: Timestamp) -> Result<()> {
-    in_write_tx!(db, |tx, DB| insert_jobs!(tx, DB, jobs, now.as_micros()))
+    let mut tx = db.begin().await?;
+    crate::outbox::insert_jobs(&mut tx, jobs, now.as_micros()).await?;
+    tx.commit().await
 }

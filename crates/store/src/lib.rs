@@ -1,18 +1,17 @@
 //! Laksana's storage: one [`Db`] over SQLite or PostgreSQL, its migrations, and the queries the rest
 //! of the system runs.
 //!
-//! SQL that both dialects accept is written once and run through [`on_db!`]; the few statements that
-//! differ live beside each other in the same function, one per backend.
+//! SQL that both dialects accept is written once: reads run on either pool through `on_db!`, and a
+//! write transaction's body is a plain function over `sql::Tx`, which runs a statement on either
+//! backend. Every change to reports ends in the same write tail (`tail`): outbox jobs, webhook
+//! deliveries, then audit events.
 
 #[macro_use]
 mod db;
 #[macro_use]
-pub mod audit;
-#[macro_use]
-pub mod outbox;
-#[macro_use]
-pub mod workflow;
+mod sql;
 pub mod apikeys;
+pub mod audit;
 pub mod catalog;
 mod error;
 pub mod events;
@@ -21,11 +20,14 @@ mod group_commit;
 pub mod jobs;
 pub mod lifecycle;
 pub mod migrate;
+pub mod outbox;
 pub mod reports;
 pub mod seed;
+mod tail;
 pub mod testing;
 pub mod users;
 pub mod webhooks;
+pub mod workflow;
 
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;

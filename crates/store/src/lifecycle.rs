@@ -13,6 +13,7 @@ use laksana_core::{Privacy, PublicId, Status, Timestamp};
 
 use crate::audit::NewEvent;
 use crate::outbox::{WebhookEvent, notify_job};
+use crate::tail::Tail;
 use crate::workflow::{self, Change, WorkItem};
 use crate::{Db, Result, StoreError};
 
@@ -97,6 +98,7 @@ fn status_event(
         actor: actor.to_owned(),
         created_at: now.as_micros(),
         data: data.to_string(),
+        state: None,
     }
 }
 
@@ -239,6 +241,7 @@ pub async fn transition(
             actor: actor.to_owned(),
             created_at: now.as_micros(),
             data: serde_json::json!({ "action": cmd.name() }).to_string(),
+            state: None,
         });
     }
     let reporter = Audience::Reporter { report_id: item.id };
@@ -318,6 +321,7 @@ pub async fn comment(
         actor: actor.to_owned(),
         created_at: now.as_micros(),
         data: "{}".into(),
+        state: None,
     });
     if public {
         change.status_notes = Some(text.to_owned());
@@ -341,6 +345,7 @@ pub async fn raise_privacy(db: &Db, item: &WorkItem, to: Privacy, actor: &str, n
         actor: actor.to_owned(),
         created_at: now.as_micros(),
         data: serde_json::json!({ "from": from.as_str(), "to": to.as_str() }).to_string(),
+        state: None,
     });
     workflow::apply(db, item, &change, now).await
 }
@@ -389,6 +394,7 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
             created_at: now.as_micros(),
             data: serde_json::json!({ "level": level, "clock": clock_name, "deadline": deadline.as_micros() })
                 .to_string(),
+            state: None,
         });
     };
     match due.effect {
@@ -467,56 +473,37 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
     };
     let sql = format!("{} WHERE r.next_tick_at <= $1 ORDER BY r.next_tick_at LIMIT $2{lock}", workflow::ITEM_SELECT);
     loop {
-        let taken = in_write_tx!(db, |tx, DB| {
-            let items: Vec<WorkItem> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(now.as_micros())
-                .bind(i64::from(batch))
-                .fetch_all(&mut *tx)
-                .await?;
-            // Chain heads are locked in one order (sorted) by every ticker, so two never deadlock.
-            let mut events: std::collections::BTreeMap<String, Vec<NewEvent>> = Default::default();
-            let mut jobs = Vec::new();
-            let mut hooks: HashMap<String, Vec<String>> = HashMap::new();
-            let mut pairs = Vec::with_capacity(items.len());
-            let mut counted = Vec::with_capacity(items.len());
-            for item in &items {
-                let mut one = TickStats::default();
-                let change = match rules.get(&item.jurisdiction_id) {
-                    Some(r) => tick_change(item, r, now, &mut one)?,
-                    // No rules (see `rules`): stop ticking this report rather than take it again and again.
-                    None => Change { next_tick: None, ..Change::unchanged(item)? },
-                };
-                pairs.push((item, change));
-                counted.push(one);
+        let mut tx = db.begin().await?;
+        let items: Vec<WorkItem> = tx.fetch_all(&sql, &args![now.as_micros(), i64::from(batch)]).await?;
+        let mut pairs = Vec::with_capacity(items.len());
+        let mut counted = Vec::with_capacity(items.len());
+        for item in &items {
+            let mut one = TickStats::default();
+            let change = match rules.get(&item.jurisdiction_id) {
+                Some(r) => tick_change(item, r, now, &mut one)?,
+                // No rules (see `rules`): stop ticking this report rather than take it again and again.
+                None => Change { next_tick: None, ..Change::unchanged(item)? },
+            };
+            pairs.push((item, change));
+            counted.push(one);
+        }
+        // One statement per 500 reports; a report someone else changed meanwhile is left out.
+        let done = workflow::update_reports(&mut tx, &pairs, now).await?;
+        let mut tail = Tail::default();
+        for ((item, change), one) in pairs.iter().zip(counted) {
+            if !done.contains(&item.id) {
+                continue;
             }
-            // One statement per 500 reports; a report someone else changed meanwhile is left out.
-            let done = update_reports!(tx, DB, &pairs, now)?;
-            for ((item, change), one) in pairs.into_iter().zip(counted) {
-                if !done.contains(&item.id) {
-                    continue;
-                }
-                stats.due += 1;
-                stats.reminders += one.reminders;
-                stats.escalations += one.escalations;
-                stats.archived += one.archived;
-                stats.closed += one.closed;
-                events.entry(item.jurisdiction_id.clone()).or_default().extend(change.events);
-                jobs.extend(change.jobs);
-                hooks
-                    .entry(item.jurisdiction_id.clone())
-                    .or_default()
-                    .extend(change.webhooks.iter().map(|w| serde_json::to_string(w).expect("events always serialise")));
-            }
-            for (j, evs) in &events {
-                append_events!(tx, DB, j, evs)?;
-            }
-            insert_jobs!(tx, DB, &jobs, now.as_micros())?;
-            for (j, bodies) in &hooks {
-                queue_webhooks!(tx, DB, j, bodies, now.as_micros())?;
-            }
-            Ok::<_, StoreError>(items.len())
-        })?;
-        if taken < batch as usize {
+            stats.due += 1;
+            stats.reminders += one.reminders;
+            stats.escalations += one.escalations;
+            stats.archived += one.archived;
+            stats.closed += one.closed;
+            tail.add_change(item, change);
+        }
+        tail.write(&mut tx, now.as_micros()).await?;
+        tx.commit().await?;
+        if items.len() < batch as usize {
             return Ok(stats);
         }
     }

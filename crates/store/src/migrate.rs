@@ -14,12 +14,14 @@ pub struct Migration {
 pub const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, name: "workflow", sql: include_str!("../migrations/sqlite/0002_workflow.sql") },
+    Migration { version: 3, name: "sealed_audit", sql: include_str!("../migrations/sqlite/0003_sealed_audit.sql") },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
 pub const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/postgres/0001_init.sql") },
     Migration { version: 2, name: "workflow", sql: include_str!("../migrations/postgres/0002_workflow.sql") },
+    Migration { version: 3, name: "sealed_audit", sql: include_str!("../migrations/postgres/0003_sealed_audit.sql") },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
@@ -37,29 +39,30 @@ pub async fn run(db: &Db, now_micros: i64) -> Result<Vec<i64>> {
     };
     let mut applied = Vec::new();
     for m in list {
-        let fresh = in_write_tx!(db, |tx, DB| {
-            if let Some(lock) = lock {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
-            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(m.version)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if done.is_none() {
-                sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| migration_error(m, e))?;
-                sqlx::query(RECORD).bind(m.version).bind(m.name).bind(now_micros).execute(&mut *tx).await?;
-            }
-            Ok::<_, StoreError>(done.is_none())
-        })?;
-        if fresh {
-            applied.push(m.version);
+        let mut tx = db.begin().await?;
+        if let Some(lock) = lock {
+            tx.execute(lock, &[]).await?;
         }
+        tx.execute(CREATE_TABLE, &[]).await?;
+        let done: Option<(i64,)> =
+            tx.fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", &args![m.version]).await?;
+        if done.is_some() {
+            continue;
+        }
+        tx.execute_script(m.sql).await.map_err(|e| migration_error(m, e))?;
+        if m.version == 3 {
+            // Reports from before version 3 have no event that records their state: their rows as
+            // they are now become the trail's starting point, once, in the same transaction.
+            crate::audit::baseline(&mut tx, now_micros).await?;
+        }
+        tx.execute(RECORD, &args![m.version, m.name, now_micros]).await?;
+        tx.commit().await?;
+        applied.push(m.version);
     }
     Ok(applied)
 }
 
-fn migration_error(m: &Migration, e: sqlx::Error) -> StoreError {
+fn migration_error(m: &Migration, e: StoreError) -> StoreError {
     StoreError::Migration(format!("version {} ({}): {e}", m.version, m.name))
 }
 

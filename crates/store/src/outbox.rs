@@ -1,9 +1,12 @@
-//! The outbox (DESIGN §11): notifications and webhook deliveries are jobs written in the same
+//! The outbox: notifications and webhook deliveries are jobs written in the same
 //! transaction as the change that causes them, so a change is never committed without its notices,
 //! nor a notice sent for a change that was rolled back.
 
 use laksana_core::notice::{Audience, Notice};
 use serde::{Deserialize, Serialize};
+
+use crate::Result;
+use crate::sql::{Arg, Tx};
 
 /// Job kind: resolve an [`Audience`] to addresses and queue one email each.
 pub const NOTIFY_JOB: &str = "notify";
@@ -48,54 +51,31 @@ pub fn notify_job(audience: Audience, notice: Notice) -> (String, String) {
     (NOTIFY_JOB.to_owned(), payload)
 }
 
-/// Inserts `$jobs` (`&[(String, String)]`, run at `$now`) in transaction `$tx`.
-macro_rules! insert_jobs {
-    ($tx:ident, $DB:ty, $jobs:expr, $now:expr) => {{
-        let jobs: &[(String, String)] = $jobs;
-        let now: i64 = $now;
-        async {
-            for chunk in jobs.chunks(5_000) {
-                let mut q = sqlx::QueryBuilder::<$DB>::new("INSERT INTO jobs (kind, payload, run_at, created_at) ");
-                q.push_values(chunk, |mut b, (kind, payload)| {
-                    b.push_bind(kind).push_bind(payload).push_bind(now).push_bind(now);
-                });
-                q.build().execute(&mut *$tx).await?;
-            }
-            Ok::<(), $crate::StoreError>(())
-        }
-        .await
-    }};
+/// Inserts `jobs` `(kind, payload)`, due at `now`.
+pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[(String, String)], now: i64) -> Result<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Vec<Arg<'_>>> = jobs.iter().map(|(kind, payload)| args![kind, payload, now, now].to_vec()).collect();
+    tx.execute_rows("INSERT INTO jobs (kind, payload, run_at, created_at)", &rows, "").await?;
+    Ok(())
 }
 
-/// Queues a delivery of each of `$bodies` (serialised [`WebhookEvent`]s) to every active webhook of
-/// jurisdiction `$j`, in transaction `$tx`. One query finds the subscribers; with none (the common
-/// case) nothing else runs.
-macro_rules! queue_webhooks {
-    ($tx:ident, $DB:ty, $j:expr, $bodies:expr, $now:expr) => {{
-        let bodies: &[String] = $bodies;
-        let (j, now): (&str, i64) = ($j, $now);
-        async {
-            if bodies.is_empty() {
-                return Ok::<(), $crate::StoreError>(());
-            }
-            let hooks: Vec<i64> =
-                sqlx::query_scalar("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2")
-                    .bind(j)
-                    .bind(true)
-                    .fetch_all(&mut *$tx)
-                    .await?;
-            let jobs: Vec<(String, String)> = hooks
-                .iter()
-                .flat_map(|id| {
-                    bodies.iter().map(move |b| {
-                        ($crate::outbox::WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}"))
-                    })
-                })
-                .collect();
-            insert_jobs!($tx, $DB, &jobs, now)
-        }
-        .await
-    }};
+/// Queues a delivery of each of `bodies` (serialised [`WebhookEvent`]s) to every active webhook of
+/// jurisdiction `j`. One query finds the subscribers; with none (the common case) nothing else runs.
+pub(crate) async fn queue_webhooks(tx: &mut Tx, j: &str, bodies: &[String], now: i64) -> Result<()> {
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let hooks: Vec<(i64,)> =
+        tx.fetch_all("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2", &args![j, true]).await?;
+    let jobs: Vec<(String, String)> = hooks
+        .iter()
+        .flat_map(|(id,)| {
+            bodies.iter().map(move |b| (WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}")))
+        })
+        .collect();
+    insert_jobs(tx, &jobs, now).await
 }
 
 /// Payload of a [`WEBHOOK_JOB`].

@@ -1,12 +1,17 @@
 //! Reports: intake, reading one, and the filtered lists behind Open311 and the JSON API.
 
+use laksana_core::audit::ReportState;
 use laksana_core::service::AttributeValues;
 use laksana_core::{Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
 use sqlx::FromRow;
 
+use crate::audit::NewEvent;
+use crate::outbox::WebhookEvent;
+use crate::sql::{Arg, Tx};
+use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
-/// Who reported: kept for those entitled to it (DESIGN §6), never in public output.
+/// Who reported: kept for those entitled to it (see docs/ARCHITECTURE.md, Privacy), never in public output.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reporter {
     pub email: Option<String>,
@@ -259,43 +264,55 @@ pub async fn media_of(db: &Db, report_ids: &[i64]) -> Result<Vec<(i64, String)>>
     }))
 }
 
-macro_rules! find_retry_in_tx {
-    ($ex:expr, $new:expr) => {{
-        let new = $new;
-        let key_id = new.api_key_id;
-        if let Some(client_key) = &new.client_key {
-            sqlx::query_as::<_, (i64, String)>(
-                "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2",
-            )
-            .bind(key_id)
-            .bind(client_key)
-            .fetch_optional($ex)
-            .await?
-        } else {
-            sqlx::query_as::<_, (i64, String)>(
-                "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2 AND requested_at >= $3
-                 AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
-                 AND COALESCE(address, '') = $7 AND service_id = $8 ORDER BY id LIMIT 1",
-            )
-            .bind(key_id)
-            .bind(&new.device_id)
-            .bind(new.requested_at.plus_seconds(-new.retry_window_secs).as_micros())
-            .bind(&new.description)
-            .bind(new.location.map_or(999.0, |c| c.lat()))
-            .bind(new.location.map_or(999.0, |c| c.lon()))
-            .bind(new.address.as_deref().unwrap_or(""))
-            .bind(new.service_id)
-            .fetch_optional($ex)
-            .await?
-        }
-    }};
+const RETRY_BY_KEY: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2";
+const RETRY_BY_DEVICE: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2
+     AND requested_at >= $3 AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
+     AND COALESCE(address, '') = $7 AND service_id = $8 ORDER BY id LIMIT 1";
+
+/// The query that finds the report `new` retries, if it can be a retry at all: by the client's own
+/// key, or by the same device, text and place within the retry window.
+fn retry_query(new: &NewReport) -> Option<(&'static str, Vec<Arg<'_>>)> {
+    new.api_key_id?;
+    if let Some(client_key) = &new.client_key {
+        return Some((RETRY_BY_KEY, args![new.api_key_id, client_key].to_vec()));
+    }
+    let device = new.device_id.as_deref()?;
+    Some((
+        RETRY_BY_DEVICE,
+        args![
+            new.api_key_id,
+            device,
+            new.requested_at.plus_seconds(-new.retry_window_secs).as_micros(),
+            new.description.as_str(),
+            Some(new.location.map_or(999.0, |c| c.lat())),
+            Some(new.location.map_or(999.0, |c| c.lon())),
+            new.address.as_deref().unwrap_or(""),
+            new.service_id,
+        ]
+        .to_vec(),
+    ))
+}
+
+fn accepted_retry((id, public_id): (i64, String)) -> Accepted {
+    Accepted { id, public_id: PublicId::parse(&public_id).expect("stored public ids are valid"), created: false }
+}
+
+async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
+    let Some((sql, args)) = retry_query(new) else { return Ok(None) };
+    Ok(db.fetch_optional::<(i64, String)>(sql, &args).await?.map(accepted_retry))
 }
 
 /// How an intake transaction failed: the report's own INSERT was refused (that report fails), or
 /// something else went wrong (the transaction fails).
-enum InsertError {
+pub(crate) enum InsertError {
     Report(StoreError),
     Other(StoreError),
+}
+
+impl From<StoreError> for InsertError {
+    fn from(e: StoreError) -> Self {
+        InsertError::Other(e)
+    }
 }
 
 impl From<InsertError> for StoreError {
@@ -306,144 +323,122 @@ impl From<InsertError> for StoreError {
     }
 }
 
-/// The body of an intake transaction, written once for both backends; evaluates to
-/// `Result<Accepted, InsertError>`.
-macro_rules! insert_in_tx {
-    ($tx:ident, $DB:ty, $new:expr, $public_id:expr, $attributes:expr, $events:ident, $hooks:ident) => {{
-        let new = $new;
-        let existing = if new.api_key_id.is_some() && (new.client_key.is_some() || new.device_id.is_some()) {
-            async { Ok::<_, StoreError>(find_retry_in_tx!(&mut *$tx, new)) }.await.map_err(InsertError::Other)?
-        } else {
-            None
-        };
-        match existing {
-            Some((id, public_id)) => Ok(Accepted {
-                id,
-                public_id: PublicId::parse(&public_id).expect("stored public ids are valid"),
-                created: false,
-            }),
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
-                         address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name,
-                         reporter_last_name, reporter_phone, device_id, account_id, privacy, channel, status, is_open,
-                         agency_id, deadline_at, requested_at, updated_at, api_key_id, client_key, user_id, reporter_language,
-                         follow_up_hash, clock, clock_started_at, next_tick_at, tick_stage)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                         $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
-                     RETURNING id",
-                )
-                .bind($public_id.as_str())
-                .bind(&new.jurisdiction_id)
-                .bind(new.service_id)
-                .bind(&new.description)
-                .bind(new.location.map(|c| c.lat()))
-                .bind(new.location.map(|c| c.lon()))
-                .bind(&new.address)
-                .bind(&new.address_id)
-                .bind(&new.zipcode)
-                .bind(new.district_id)
-                .bind(&$attributes)
-                .bind(&new.reporter.email)
-                .bind(&new.reporter.first_name)
-                .bind(&new.reporter.last_name)
-                .bind(&new.reporter.phone)
-                .bind(&new.device_id)
-                .bind(&new.account_id)
-                .bind(new.privacy.as_str())
-                .bind(new.channel.as_str())
-                .bind(new.status.as_str())
-                .bind(new.status.is_open())
-                .bind(new.agency_id)
-                .bind(new.deadline_at.map(Timestamp::as_micros))
-                .bind(new.requested_at.as_micros())
-                .bind(new.updated_at.as_micros())
-                .bind(new.api_key_id)
-                .bind(&new.client_key)
-                .bind(new.user_id)
-                .bind(&new.reporter_language)
-                .bind(&new.follow_up_hash)
-                .bind(&new.clock)
-                .bind(new.clock.as_ref().map(|_| new.requested_at.as_micros()))
-                .bind(new.next_tick.map(|t| t.0.as_micros()))
-                .bind(new.next_tick.map_or(0, |t| t.1))
-                .fetch_one(&mut *$tx)
-                .await.map_err(|e| InsertError::Report(e.into()))?;
-                for url in &new.media_urls {
-                    sqlx::query("INSERT INTO report_media (report_id, url, kind, created_at) VALUES ($1, $2, 'before', $3)")
-                        .bind(id)
-                        .bind(url)
-                        .bind(new.requested_at.as_micros())
-                        .execute(&mut *$tx)
-                        .await.map_err(|e| InsertError::Other(e.into()))?;
-                }
-                for (kind, payload) in &new.jobs {
-                    sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)")
-                        .bind(kind)
-                        .bind(payload)
-                        .bind(new.requested_at.as_micros())
-                        .execute(&mut *$tx)
-                        .await.map_err(|e| InsertError::Other(e.into()))?;
-                }
-                let event = crate::audit::NewEvent {
-                    report_id: id,
-                    kind: "status".into(),
-                    status: Some(new.status.as_str().into()),
-                    note: None,
-                    is_public: true,
-                    actor: new.channel.as_str().into(),
-                    created_at: new.requested_at.as_micros(),
-                    data: "{}".into(),
-                };
-                // The event and the webhook body are written by the caller, once per transaction: a
-                // group commit then takes the audit chain's head once for the whole batch.
-                $events.push((new.jurisdiction_id.clone(), event));
-                let notices: Vec<(String, String)> =
-                    new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", $public_id.as_str()))).collect();
-                insert_jobs!($tx, $DB, &notices, new.requested_at.as_micros()).map_err(InsertError::Other)?;
-                if let Some(hook) = &new.webhook {
-                    let mut hook = hook.clone();
-                    hook.service_request_id = $public_id.to_string();
-                    $hooks.push((new.jurisdiction_id.clone(), serde_json::to_string(&hook).expect("events always serialise")));
-                }
-                Ok(Accepted { id, public_id: $public_id.clone(), created: true })
-            }
-        }
-    }};
-}
+const INSERT_REPORT: &str =
+    "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
+         address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name, reporter_last_name,
+         reporter_phone, device_id, account_id, privacy, channel, status, is_open, agency_id, deadline_at,
+         requested_at, updated_at, api_key_id, client_key, user_id, reporter_language, follow_up_hash, clock,
+         clock_started_at, next_tick_at, tick_stage)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+         $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
+     RETURNING id";
 
-/// Appends the intake events `(jurisdiction, event)` to the audit chain and queues the webhook bodies
-/// `(jurisdiction, body)`, per jurisdiction in a fixed order (so writers never deadlock on chain heads).
-macro_rules! write_events_and_hooks {
-    ($tx:ident, $DB:ty, $events:ident, $hooks:ident, $now:expr) => {{
-        let mut by_j: std::collections::BTreeMap<String, (Vec<crate::audit::NewEvent>, Vec<String>)> =
-            Default::default();
-        for (j, e) in $events {
-            by_j.entry(j).or_default().0.push(e);
-        }
-        for (j, h) in $hooks {
-            by_j.entry(j).or_default().1.push(h);
-        }
-        for (j, (_, bodies)) in &by_j {
-            queue_webhooks!($tx, $DB, j, bodies, $now)?;
-        }
-        // Last: a chain head stays locked from here to the commit.
-        for (j, (evs, _)) in &by_j {
-            append_events!($tx, $DB, j, evs)?;
-        }
-    }};
+/// Stores one new report under `public_id` (or finds the report it retries), adding its first event,
+/// notices and webhook event to `tail`.
+pub(crate) async fn insert_one(
+    tx: &mut Tx,
+    new: &NewReport,
+    public_id: &PublicId,
+    tail: &mut Tail,
+) -> std::result::Result<Accepted, InsertError> {
+    if let Some((sql, args)) = retry_query(new)
+        && let Some(found) = tx.fetch_optional::<(i64, String)>(sql, &args).await?
+    {
+        return Ok(accepted_retry(found));
+    }
+    let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
+    let at = new.requested_at.as_micros();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            INSERT_REPORT,
+            &args![
+                public_id.as_str(),
+                new.jurisdiction_id.as_str(),
+                new.service_id,
+                new.description.as_str(),
+                new.location.map(|c| c.lat()),
+                new.location.map(|c| c.lon()),
+                &new.address,
+                &new.address_id,
+                &new.zipcode,
+                new.district_id,
+                attributes.as_str(),
+                &new.reporter.email,
+                &new.reporter.first_name,
+                &new.reporter.last_name,
+                &new.reporter.phone,
+                &new.device_id,
+                &new.account_id,
+                new.privacy.as_str(),
+                new.channel.as_str(),
+                new.status.as_str(),
+                new.status.is_open(),
+                new.agency_id,
+                new.deadline_at.map(Timestamp::as_micros),
+                at,
+                new.updated_at.as_micros(),
+                new.api_key_id,
+                &new.client_key,
+                new.user_id,
+                new.reporter_language.as_str(),
+                &new.follow_up_hash,
+                &new.clock,
+                new.clock.as_ref().map(|_| at),
+                new.next_tick.map(|t| t.0.as_micros()),
+                new.next_tick.map_or(0, |t| t.1),
+            ],
+        )
+        .await
+        .map_err(InsertError::Report)?;
+    // Photos that come with a report show the problem before the work.
+    let media: Vec<Vec<Arg<'_>>> = new.media_urls.iter().map(|url| args![id, url, "before", at].to_vec()).collect();
+    if !media.is_empty() {
+        tx.execute_rows("INSERT INTO report_media (report_id, url, kind, created_at)", &media, "").await?;
+    }
+    let state = ReportState {
+        status: new.status,
+        agency_id: new.agency_id,
+        privacy: new.privacy,
+        service_id: new.service_id,
+        description_sha256: crate::audit::description_hash(&new.description),
+        lat: new.location.map(|c| c.lat()),
+        lon: new.location.map(|c| c.lon()),
+        deadline_at: new.deadline_at.map(Timestamp::as_micros),
+        escalation_level: 0,
+        duplicate_of: None,
+        archive_reason: None,
+    };
+    let event = NewEvent {
+        report_id: id,
+        kind: "status".into(),
+        status: Some(new.status.as_str().into()),
+        note: None,
+        is_public: true,
+        actor: new.channel.as_str().into(),
+        created_at: at,
+        data: "{}".into(),
+        state: Some(crate::audit::state_json(&state)),
+    };
+    let notices = new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", public_id.as_str())));
+    let jobs = new.jobs.iter().cloned().chain(notices);
+    let hooks: Vec<WebhookEvent> = new
+        .webhook
+        .iter()
+        .map(|hook| WebhookEvent { service_request_id: public_id.to_string(), ..hook.clone() })
+        .collect();
+    tail.add(&new.jurisdiction_id, [event], jobs, &hooks);
+    Ok(Accepted { id, public_id: public_id.clone(), created: true })
 }
 
 /// Stores a new report with its media and its first event, or, when the submission is a retry of one
 /// already stored (same client key, or same device, text and place within the retry window), returns
 /// that one instead.
 pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
-    let pool = match db {
-        Db::Sqlite(s) => return s.intake.submit(new.clone()).await,
-        Db::Postgres(p) => &p.pool,
-    };
+    if let Db::Sqlite(s) = db {
+        return s.intake.submit(new.clone()).await;
+    }
     for _ in 0..8 {
-        match try_insert_pg(pool, new).await {
+        match try_insert_pg(db, new).await {
             Err(e) if e.is_unique_violation() => {
                 // Either a concurrent retry with the same client key won, or a public id collided.
                 if let Some(found) = find_retry(db, new).await? {
@@ -456,104 +451,19 @@ pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
     Err(StoreError::Conflict("could not allocate a unique public id".into()))
 }
 
-async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
-    if new.api_key_id.is_none() || (new.client_key.is_none() && new.device_id.is_none()) {
-        return Ok(None);
-    }
-    let found: Option<(i64, String)> = on_db!(db, |pool, DB| find_retry_in_tx!(pool, new));
-    Ok(found.map(|(id, public_id)| Accepted {
-        id,
-        public_id: PublicId::parse(&public_id).expect("stored public ids are valid"),
-        created: false,
-    }))
-}
-
 /// One PostgreSQL intake transaction (SQLite goes through the group commit instead).
-async fn try_insert_pg(pool: &sqlx::PgPool, new: &NewReport) -> Result<Accepted> {
+async fn try_insert_pg(db: &Db, new: &NewReport) -> Result<Accepted> {
     let public_id = PublicId::generate(&mut rand::rng());
-    let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
         // Serialise concurrent retries from one device so the duplicate check below sees the first.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(device).execute(&mut *tx).await?;
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &args![device]).await?;
     }
-    let mut events = Vec::new();
-    let mut hooks = Vec::new();
-    let out: std::result::Result<Accepted, InsertError> =
-        insert_in_tx!(tx, sqlx::Postgres, new, public_id, attributes, events, hooks);
-    let out = out?;
-    write_events_and_hooks!(tx, sqlx::Postgres, events, hooks, new.requested_at.as_micros());
+    let mut tail = Tail::default();
+    let accepted = insert_one(&mut tx, new, &public_id, &mut tail).await?;
+    tail.write(&mut tx, new.requested_at.as_micros()).await?;
     tx.commit().await?;
-    Ok(out)
-}
-
-/// Writes a batch of submissions in one SQLite transaction. A report whose INSERT is refused (a public
-/// id collision is retried with a new id) fails alone: SQLite undoes just the failed statement.
-/// Any other failure fails the batch, and the whole transaction is rolled back.
-/// Report changes in the same batch are written after the new reports, each only if its report is still
-/// at the version it was read at (otherwise that change alone is a conflict).
-#[allow(clippy::type_complexity)]
-pub(crate) async fn write_batch(
-    pool: &sqlx::SqlitePool,
-    batch: &[&NewReport],
-    applies: &[&crate::group_commit::Apply],
-) -> Result<(Vec<Result<Accepted>>, Vec<Result<i64>>)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut results = Vec::with_capacity(batch.len());
-    let mut events = Vec::new();
-    let mut hooks = Vec::new();
-    for new in batch {
-        let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
-        let mut result = Err(StoreError::Conflict("could not allocate a unique public id".into()));
-        for _ in 0..8 {
-            let public_id = PublicId::generate(&mut rand::rng());
-            let attempt = async {
-                let r: std::result::Result<Accepted, InsertError> =
-                    insert_in_tx!(tx, sqlx::Sqlite, *new, public_id, attributes, events, hooks);
-                r
-            }
-            .await;
-            match attempt {
-                Err(InsertError::Report(e)) if e.is_unique_violation() => continue,
-                Err(InsertError::Report(e)) => {
-                    result = Err(e);
-                    break;
-                }
-                Err(InsertError::Other(e)) => return Err(e),
-                Ok(accepted) => {
-                    result = Ok(accepted);
-                    break;
-                }
-            }
-        }
-        results.push(result);
-    }
-    let mut applied = Vec::with_capacity(applies.len());
-    for (item, change, now) in applies.iter().map(|a| (&a.0, &a.1, a.2)) {
-        match update_report!(tx, item, change, now)? {
-            None => applied.push(Err(StoreError::Conflict(format!(
-                "report {} was changed by someone else; reload it and try again",
-                item.public_id
-            )))),
-            Some(version) => {
-                insert_jobs!(tx, sqlx::Sqlite, &change.jobs, now.as_micros())?;
-                events.extend(change.events.iter().map(|e| (item.jurisdiction_id.clone(), e.clone())));
-                hooks.extend(change.webhooks.iter().map(|w| {
-                    (item.jurisdiction_id.clone(), serde_json::to_string(w).expect("events always serialise"))
-                }));
-                applied.push(Ok(version));
-            }
-        }
-    }
-    let now = batch
-        .iter()
-        .map(|n| n.requested_at.as_micros())
-        .chain(applies.iter().map(|a| a.2.as_micros()))
-        .max()
-        .unwrap_or(0);
-    write_events_and_hooks!(tx, sqlx::Sqlite, events, hooks, now);
-    tx.commit().await?;
-    Ok((results, applied))
+    Ok(accepted)
 }
 
 /// How many reports a jurisdiction has (all privacy levels).

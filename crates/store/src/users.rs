@@ -1,4 +1,4 @@
-//! Accounts, their role grants, sessions and login throttling (DESIGN §3).
+//! Accounts, their role grants, sessions and login throttling (roles: docs/ARCHITECTURE.md).
 //!
 //! Passwords are argon2id PHC strings, hashed and checked on the blocking pool so a login never stalls
 //! the async runtime. Session tokens are 256 random bits; only their SHA-256 is stored.

@@ -2,11 +2,14 @@
 //! report (only if nobody changed it first), appends its events to the audit chain and queues its
 //! notices and webhook deliveries.
 
+use laksana_core::audit::ReportState;
 use laksana_core::{Privacy, Status, Timestamp};
 use sqlx::FromRow;
 
 use crate::audit::NewEvent;
 use crate::outbox::WebhookEvent;
+use crate::sql::{Arg, Tx};
+use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
 /// A report with everything the workflow decides on, including the reporter (for those entitled).
@@ -17,6 +20,9 @@ pub struct WorkItem {
     pub jurisdiction_id: String,
     pub service_id: i64,
     pub service_name: String,
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub sla_tier: String,
     /// The agency the service routes to.
     pub service_agency_id: Option<i64>,
@@ -58,6 +64,23 @@ impl WorkItem {
         self.follow_up_hash.as_deref().is_some_and(|h| crate::apikeys::hash_key(code).eq_ignore_ascii_case(h))
     }
 
+    /// The audited state of the report after `change` (or as it is, with [`Change::unchanged`]).
+    pub fn state_after(&self, change: &Change) -> ReportState {
+        ReportState {
+            status: change.status,
+            agency_id: change.agency_id,
+            privacy: change.privacy,
+            service_id: self.service_id,
+            description_sha256: crate::audit::description_hash(&self.description),
+            lat: self.lat,
+            lon: self.lon,
+            deadline_at: change.deadline_at.map(Timestamp::as_micros),
+            escalation_level: change.escalation_level,
+            duplicate_of: change.duplicate_of,
+            archive_reason: change.archive_reason.as_deref().and_then(laksana_core::ArchiveReason::parse),
+        }
+    }
+
     pub fn current(&self) -> Result<laksana_core::workflow::Current> {
         Ok(laksana_core::workflow::Current {
             status: self.status()?,
@@ -70,7 +93,8 @@ impl WorkItem {
     }
 }
 
-pub(crate) const ITEM_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, r.service_id, s.name AS service_name, s.sla_tier, s.agency_id AS service_agency_id,
+pub(crate) const ITEM_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, r.service_id, s.name AS service_name,
+    r.description, r.lat, r.lon, s.sla_tier, s.agency_id AS service_agency_id,
     r.agency_id, r.user_id, r.privacy, r.status, r.archive_reason, r.version, r.clock, r.deadline_at, r.resolution_due_at,
     r.closed_at, r.escalation_level, r.reopen_count, r.tick_stage, r.next_tick_at, r.duplicate_of, r.reporter_email, r.reporter_first_name,
     r.reporter_last_name, r.reporter_phone, r.reporter_language, r.follow_up_hash
@@ -142,88 +166,85 @@ impl Change {
     }
 }
 
-/// Updates the report row to `$change` if it is still at `$item.version`; evaluates to
-/// `Result<Option<i64>>`, the new version or `None` when someone else changed it first.
-macro_rules! update_report {
-    ($tx:ident, $item:expr, $change:expr, $now:expr) => {{
-        let (item, change, now): (&$crate::workflow::WorkItem, &$crate::workflow::Change, laksana_core::Timestamp) = ($item, $change, $now);
-        sqlx::query_scalar::<_, i64>(
-            "UPDATE reports SET status = $1, is_open = $2, archive_reason = $3, agency_id = $4, clock = $5, deadline_at = $6,
-                 resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10, duplicate_of = $11,
-                 privacy = $12, status_notes = COALESCE($13, status_notes), updated_at = $14, next_tick_at = $15,
-                 tick_stage = $16, rating = COALESCE($19, rating), version = version + 1
-             WHERE id = $17 AND version = $18 RETURNING version",
-        )
-        .bind(change.status.as_str())
-        .bind(change.status.is_open())
-        .bind(&change.archive_reason)
-        .bind(change.agency_id)
-        .bind(&change.clock)
-        .bind(change.deadline_at.map(Timestamp::as_micros))
-        .bind(change.resolution_due_at.map(Timestamp::as_micros))
-        .bind(change.closed_at.map(Timestamp::as_micros))
-        .bind(change.escalation_level)
-        .bind(change.reopen_count)
-        .bind(change.duplicate_of)
-        .bind(change.privacy.as_str())
-        .bind(&change.status_notes)
-        .bind(now.as_micros())
-        .bind(change.next_tick.map(|t| t.0.as_micros()))
-        .bind(change.next_tick.map_or(0, |t| t.1))
-        .bind(item.id)
-        .bind(item.version)
-        .bind(change.rating)
-        .fetch_optional(&mut *$tx)
-        .await
-        .map_err($crate::StoreError::from)
-    }};
+const UPDATE_ONE: &str =
+    "UPDATE reports SET status = $1, is_open = $2, archive_reason = $3, agency_id = $4, clock = $5,
+         deadline_at = $6, resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10,
+         duplicate_of = $11, privacy = $12, status_notes = COALESCE($13, status_notes), updated_at = $14,
+         next_tick_at = $15, tick_stage = $16, rating = COALESCE($17, rating), version = version + 1
+     WHERE id = $18 AND version = $19 RETURNING version";
+
+/// The values of a change, in the order of [`UPDATE_ONE`]'s first 17 parameters and of the VALUES
+/// columns 3 to 19 of [`update_reports`].
+fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 17] {
+    args![
+        change.status.as_str(),
+        change.status.is_open(),
+        &change.archive_reason,
+        change.agency_id,
+        &change.clock,
+        change.deadline_at.map(Timestamp::as_micros),
+        change.resolution_due_at.map(Timestamp::as_micros),
+        change.closed_at.map(Timestamp::as_micros),
+        change.escalation_level,
+        change.reopen_count,
+        change.duplicate_of,
+        change.privacy.as_str(),
+        &change.status_notes,
+        now.as_micros(),
+        change.next_tick.map(|t| t.0.as_micros()),
+        change.next_tick.map_or(0, |t| t.1),
+        change.rating,
+    ]
+}
+
+/// Updates the report row to `change` if it is still at `item.version`: the new version, or `None`
+/// when someone else changed it first.
+pub(crate) async fn update_report(
+    tx: &mut Tx,
+    item: &WorkItem,
+    change: &Change,
+    now: Timestamp,
+) -> Result<Option<i64>> {
+    let mut args = change_args(change, now).to_vec();
+    args.extend(args![item.id, item.version]);
+    Ok(tx.fetch_optional::<(i64,)>(UPDATE_ONE, &args).await?.map(|(v,)| v))
 }
 
 /// Updates many reports in one statement per 500, each only if still at the version it was read at;
-/// evaluates to `Result<HashSet<i64>>`, the ids that were updated. `$pairs` is `&[(&WorkItem, Change)]`.
-macro_rules! update_reports {
-    ($tx:ident, $DB:ty, $pairs:expr, $now:expr) => {{
-        let (pairs, now): (&[(&WorkItem, Change)], Timestamp) = ($pairs, $now);
-        async {
-            let mut done = std::collections::HashSet::new();
-            for chunk in pairs.chunks(500) {
-                // VALUES columns are called column1, column2, … by both SQLite and PostgreSQL.
-                let mut q = sqlx::QueryBuilder::<$DB>::new(
-                    "UPDATE reports SET status = v.column3, is_open = v.column4, archive_reason = v.column5, agency_id = v.column6,
-                         clock = v.column7, deadline_at = v.column8, resolution_due_at = v.column9, closed_at = v.column10,
-                         escalation_level = v.column11, reopen_count = v.column12, duplicate_of = v.column13, privacy = v.column14,
-                         status_notes = COALESCE(v.column15, reports.status_notes), updated_at = v.column16, next_tick_at = v.column17,
-                         tick_stage = v.column18, version = reports.version + 1
-                     FROM (",
-                );
-                q.push_values(chunk, |mut b, (item, c)| {
-                    b.push_bind(item.id)
-                        .push_bind(item.version)
-                        .push_bind(c.status.as_str())
-                        .push_bind(c.status.is_open())
-                        .push_bind(c.archive_reason.clone())
-                        .push_bind(c.agency_id)
-                        .push_bind(c.clock.clone())
-                        .push_bind(c.deadline_at.map(Timestamp::as_micros))
-                        .push_bind(c.resolution_due_at.map(Timestamp::as_micros))
-                        .push_bind(c.closed_at.map(Timestamp::as_micros))
-                        .push_bind(c.escalation_level)
-                        .push_bind(c.reopen_count)
-                        .push_bind(c.duplicate_of)
-                        .push_bind(c.privacy.as_str())
-                        .push_bind(c.status_notes.clone())
-                        .push_bind(now.as_micros())
-                        .push_bind(c.next_tick.map(|t| t.0.as_micros()))
-                        .push_bind(c.next_tick.map_or(0, |t| t.1));
-                });
-                q.push(") AS v WHERE reports.id = v.column1 AND reports.version = v.column2 RETURNING reports.id");
-                let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *$tx).await?;
-                done.extend(ids);
-            }
-            Ok::<_, $crate::StoreError>(done)
-        }
-        .await
-    }};
+/// the ids that were updated.
+pub(crate) async fn update_reports(
+    tx: &mut Tx,
+    pairs: &[(&WorkItem, Change)],
+    now: Timestamp,
+) -> Result<std::collections::HashSet<i64>> {
+    let mut done = std::collections::HashSet::new();
+    for chunk in pairs.chunks(500) {
+        let rows: Vec<Vec<Arg<'_>>> = chunk
+            .iter()
+            .map(|(item, c)| {
+                let mut row = args![item.id, item.version].to_vec();
+                row.extend(change_args(c, now));
+                row
+            })
+            .collect();
+        // VALUES columns are called column1, column2, … by both SQLite and PostgreSQL.
+        let ids: Vec<(i64,)> = tx
+            .insert_rows(
+                "UPDATE reports SET status = v.column3, is_open = v.column4, archive_reason = v.column5,
+                     agency_id = v.column6, clock = v.column7, deadline_at = v.column8, resolution_due_at = v.column9,
+                     closed_at = v.column10, escalation_level = v.column11, reopen_count = v.column12,
+                     duplicate_of = v.column13, privacy = v.column14,
+                     status_notes = COALESCE(v.column15, reports.status_notes), updated_at = v.column16,
+                     next_tick_at = v.column17, tick_stage = v.column18, rating = COALESCE(v.column19, reports.rating),
+                     version = reports.version + 1
+                 FROM (",
+                &rows,
+                ") AS v WHERE reports.id = v.column1 AND reports.version = v.column2 RETURNING reports.id",
+            )
+            .await?;
+        done.extend(ids.into_iter().map(|(id,)| id));
+    }
+    Ok(done)
 }
 
 /// Writes `change` if the report is still at the version `item` was read at; otherwise a conflict,
@@ -233,23 +254,26 @@ pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) ->
         // Through the group commit: concurrent changes share one transaction and one fsync.
         return s.intake.apply((item.clone(), change.clone(), now)).await;
     }
-    let bodies: Vec<String> =
-        change.webhooks.iter().map(|w| serde_json::to_string(w).expect("events always serialise")).collect();
-    in_write_tx!(db, |tx, DB| {
-        let version = update_report!(tx, item, change, now)?;
-        let Some(version) = version else {
-            return Err(StoreError::Conflict(format!(
-                "report {} was changed by someone else; reload it and try again",
-                item.public_id
-            )));
-        };
-        insert_jobs!(tx, DB, &change.jobs, now.as_micros())?;
-        queue_webhooks!(tx, DB, &item.jurisdiction_id, &bodies, now.as_micros())?;
-        // Last: the chain head stays locked from here to the commit, and every writer of the
-        // jurisdiction waits for it.
-        append_events!(tx, DB, &item.jurisdiction_id, &change.events)?;
-        Ok(version)
-    })
+    let mut tx = db.begin().await?;
+    let version = apply_in(&mut tx, item, change, now).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`apply`] inside a transaction; the conflict leaves the transaction as it was.
+pub(crate) async fn apply_in(tx: &mut Tx, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {
+    let Some(version) = update_report(tx, item, change, now).await? else {
+        return Err(conflict(item));
+    };
+    let mut tail = Tail::default();
+    tail.add_change(item, change);
+    tail.write(tx, now.as_micros()).await?;
+    Ok(version)
+}
+
+/// Someone else changed the report since it was read.
+pub(crate) fn conflict(item: &WorkItem) -> StoreError {
+    StoreError::Conflict(format!("report {} was changed by someone else; reload it and try again", item.public_id))
 }
 
 /// Events of one report, oldest first; `internal` includes the non-public ones.
@@ -269,7 +293,7 @@ pub async fn events_of(db: &Db, report_id: i64, internal: bool) -> Result<Vec<Ev
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(
             "SELECT id, kind, status, note, is_public, actor, created_at, data FROM report_events
-             WHERE report_id = $1 AND (is_public = $2 OR $3) ORDER BY seq, id",
+             WHERE report_id = $1 AND (is_public = $2 OR $3) ORDER BY id",
         )
         .bind(report_id)
         .bind(true)

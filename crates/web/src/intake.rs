@@ -92,13 +92,13 @@ pub(crate) async fn authenticate<'c>(
         .filter(|k| !k.is_empty())
         .ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
     let key = state.api_key(key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
-    if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty()) {
-        if requested != key.jurisdiction_id {
-            if catalog.get(requested).is_none() {
-                return Err(IntakeError::NotFound(format!("jurisdiction_id {requested:?} is not served here")));
-            }
-            return Err(IntakeError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
+    if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty())
+        && requested != key.jurisdiction_id
+    {
+        if catalog.get(requested).is_none() {
+            return Err(IntakeError::NotFound(format!("jurisdiction_id {requested:?} is not served here")));
         }
+        return Err(IntakeError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
     }
     let j = catalog
         .get(&key.jurisdiction_id)
@@ -125,10 +125,10 @@ async fn store_with_uploads(
     mut new: NewReport,
     uploads: Vec<Bytes>,
 ) -> Result<Accepted, IntakeError> {
-    if !uploads.is_empty() {
-        if let Some(existing) = reports::find_existing(state.db(), &new).await? {
-            return Ok(existing);
-        }
+    if !uploads.is_empty()
+        && let Some(existing) = reports::find_existing(state.db(), &new).await?
+    {
+        return Ok(existing);
     }
     let dir = &state.config().media_dir;
     let mut stored = Vec::new();
@@ -188,10 +188,10 @@ pub(crate) async fn submit(
         None => String::new(),
     };
     let email = short("email", input.email)?;
-    if let Some(e) = &email {
-        if !e.contains('@') || e.contains(char::is_whitespace) {
-            return Err(bad(format!("email is not a valid address: {e:?}")));
-        }
+    if let Some(e) = &email
+        && (!e.contains('@') || e.contains(char::is_whitespace))
+    {
+        return Err(bad(format!("email is not a valid address: {e:?}")));
     }
     let attributes = check_attributes(&service.attributes, &input.attributes, j.tz).map_err(|e| bad(e.to_string()))?;
     let mut media_urls = Vec::new();

@@ -192,10 +192,10 @@ impl AppState {
     pub async fn api_key(&self, plain: &str) -> Result<Option<ApiKey>, StoreError> {
         let hash = apikeys::hash_key(plain);
         let lock = || self.0.api_keys.lock().expect("the key cache lock is never poisoned: no code panics holding it");
-        if let Some((key, at)) = lock().get(&hash) {
-            if at.elapsed() < API_KEY_TTL {
-                return Ok(key.clone());
-            }
+        if let Some((key, at)) = lock().get(&hash)
+            && at.elapsed() < API_KEY_TTL
+        {
+            return Ok(key.clone());
         }
         let key = apikeys::find(&self.0.db, plain).await?;
         let mut cache = lock();

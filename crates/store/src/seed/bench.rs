@@ -3,15 +3,17 @@
 
 use std::collections::HashSet;
 
+use laksana_core::audit::ReportState;
 use laksana_core::workflow::ClockKind;
 use laksana_core::{Channel, Privacy, PublicId, Status, Timestamp};
 
+use crate::audit::{self, NewEvent};
+use crate::sql::Arg;
+use crate::tail::Tail;
 use crate::{Db, Result, StoreError, catalog};
 
 /// [`PublicId`]'s alphabet: Crockford base 32 without I, L, O and U.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Rows per INSERT: 18 binds each, so 18,000 stay under SQLite's 32,766.
-const ROWS_PER_STATEMENT: usize = 1_000;
 /// Rows per transaction.
 const ROWS_PER_TX: u64 = 50_000;
 
@@ -62,6 +64,19 @@ pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_ever
     let (running, running_tick) = (now.plus_days(30).as_micros(), now.plus_days(29).as_micros());
     let (status, clock) = (Status::InProgress, ClockKind::Resolution);
     let description = "Sampah di TPS sudah tiga hari tidak diangkut, baunya menyengat (bench).";
+    let state = ReportState {
+        status,
+        agency_id: Some(agency_id),
+        privacy: Privacy::Publik,
+        service_id: service.id,
+        description_sha256: audit::description_hash(description),
+        lat: None,
+        lon: None,
+        deadline_at: None,
+        escalation_level: 0,
+        duplicate_of: None,
+        archive_reason: None,
+    };
     let mut number = 0u64;
     let mut done = 0u64;
     while done < n {
@@ -74,50 +89,71 @@ pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_ever
                 ids.push(id);
             }
         }
-        in_write_tx!(db, |tx, DB| {
-            if is_sqlite {
-                sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-            }
-            for (c, chunk) in ids.chunks(ROWS_PER_STATEMENT).enumerate() {
-                let mut q = sqlx::QueryBuilder::<DB>::new(format!(
-                    "{insert} reports (public_id, jurisdiction_id, service_id, agency_id, description, privacy, channel,
-                         status, is_open, requested_at, updated_at, deadline_at, resolution_due_at, clock, clock_started_at,
-                         next_tick_at, tick_stage, reporter_language, attributes, escalation_level, reopen_count, version) "
-                ));
-                q.push_values(chunk.iter().enumerate(), |mut b, (k, id)| {
-                    let i = done + (c * ROWS_PER_STATEMENT + k) as u64;
-                    let due = due_every > 0 && (i + 1).is_multiple_of(due_every);
-                    let (deadline, tick, stage) =
-                        if due { (overdue, overdue_tick, 1i64) } else { (running, running_tick, 0i64) };
-                    let requested = first_requested.plus_micros(i as i64 * spacing).as_micros();
-                    b.push_bind(id.as_str())
-                        .push_bind(jurisdiction_id)
-                        .push_bind(service.id)
-                        .push_bind(agency_id)
-                        .push_bind(description)
-                        .push_bind(Privacy::Publik.as_str())
-                        .push_bind(Channel::Api.as_str())
-                        .push_bind(status.as_str())
-                        .push_bind(status.is_open())
-                        .push_bind(requested)
-                        .push_bind(requested)
-                        .push_bind(deadline)
-                        .push_bind(deadline)
-                        .push_bind(clock.as_str())
-                        .push_bind(requested)
-                        .push_bind(tick)
-                        .push_bind(stage)
-                        .push_bind("id")
-                        .push("'{}'")
-                        .push("0")
-                        .push("0")
-                        .push("0");
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
+        let mut tx = db.begin().await?;
+        if is_sqlite {
+            tx.execute("PRAGMA defer_foreign_keys = ON", &[]).await?;
+        }
+        let head = format!(
+            "{insert} reports (public_id, jurisdiction_id, service_id, agency_id, description, privacy, channel,
+                 status, is_open, requested_at, updated_at, deadline_at, resolution_due_at, clock, clock_started_at,
+                 next_tick_at, tick_stage, reporter_language, attributes, escalation_level, reopen_count, version)"
+        );
+        let rows: Vec<Vec<Arg<'_>>> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, id)| {
+                let i = done + k as u64;
+                let due = due_every > 0 && (i + 1).is_multiple_of(due_every);
+                let (deadline, tick, stage) =
+                    if due { (overdue, overdue_tick, 1i64) } else { (running, running_tick, 0i64) };
+                let requested = first_requested.plus_micros(i as i64 * spacing).as_micros();
+                args![
+                    id.as_str(),
+                    jurisdiction_id,
+                    service.id,
+                    agency_id,
+                    description,
+                    Privacy::Publik.as_str(),
+                    Channel::Api.as_str(),
+                    status.as_str(),
+                    status.is_open(),
+                    requested,
+                    requested,
+                    deadline,
+                    deadline,
+                    clock.as_str(),
+                    requested,
+                    tick,
+                    stage,
+                    "id",
+                    "{}",
+                    0i64,
+                    0i64,
+                    0i64,
+                ]
+                .to_vec()
+            })
+            .collect();
+        let stored: Vec<(i64, i64, i64)> =
+            tx.insert_rows(&head, &rows, "RETURNING id, deadline_at, requested_at").await?;
+        // Each report's one event records the state it is stored in, as any import does.
+        let events = stored.into_iter().map(|(id, deadline, requested)| NewEvent {
+            report_id: id,
+            kind: "import".into(),
+            status: None,
+            note: None,
+            is_public: false,
+            actor: "seed".into(),
+            created_at: requested,
+            data: "{}".into(),
+            state: Some(audit::state_json(&ReportState { deadline_at: Some(deadline), ..state.clone() })),
+        });
+        let mut tail = Tail::default();
+        tail.add(jurisdiction_id, events, [], &[]);
+        tail.write(&mut tx, now.as_micros()).await?;
+        tx.commit().await?;
         done += take;
     }
+    crate::audit::seal_pending(db).await?;
     Ok(done)
 }

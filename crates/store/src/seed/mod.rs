@@ -101,6 +101,8 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         if i == 0 {
             demo_staff(db, demo.id, now).await?;
         }
+        // A seeded database starts with its trail sealed, whether or not a sealer runs yet.
+        crate::audit::seal_pending(db).await?;
         // The key is written last: its presence marks a complete load.
         crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, now.as_micros()).await?;
         created.push(demo.id.to_owned());
@@ -277,6 +279,7 @@ pub async fn synthetic(
         progress(done);
     }
     generator.await.map_err(|e| StoreError::Unavailable(format!("the report generator failed: {e}")))?;
+    crate::audit::seal_pending(db).await?;
     Ok(done)
 }
 

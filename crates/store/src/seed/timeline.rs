@@ -3,12 +3,17 @@
 use std::collections::HashMap;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
+use laksana_core::audit::ReportState;
 use laksana_core::calendar::{Calendar, default_clock_days};
+use laksana_core::workflow::ClockKind;
 use laksana_core::{ArchiveReason, Channel, Privacy, PublicId, Status, Timestamp};
 use rand::Rng;
 
 use super::demo_data::{DemoJurisdiction, STREETS};
+use crate::audit::{self, NewEvent};
 use crate::catalog::{self, District};
+use crate::sql::Arg;
+use crate::tail::Tail;
 use crate::{Db, Result};
 
 /// One event of a seeded report's timeline.
@@ -411,80 +416,117 @@ pub(super) async fn insert_batch(db: &Db, reports: &[SeedReport]) -> Result<()> 
 }
 
 async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
-    in_write_tx!(db, |tx, DB| {
-        // One statement per 1,000 reports (26 binds each stay under SQLite's 32,766), one transaction
-        // for all of them: fewer commits rewrite the same index pages fewer times.
-        // SQLite copies every page a multi-row statement touches into a statement journal, in case the
-        // statement alone must be undone. The whole transaction is undone on any error here, so
-        // `OR FAIL` and deferred foreign keys spare that copy (about a third of the work).
-        let (insert, is_sqlite) = match db {
-            Db::Sqlite(_) => ("INSERT OR FAIL INTO", true),
-            Db::Postgres(_) => ("INSERT INTO", false),
-        };
-        if is_sqlite {
-            sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-        }
-        for reports in all.chunks(1_000) {
-            let mut q = sqlx::QueryBuilder::<DB>::new(format!(
-                "{insert}
-             reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
-                 attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
-                 archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
-                 clock, next_tick_at, tick_stage) "
-            ));
-            q.push_values(reports, |mut b, r| {
-                b.push_bind(r.public_id.as_str())
-                    .push_bind(&r.jurisdiction_id)
-                    .push_bind(r.service_id)
-                    .push_bind(&r.description)
-                    .push_bind(r.lat)
-                    .push_bind(r.lon)
-                    .push_bind(&r.address)
-                    .push_bind(r.district_id)
-                    .push_bind(&r.attributes)
-                    .push_bind(r.reporter.as_ref().map(|x| x.0.as_str()))
-                    .push_bind(r.reporter.as_ref().map(|x| x.1.as_str()))
-                    .push_bind(r.reporter.as_ref().map(|x| x.2.as_str()))
-                    .push_bind(r.privacy.as_str())
-                    .push_bind(r.channel.as_str())
-                    .push_bind(r.status.as_str())
-                    .push_bind(r.status.is_open())
-                    .push_bind(r.archive_reason.map(ArchiveReason::as_str))
-                    .push_bind(r.agency_id)
-                    .push_bind(r.deadline_at.map(Timestamp::as_micros))
-                    .push_bind(r.status_notes.as_deref())
-                    .push_bind(r.requested_at.as_micros())
-                    .push_bind(r.updated_at.as_micros())
-                    .push_bind(r.escalation_level);
+    let mut tx = db.begin().await?;
+    // SQLite copies every page a multi-row statement touches into a statement journal, in case the
+    // statement alone must be undone. The whole transaction is undone on any error here, so
+    // `OR FAIL` and deferred foreign keys spare that copy (about a third of the work).
+    let insert = if tx.is_sqlite() {
+        tx.execute("PRAGMA defer_foreign_keys = ON", &[]).await?;
+        "INSERT OR FAIL INTO"
+    } else {
+        "INSERT INTO"
+    };
+    let head = format!(
+        "{insert} reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
+             attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
+             archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
+             clock, next_tick_at, tick_stage)"
+    );
+    let mut tail = Tail::default();
+    // One statement per 1,000 reports, one transaction for all of them: fewer commits rewrite the same
+    // index pages fewer times.
+    for reports in all.chunks(1_000) {
+        let rows: Vec<Vec<Arg<'_>>> = reports
+            .iter()
+            .map(|r| {
                 // The ticker's first appointment is the deadline itself: seeded history gets no reminders.
-                let clock = laksana_core::workflow::ClockKind::for_status(r.status).filter(|_| r.deadline_at.is_some());
-                b.push_bind(clock.map(|c| c.as_str()))
-                    .push_bind(clock.and(r.deadline_at).map(|d| d.as_micros() + 1))
-                    .push_bind(1i64);
-            });
-            q.push(" RETURNING id, public_id");
-            let ids: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-            let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
-            let ids = &ids;
-            let mut events: HashMap<&str, Vec<crate::audit::NewEvent>> = HashMap::new();
-            for r in reports {
-                for e in &r.events {
-                    events.entry(r.jurisdiction_id.as_str()).or_default().push(crate::audit::NewEvent {
-                        report_id: ids[r.public_id.as_str()],
-                        kind: "status".into(),
-                        status: Some(e.status.as_str().into()),
-                        note: e.note.clone(),
-                        is_public: true,
-                        actor: e.actor.into(),
-                        created_at: e.at.as_micros(),
-                        data: "{}".into(),
-                    });
-                }
-            }
-            for (j, evs) in &events {
-                append_events!(tx, DB, j, evs)?;
-            }
+                let clock = ClockKind::for_status(r.status).filter(|_| r.deadline_at.is_some());
+                args![
+                    r.public_id.as_str(),
+                    r.jurisdiction_id.as_str(),
+                    r.service_id,
+                    r.description.as_str(),
+                    Some(r.lat),
+                    Some(r.lon),
+                    r.address.as_str(),
+                    r.district_id,
+                    r.attributes.as_str(),
+                    r.reporter.as_ref().map(|x| x.0.as_str()),
+                    r.reporter.as_ref().map(|x| x.1.as_str()),
+                    r.reporter.as_ref().map(|x| x.2.as_str()),
+                    r.privacy.as_str(),
+                    r.channel.as_str(),
+                    r.status.as_str(),
+                    r.status.is_open(),
+                    r.archive_reason.map(ArchiveReason::as_str),
+                    r.agency_id,
+                    r.deadline_at.map(Timestamp::as_micros),
+                    r.status_notes.as_deref(),
+                    r.requested_at.as_micros(),
+                    r.updated_at.as_micros(),
+                    r.escalation_level,
+                    clock.map(|c| c.as_str()),
+                    clock.and(r.deadline_at).map(|d| d.as_micros() + 1),
+                    1i64,
+                ]
+                .to_vec()
+            })
+            .collect();
+        let ids: Vec<(i64, String)> = tx.insert_rows(&head, &rows, "RETURNING id, public_id").await?;
+        let ids: HashMap<String, i64> = ids.into_iter().map(|(id, p)| (p, id)).collect();
+        for r in reports {
+            let id = ids[r.public_id.as_str()];
+            tail.add(&r.jurisdiction_id, seed_events(id, r), [], &[]);
         }
-        Ok(())
-    })
+    }
+    tail.write(&mut tx, 0).await?;
+    tx.commit().await
+}
+
+/// A seeded report's events: its timeline, the last of which records the state the report is stored
+/// in; a report without a timeline gets one `import` event that does.
+fn seed_events(id: i64, r: &SeedReport) -> Vec<NewEvent> {
+    let mut events: Vec<NewEvent> = r
+        .events
+        .iter()
+        .map(|e| NewEvent {
+            report_id: id,
+            kind: "status".into(),
+            status: Some(e.status.as_str().into()),
+            note: e.note.clone(),
+            is_public: true,
+            actor: e.actor.into(),
+            created_at: e.at.as_micros(),
+            data: "{}".into(),
+            state: None,
+        })
+        .collect();
+    if events.is_empty() {
+        events.push(NewEvent {
+            report_id: id,
+            kind: "import".into(),
+            status: None,
+            note: None,
+            is_public: false,
+            actor: "seed".into(),
+            created_at: r.updated_at.as_micros(),
+            data: "{}".into(),
+            state: None,
+        });
+    }
+    let state = ReportState {
+        status: r.status,
+        agency_id: r.agency_id,
+        privacy: r.privacy,
+        service_id: r.service_id,
+        description_sha256: audit::description_hash(&r.description),
+        lat: Some(r.lat),
+        lon: Some(r.lon),
+        deadline_at: r.deadline_at.map(Timestamp::as_micros),
+        escalation_level: r.escalation_level,
+        duplicate_of: None,
+        archive_reason: r.archive_reason,
+    };
+    events.last_mut().expect("at least one event").state = Some(audit::state_json(&state));
+    events
 }

@@ -276,13 +276,23 @@ pub(super) async fn users_create(
     Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
 }
 
-/// The result of checking the audit chain.
+/// The result of checking the audit trail: the hash chain and every report against its events.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct AuditOut {
+    /// Sealed events whose links were checked.
     events: u64,
+    /// No broken link and every report as its events say.
     intact: bool,
     /// The first broken link, if any.
     broken: Option<String>,
+    /// Events written but not sealed yet (sealed within a second while a sealer runs).
+    unsealed: u64,
+    /// Reports compared with their events.
+    reports: u64,
+    /// How many report fields differ from what the events say.
+    mismatch_count: u64,
+    /// The first of them: report, field, stored value and the value the events give.
+    mismatches: Vec<String>,
 }
 
 /// Recomputes the jurisdiction's audit chain (admins, operators, leaders, the ombudsman).
@@ -300,7 +310,15 @@ pub(super) async fn verify_audit(
     access::authorize_jurisdiction(&caller.principal, Admin::VerifyAudit, &jid)
         .map_err(|_| Problem::forbidden("the audit trail is for admins, operators, leaders and the ombudsman"))?;
     let v = audit::verify_in(state.db(), Some(&jid)).await?;
-    Ok(Json(AuditOut { events: v.events, intact: v.broken.is_none(), broken: v.broken.map(|b| b.to_string()) }))
+    Ok(Json(AuditOut {
+        events: v.events,
+        intact: v.intact(),
+        broken: v.broken.as_ref().map(ToString::to_string),
+        unsealed: v.unsealed,
+        reports: v.reports,
+        mismatch_count: v.mismatch_count,
+        mismatches: v.mismatches.iter().map(ToString::to_string).collect(),
+    }))
 }
 
 fn holiday_out(h: Holiday) -> HolidayIo {

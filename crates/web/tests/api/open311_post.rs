@@ -106,7 +106,9 @@ both!(multipart_with_attributes_and_a_photo, |app| {
 both!(refusals_name_the_field_and_store_nothing, |app| {
     let before = count_reports(&app).await;
     let long = "a".repeat(4001);
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    // (form fields, status, what the error says)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (form(&[("api_key", "")]), 403, "api_key is required"),
         (form(&[("api_key", "lks_wrong")]), 403, "api_key is not valid"),
         (form(&[("jurisdiction_id", "tangerangselatankota.go.id")]), 403, "not valid for jurisdiction_id"),
@@ -284,7 +286,7 @@ both!(reporter_identity_never_appears_and_rahasia_stays_hidden, |app| {
         assert_eq!(status, 200, "{path}");
         assert!(body.contains(open_id), "{path} lists the public report");
         for (field, value) in who {
-            // DESIGN §6: the public sees a publik report's display name (first name) on its own page.
+            // The public sees a publik report's display name (first name) on its own page.
             if field == "first_name" && path.starts_with("/api/v1/reports/") {
                 assert!(body.contains(value), "{path} shows the display name of a publik report");
                 continue;

@@ -1,0 +1,276 @@
+//! Statements written once for both backends and run on a connection of either, so that a
+//! transaction's body is a plain function over [`Tx`] rather than a macro expanded per backend.
+//!
+//! Values are bound as [`Arg`]s, which both SQLite and PostgreSQL encode; rows come back through
+//! `sqlx::FromRow`, which `#[derive(FromRow)]` implements for both.
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+
+use crate::{Db, Result};
+
+/// SQLite's limit on the values one statement binds (PostgreSQL's is higher).
+const MAX_BINDS: usize = 32_766;
+
+/// A value bound to a statement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Arg<'a> {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<&'a str>),
+    Bool(bool),
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Arg<'_> {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+
+impl From<Option<f64>> for Arg<'_> {
+    fn from(v: Option<f64>) -> Self {
+        Arg::Real(v)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(v: &'a str) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(v: &'a String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Arg::Text(v)
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Arg<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        Arg::Text(v.as_deref())
+    }
+}
+
+impl From<bool> for Arg<'_> {
+    fn from(v: bool) -> Self {
+        Arg::Bool(v)
+    }
+}
+
+/// `[Arg; N]` from expressions that convert into [`Arg`].
+macro_rules! args {
+    ($($e:expr),* $(,)?) => { [$($crate::sql::Arg::from($e)),*] };
+}
+
+/// A row type both backends can decode.
+pub(crate) trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin> Row for T {}
+
+/// A write transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Db {
+    /// Begins a write transaction. SQLite's begins IMMEDIATE, so that a read-then-write never fails
+    /// on a stale snapshot.
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(s) => Tx::Sqlite(s.write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.pool.begin().await?),
+        })
+    }
+}
+
+impl Db {
+    /// The first row a read returns, if any (SQLite's reader pool; PostgreSQL's pool).
+    pub(crate) async fn fetch_optional<T: Row>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Db::Sqlite(s) => bind_sqlite(sqlx::query(sql), args)
+                .fetch_optional(&s.read)
+                .await?
+                .map(|r| T::from_row(&r))
+                .transpose()?,
+            Db::Postgres(p) => {
+                bind_pg(sqlx::query(sql), args).fetch_optional(&p.pool).await?.map(|r| T::from_row(&r)).transpose()?
+            }
+        })
+    }
+}
+
+impl Tx {
+    /// Begins an IMMEDIATE transaction on SQLite's writer connection (the group commit's writer).
+    pub(crate) async fn begin_sqlite(pool: &sqlx::SqlitePool) -> Result<Tx> {
+        Ok(Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?))
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) fn is_sqlite(&self) -> bool {
+        matches!(self, Tx::Sqlite(_))
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub(crate) async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
+            Tx::Postgres(t) => bind_pg(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
+    /// Runs several statements separated by semicolons, binding nothing (a migration).
+    pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
+            Tx::Postgres(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
+        }
+        Ok(())
+    }
+
+    /// Every row a query returns.
+    pub(crate) async fn fetch_all<T: Row>(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                let rows = bind_sqlite(sqlx::query(sql), args).fetch_all(&mut **t).await?;
+                rows.iter().map(T::from_row).collect::<Result<_, _>>()?
+            }
+            Tx::Postgres(t) => {
+                let rows = bind_pg(sqlx::query(sql), args).fetch_all(&mut **t).await?;
+                rows.iter().map(T::from_row).collect::<Result<_, _>>()?
+            }
+        })
+    }
+
+    /// The first row a query returns, if any.
+    pub(crate) async fn fetch_optional<T: Row>(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql), args)
+                .fetch_optional(&mut **t)
+                .await?
+                .map(|r| T::from_row(&r))
+                .transpose()?,
+            Tx::Postgres(t) => {
+                bind_pg(sqlx::query(sql), args).fetch_optional(&mut **t).await?.map(|r| T::from_row(&r)).transpose()?
+            }
+        })
+    }
+
+    /// Exactly one row.
+    pub(crate) async fn fetch_one<T: Row>(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<T> {
+        self.fetch_optional(sql, args).await?.ok_or(crate::StoreError::NotFound)
+    }
+
+    /// `{head} VALUES (…), (…) {tail}` for every row, in as few statements as the bind limit allows;
+    /// the rows the statements return (with a `RETURNING` tail), in order. Every row has the same
+    /// number of values.
+    pub(crate) async fn insert_rows<T: Row>(
+        &mut self,
+        head: &str,
+        rows: &[Vec<Arg<'_>>],
+        tail: &str,
+    ) -> Result<Vec<T>> {
+        let width = rows.first().map_or(1, Vec::len).max(1);
+        let mut out = Vec::new();
+        for chunk in rows.chunks((MAX_BINDS / width).max(1)) {
+            let sql = values_sql(head, chunk.len(), width, tail);
+            let args: Vec<Arg<'_>> = chunk.iter().flatten().copied().collect();
+            out.extend(self.fetch_all::<T>(&sql, &args).await?);
+        }
+        Ok(out)
+    }
+
+    /// Like [`Tx::insert_rows`], for statements that return nothing.
+    pub(crate) async fn execute_rows(&mut self, head: &str, rows: &[Vec<Arg<'_>>], tail: &str) -> Result<u64> {
+        let width = rows.first().map_or(1, Vec::len).max(1);
+        let mut n = 0;
+        for chunk in rows.chunks((MAX_BINDS / width).max(1)) {
+            let sql = values_sql(head, chunk.len(), width, tail);
+            let args: Vec<Arg<'_>> = chunk.iter().flatten().copied().collect();
+            n += self.execute(&sql, &args).await?;
+        }
+        Ok(n)
+    }
+}
+
+/// `{head} VALUES ($1, $2), ($3, $4) {tail}`: both dialects number parameters this way.
+fn values_sql(head: &str, rows: usize, width: usize, tail: &str) -> String {
+    use std::fmt::Write;
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6 + 16);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            let sep = if c == 0 { "" } else { ", " };
+            write!(sql, "{sep}${}", r * width + c + 1).expect("writing to a String cannot fail");
+        }
+        sql.push(')');
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    sql
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, <Sqlite as sqlx::Database>::Arguments>;
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, <Postgres as sqlx::Database>::Arguments>;
+
+fn bind_sqlite<'q>(mut q: SqliteQuery<'q>, args: &[Arg<'_>]) -> SqliteQuery<'q> {
+    for a in args {
+        q = match *a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Real(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bool(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+fn bind_pg<'q>(mut q: PgQuery<'q>, args: &[Arg<'_>]) -> PgQuery<'q> {
+    for a in args {
+        q = match *a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Real(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bool(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_sql;
+
+    #[test]
+    fn values_are_numbered_row_by_row() {
+        assert_eq!(
+            values_sql("INSERT INTO t (a, b)", 2, 2, "RETURNING a"),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a"
+        );
+    }
+}
