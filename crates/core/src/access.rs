@@ -296,6 +296,131 @@ pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
 
+/// How a report's actor is recorded on its timeline.
+pub const REPORTER_ACTOR: &str = "reporter";
+
+/// The actor recorded for `p` acting on the report in `scope`: a reporter is recorded as
+/// [`REPORTER_ACTOR`], never by account, so that an `anonim` report's timeline cannot identify them;
+/// everyone else, and a reporter who also handles the report, as `caller_actor` (`user:ID`, `system`, …).
+pub fn actor(p: &Principal, scope: &Scope<'_>, caller_actor: &str) -> String {
+    let st = standing(p, scope);
+    if st.reporter && !st.handles() { REPORTER_ACTOR.to_owned() } else { caller_actor.to_owned() }
+}
+
+impl Standing {
+    /// Whether they handle the report: an operator, or an officer or the head of its agency.
+    pub fn handles(&self) -> bool {
+        self.operator || self.officer || self.agency_head
+    }
+
+    /// Staff who may see the report's internal side: those handling it, leaders, the ombudsman, admins.
+    fn staff(&self) -> bool {
+        self.handles() || self.leader || self.ombudsman || self.admin
+    }
+}
+
+/// What a comment on a report becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    /// A reply on the public timeline, by someone handling the report.
+    PublicReply,
+    /// An internal note, seen by staff only.
+    StaffNote,
+    /// A reporter's comment, seen by staff only.
+    ReporterComment,
+}
+
+impl CommentKind {
+    /// The event kind recorded for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentKind::PublicReply => "comment",
+            CommentKind::StaffNote => "note",
+            CommentKind::ReporterComment => "reporter_comment",
+        }
+    }
+
+    /// Whether the public timeline shows it.
+    pub fn is_public(self) -> bool {
+        self == CommentKind::PublicReply
+    }
+}
+
+/// What a comment by `p` on the report in `scope` becomes; `wants_public` asks for a public reply.
+///
+/// A public reply needs [`Operation::Comment`], a private comment [`Operation::InternalNote`] or
+/// [`Operation::Comment`]. Those handling the report (see [`Standing::handles`]) reply publicly when
+/// they ask to; other staff write [`CommentKind::StaffNote`]s; the reporter writes a
+/// [`CommentKind::ReporterComment`], even when asking for a public reply.
+pub fn comment_kind(p: &Principal, scope: &Scope<'_>, wants_public: bool) -> Result<CommentKind, Denied> {
+    authorize(p, Operation::Read, scope)?;
+    let may = |op| authorize(p, op, scope).is_ok();
+    let allowed =
+        if wants_public { may(Operation::Comment) } else { may(Operation::InternalNote) || may(Operation::Comment) };
+    if !allowed {
+        return Err(Denied::Forbidden);
+    }
+    let st = standing(p, scope);
+    Ok(if st.handles() && wants_public {
+        CommentKind::PublicReply
+    } else if st.staff() {
+        CommentKind::StaffNote
+    } else {
+        CommentKind::ReporterComment
+    })
+}
+
+/// Whether `p` may post a public reply without a status change (an Open311 update): only those
+/// handling the report. Whether they may see it at all is [`authorize`]'s question.
+pub fn may_reply_publicly(p: &Principal, scope: &Scope<'_>) -> bool {
+    standing(p, scope).handles()
+}
+
+/// Which reports of a jurisdiction a staff work queue lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboxScope {
+    /// Every report of the jurisdiction, or only one agency's.
+    Jurisdiction { agency: Option<i64> },
+    /// Only these agencies' reports (sorted, no repeats).
+    Agencies(Vec<i64>),
+}
+
+impl InboxScope {
+    /// The agencies to filter on; `None` is every report of the jurisdiction.
+    pub fn agency_ids(&self) -> Option<Vec<i64>> {
+        match self {
+            InboxScope::Jurisdiction { agency } => agency.map(|a| vec![a]),
+            InboxScope::Agencies(list) => Some(list.clone()),
+        }
+    }
+}
+
+/// The work queue `p` may read in `jurisdiction_id`, optionally narrowed to `requested_agency`.
+///
+/// Operators, leaders, the ombudsman and admins see the whole jurisdiction and may narrow it to any
+/// agency; officers and agency heads see their own agencies' reports and may narrow it to one of
+/// them. Anyone else, or an officer asking for another agency, is [`Denied::Forbidden`].
+pub fn inbox_scope(p: &Principal, jurisdiction_id: &str, requested_agency: Option<i64>) -> Result<InboxScope, Denied> {
+    authorize_jurisdiction(p, Admin::ReadQueue, jurisdiction_id)?;
+    let whole = [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin];
+    if whole.into_iter().any(|r| p.has_role(r, jurisdiction_id)) {
+        return Ok(InboxScope::Jurisdiction { agency: requested_agency });
+    }
+    let mut mine: Vec<i64> = p
+        .grants
+        .iter()
+        .filter(|g| g.role.needs_agency() && g.covers(jurisdiction_id))
+        .filter_map(|g| g.agency_id)
+        .collect();
+    mine.sort_unstable();
+    mine.dedup();
+    match requested_agency {
+        Some(a) if mine.contains(&a) => Ok(InboxScope::Agencies(vec![a])),
+        Some(_) => Err(Denied::Forbidden),
+        None => Ok(InboxScope::Agencies(mine)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,5 +720,191 @@ mod tests {
         for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit] {
             assert_eq!(authorize_jurisdiction(&everywhere, op, "lain.go.id"), Ok(()));
         }
+    }
+
+    /// `everyone()` and a few who stand two ways at once, as the reporter (user 5) and staff.
+    fn everyone_and_reporting_staff() -> Vec<(&'static str, Principal)> {
+        let reporting = |role, agency| Principal { user_id: Some(5), ..with(role, agency) };
+        let mut all = everyone();
+        all.extend([
+            ("by_code", Principal { follow_up_report: Some(1), ..Principal::default() }),
+            ("operator_reporter", reporting(Role::Operator, None)),
+            ("officer_reporter", reporting(Role::Officer, Some(7))),
+            ("other_officer_reporter", reporting(Role::Officer, Some(8))),
+            ("leader_reporter", reporting(Role::Leader, None)),
+            ("ombudsman_reporter", reporting(Role::Ombudsman, None)),
+            ("admin_reporter", reporting(Role::Admin, None)),
+        ]);
+        all
+    }
+
+    /// Who is recorded as the actor: a reporter as `reporter`, unless they also handle the report.
+    #[test]
+    fn the_actor_table() {
+        let as_reporter = [
+            "reporter",
+            "by_code",
+            "other_officer_reporter",
+            "leader_reporter",
+            "ombudsman_reporter",
+            "admin_reporter",
+        ];
+        for privacy in Privacy::ALL {
+            let s = scope(privacy);
+            for (who, p) in everyone_and_reporting_staff() {
+                let want = if as_reporter.contains(&who) { "reporter" } else { "user:9" };
+                assert_eq!(actor(&p, &s, "user:9"), want, "{who} {privacy}");
+            }
+        }
+        assert_eq!(REPORTER_ACTOR, "reporter");
+        assert_eq!(actor(&Principal::system(), &scope(Privacy::Publik), "system"), "system");
+    }
+
+    /// What a comment becomes, for everyone, public or private, on every privacy level.
+    #[test]
+    fn the_comment_table() {
+        use CommentKind::{PublicReply as Reply, ReporterComment as Mine, StaffNote as Note};
+        let no = Err(Denied::Forbidden);
+        // (who, asking for public, asking for private) on a report they can see.
+        type Kind = Result<CommentKind, Denied>;
+        let table: Vec<(&str, Kind, Kind)> = vec![
+            ("public", no, no),
+            ("citizen", no, no),
+            // A reporter's comment is never public, even when they ask.
+            ("reporter", Ok(Mine), Ok(Mine)),
+            ("operator", Ok(Reply), Ok(Note)),
+            ("officer", Ok(Reply), Ok(Note)),
+            ("other_officer", no, no),
+            ("agency_head", Ok(Reply), Ok(Note)),
+            ("leader", no, Ok(Note)),
+            ("ombudsman", no, Ok(Note)),
+            ("admin", no, no),
+            ("system", no, no),
+            ("by_code", Ok(Mine), Ok(Mine)),
+            ("operator_reporter", Ok(Reply), Ok(Note)),
+            ("officer_reporter", Ok(Reply), Ok(Note)),
+            ("other_officer_reporter", Ok(Mine), Ok(Mine)),
+            // Staff who do not handle the report but reported it may comment as its reporter; what
+            // they write is a staff note, never public.
+            ("leader_reporter", Ok(Note), Ok(Note)),
+            ("ombudsman_reporter", Ok(Note), Ok(Note)),
+            ("admin_reporter", Ok(Note), Ok(Note)),
+        ];
+        let people = everyone_and_reporting_staff();
+        assert_eq!(table.len(), people.len());
+        for privacy in Privacy::ALL {
+            let s = scope(privacy);
+            for ((who, p), (row, public, private)) in people.iter().zip(&table) {
+                assert_eq!(who, row);
+                let hidden = privacy == Privacy::Rahasia && matches!(*who, "public" | "citizen" | "other_officer");
+                let (public, private) =
+                    if hidden { (Err(Denied::Hidden), Err(Denied::Hidden)) } else { (*public, *private) };
+                assert_eq!(comment_kind(p, &s, true), public, "{who} public {privacy}");
+                assert_eq!(comment_kind(p, &s, false), private, "{who} private {privacy}");
+            }
+        }
+    }
+
+    #[test]
+    fn comment_kinds_name_their_events() {
+        let kinds = [
+            (CommentKind::PublicReply, "comment", true),
+            (CommentKind::StaffNote, "note", false),
+            (CommentKind::ReporterComment, "reporter_comment", false),
+        ];
+        for (kind, name, public) in kinds {
+            assert_eq!((kind.as_str(), kind.is_public()), (name, public), "{kind:?}");
+        }
+    }
+
+    /// Only those handling a report reply publicly without a status change.
+    #[test]
+    fn the_public_reply_table() {
+        let handling = ["operator", "officer", "agency_head", "operator_reporter", "officer_reporter"];
+        for privacy in Privacy::ALL {
+            let s = scope(privacy);
+            for (who, p) in everyone_and_reporting_staff() {
+                let want = handling.contains(&who);
+                assert_eq!(may_reply_publicly(&p, &s), want, "{who} {privacy}");
+                assert_eq!(
+                    comment_kind(&p, &s, true) == Ok(CommentKind::PublicReply),
+                    want,
+                    "{who} {privacy}: the same rule as a public comment"
+                );
+                if want {
+                    assert!(authorize(&p, Operation::Comment, &s).is_ok(), "{who} {privacy}");
+                }
+            }
+        }
+    }
+
+    /// Each one's work queue in `J`, with no agency asked for, agency 7 and agency 8.
+    #[test]
+    fn the_inbox_table() {
+        use InboxScope::{Agencies, Jurisdiction};
+        let no = Err(Denied::Forbidden);
+        let whole = |agency| Ok(Jurisdiction { agency });
+        let only = |list: &[i64]| Ok(Agencies(list.to_vec()));
+        let grants = |list: &[(Role, &str, Option<i64>)]| Principal {
+            user_id: Some(9),
+            grants: list.iter().map(|(r, j, a)| Grant::new(*r, Some((*j).into()), *a).unwrap()).collect(),
+            ..Principal::default()
+        };
+        const L: &str = "lain.go.id";
+        let mut people = everyone();
+        people.extend([
+            (
+                "officer_of_two_agencies",
+                grants(&[(Role::Officer, J, Some(7)), (Role::AgencyHead, J, Some(8)), (Role::Officer, J, Some(7))]),
+            ),
+            ("officer_elsewhere", grants(&[(Role::Officer, L, Some(7))])),
+            ("officer_here_and_elsewhere", grants(&[(Role::Officer, J, Some(7)), (Role::Officer, L, Some(8))])),
+            ("operator_elsewhere_officer_here", grants(&[(Role::Operator, L, None), (Role::Officer, J, Some(8))])),
+            ("operator_and_officer", grants(&[(Role::Officer, J, Some(7)), (Role::Operator, J, None)])),
+            (
+                "admin_everywhere",
+                Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() },
+            ),
+        ]);
+        type Row<'a> = (&'a str, [Result<InboxScope, Denied>; 3]);
+        let table: Vec<Row> = vec![
+            ("public", [no.clone(), no.clone(), no.clone()]),
+            ("citizen", [no.clone(), no.clone(), no.clone()]),
+            ("reporter", [no.clone(), no.clone(), no.clone()]),
+            ("operator", [whole(None), whole(Some(7)), whole(Some(8))]),
+            ("officer", [only(&[7]), only(&[7]), no.clone()]),
+            ("other_officer", [only(&[8]), no.clone(), only(&[8])]),
+            ("agency_head", [only(&[7]), only(&[7]), no.clone()]),
+            ("leader", [whole(None), whole(Some(7)), whole(Some(8))]),
+            ("ombudsman", [whole(None), whole(Some(7)), whole(Some(8))]),
+            ("admin", [whole(None), whole(Some(7)), whole(Some(8))]),
+            ("system", [no.clone(), no.clone(), no.clone()]),
+            ("officer_of_two_agencies", [only(&[7, 8]), only(&[7]), only(&[8])]),
+            ("officer_elsewhere", [no.clone(), no.clone(), no.clone()]),
+            ("officer_here_and_elsewhere", [only(&[7]), only(&[7]), no.clone()]),
+            ("operator_elsewhere_officer_here", [only(&[8]), no.clone(), only(&[8])]),
+            ("operator_and_officer", [whole(None), whole(Some(7)), whole(Some(8))]),
+            ("admin_everywhere", [whole(None), whole(Some(7)), whole(Some(8))]),
+        ];
+        assert_eq!(table.len(), people.len());
+        for ((who, p), (row, want)) in people.iter().zip(table) {
+            assert_eq!(*who, row);
+            for (asked, want) in [None, Some(7), Some(8)].into_iter().zip(want) {
+                assert_eq!(inbox_scope(p, J, asked), want, "{who} asking for {asked:?}");
+            }
+        }
+        // Nobody but a deployment-wide admin has a queue in a jurisdiction they hold no role in.
+        for (who, p) in &people {
+            let want = if *who == "admin_everywhere" { whole(None) } else { no.clone() };
+            assert_eq!(inbox_scope(p, "ketiga.go.id", None), want, "{who} in a third jurisdiction");
+        }
+    }
+
+    #[test]
+    fn an_inbox_scope_is_an_agency_filter() {
+        assert_eq!(InboxScope::Jurisdiction { agency: None }.agency_ids(), None);
+        assert_eq!(InboxScope::Jurisdiction { agency: Some(7) }.agency_ids(), Some(vec![7]));
+        assert_eq!(InboxScope::Agencies(vec![7, 8]).agency_ids(), Some(vec![7, 8]));
+        assert_eq!(InboxScope::Agencies(vec![]).agency_ids(), Some(vec![]));
     }
 }

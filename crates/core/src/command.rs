@@ -106,7 +106,7 @@ pub enum Command {
     },
     /// The reporter accepts the resolution, optionally rating it 1–5.
     Confirm {
-        rating: Option<u8>,
+        rating: Option<crate::limits::Rating>,
     },
     /// The reporter says it is not resolved.
     Reopen {
@@ -168,8 +168,8 @@ impl Command {
             Command::RequestInfo { question } => Some(question.to_string()),
             Command::Plan { plan } => Some(plan.to_string()),
             Command::Resolve { evidence, .. } => Some(evidence.to_string()),
-            Command::ForwardNotAuthority { to } => Some(format!("Diteruskan ke / forwarded to: {to}")),
-            Command::MarkDuplicate { of } => Some(format!("Sama dengan laporan / duplicate of {of}")),
+            Command::ForwardNotAuthority { to } => Some(crate::notice::forwarded_note(to.as_str())),
+            Command::MarkDuplicate { of } => Some(crate::notice::duplicate_note(Some(of.as_str()))),
             Command::Reopen { reason } => Some(reason.to_string()),
             _ => None,
         }
@@ -304,7 +304,13 @@ mod tests {
                 Some("Sudah ditambal"),
                 None,
             ),
-            (Command::Confirm { rating: Some(5) }, Action::Confirm, "confirm", None, None),
+            (
+                Command::Confirm { rating: Some(crate::limits::Rating::new(5).unwrap()) },
+                Action::Confirm,
+                "confirm",
+                None,
+                None,
+            ),
             (
                 Command::Reopen { reason: text("Masih berlubang") },
                 Action::Reopen,

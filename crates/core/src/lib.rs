@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod command;
 pub mod geo;
 pub mod ids;
+pub mod limits;
 pub mod notice;
 pub mod open311;
 pub mod privacy;

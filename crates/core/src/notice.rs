@@ -26,6 +26,60 @@ impl Lang {
     }
 }
 
+/// What a client is told right after a submission (Open311's `service_notice`, the API's `notice`),
+/// in the reporter's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receipt {
+    /// The submission was a retry: the first report is returned.
+    Retry { public_id: String },
+    /// A new report; when it will be verified (a date and the working days until then), and the
+    /// follow-up code to keep.
+    Received { public_id: String, verify_by: Option<(String, i64)>, follow_up_code: Option<String> },
+}
+
+impl Receipt {
+    pub fn render(&self, lang: Lang) -> String {
+        let id = lang == Lang::Id;
+        match self {
+            Receipt::Retry { public_id } if id => {
+                format!("Laporan ini sudah diterima sebelumnya. Nomor laporan: {public_id}.")
+            }
+            Receipt::Retry { public_id } => format!("This report was received before. Report number: {public_id}."),
+            Receipt::Received { public_id, verify_by, follow_up_code } => {
+                let head = match (verify_by, id) {
+                    (Some((date, days)), true) => format!(
+                        "Laporan diterima dan akan diverifikasi paling lambat {date} ({days} hari kerja). Simpan nomor laporan {public_id} untuk memantau."
+                    ),
+                    (Some((date, days)), false) => format!(
+                        "Report received; it will be verified by {date} ({days} working days). Keep the report number {public_id} to follow it."
+                    ),
+                    (None, true) => format!("Laporan diterima. Nomor laporan: {public_id}."),
+                    (None, false) => format!("Report received. Report number: {public_id}."),
+                };
+                match (follow_up_code, id) {
+                    (Some(c), true) => format!("{head} Kode pantau (rahasiakan): {c}."),
+                    (Some(c), false) => format!("{head} Follow-up code (keep it secret): {c}."),
+                    (None, _) => head,
+                }
+            }
+        }
+    }
+}
+
+/// The public note of a report marked as a duplicate, in both languages (the public timeline has no
+/// single reader): it names the original only when `original` is given, i.e. when the public may see it.
+pub fn duplicate_note(original: Option<&str>) -> String {
+    match original {
+        Some(o) => format!("Sama dengan laporan / duplicate of {o}"),
+        None => "Sama dengan laporan lain / duplicate of another report".to_owned(),
+    }
+}
+
+/// The public note of a report forwarded to the body responsible, in both languages.
+pub fn forwarded_note(to: &str) -> String {
+    format!("Diteruskan ke / forwarded to: {to}")
+}
+
 /// Who a notice is for; resolved to addresses when it is sent, so a change of staff between the event
 /// and the delivery reaches the people on duty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +276,41 @@ impl Notice {
                 ),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod receipt_tests {
+    use super::*;
+
+    #[test]
+    fn receipts_in_both_languages() {
+        let r = Receipt::Received {
+            public_id: "K7QM-3XR9".into(),
+            verify_by: Some(("02-12-2026".into(), 3)),
+            follow_up_code: Some("7QK2M9XR4T".into()),
+        };
+        assert_eq!(
+            r.render(Lang::Id),
+            "Laporan diterima dan akan diverifikasi paling lambat 02-12-2026 (3 hari kerja). Simpan nomor laporan K7QM-3XR9 untuk memantau. Kode pantau (rahasiakan): 7QK2M9XR4T."
+        );
+        assert_eq!(
+            r.render(Lang::En),
+            "Report received; it will be verified by 02-12-2026 (3 working days). Keep the report number K7QM-3XR9 to follow it. Follow-up code (keep it secret): 7QK2M9XR4T."
+        );
+        let bare = Receipt::Received { public_id: "K7QM-3XR9".into(), verify_by: None, follow_up_code: None };
+        assert_eq!(bare.render(Lang::Id), "Laporan diterima. Nomor laporan: K7QM-3XR9.");
+        assert_eq!(bare.render(Lang::En), "Report received. Report number: K7QM-3XR9.");
+        let retry = Receipt::Retry { public_id: "K7QM-3XR9".into() };
+        assert_eq!(retry.render(Lang::Id), "Laporan ini sudah diterima sebelumnya. Nomor laporan: K7QM-3XR9.");
+        assert_eq!(retry.render(Lang::En), "This report was received before. Report number: K7QM-3XR9.");
+    }
+
+    #[test]
+    fn a_hidden_original_is_not_named() {
+        assert_eq!(duplicate_note(Some("K7QM-3XR9")), "Sama dengan laporan / duplicate of K7QM-3XR9");
+        assert!(!duplicate_note(None).contains("K7QM"));
+        assert_eq!(forwarded_note("BPN"), "Diteruskan ke / forwarded to: BPN");
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{Days, NaiveTime, TimeZone};
 
 use crate::calendar::Calendar;
 pub use crate::command::{Command, ManualArchive, Text};
+use crate::limits::{DeadlineDays, DeadlineDaysError};
 use crate::status::{Action, ArchiveReason, Status, TransitionError};
 use crate::time::Timestamp;
 
@@ -86,7 +87,37 @@ impl Default for Deadlines {
     }
 }
 
+/// A deadline setting outside 1 to 365 working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{field} {error}")]
+pub struct DeadlinesError {
+    /// The setting's key, e.g. `verification`.
+    pub field: &'static str,
+    pub error: DeadlineDaysError,
+}
+
 impl Deadlines {
+    /// Every setting with its key, in the order they are checked.
+    pub fn fields(&self) -> [(&'static str, u32); 6] {
+        [
+            ("verification", self.verification),
+            ("plan", self.plan),
+            ("info_reply", self.info_reply),
+            ("confirmation", self.confirmation),
+            ("escalation_step", self.escalation_step),
+            ("reopen_window", self.reopen_window),
+        ]
+    }
+
+    /// Checks that every setting is a [`DeadlineDays`] (1 to 365 working days); the first one that is
+    /// not is named.
+    pub fn validate(&self) -> Result<(), DeadlinesError> {
+        for (field, days) in self.fields() {
+            DeadlineDays::new(days).map_err(|error| DeadlinesError { field, error })?;
+        }
+        Ok(())
+    }
+
     /// Working days a clock allows; the resolution clock's budget is the service's SLA tier.
     pub fn days(&self, clock: ClockKind, resolution_days: u32) -> u32 {
         match clock {
@@ -450,6 +481,41 @@ mod tests {
         // A jurisdiction's settings name only what differs from the national default.
         let partial: Deadlines = serde_json::from_str(r#"{"plan":7}"#).unwrap();
         assert_eq!(partial, Deadlines { plan: 7, ..d });
+    }
+
+    /// Every setting must be 1 to 365 working days; the first one out of range is named.
+    #[test]
+    fn deadline_settings_run_from_1_to_365_working_days() {
+        let d = Deadlines::default();
+        assert_eq!(d.validate(), Ok(()));
+        let keys = ["verification", "plan", "info_reply", "confirmation", "escalation_step", "reopen_window"];
+        assert_eq!(d.fields().map(|(k, _)| k), keys);
+        assert_eq!(d.fields().map(|(_, v)| v), [3, 5, 10, 10, 5, 10]);
+        for (i, key) in keys.into_iter().enumerate() {
+            for (days, ok) in [(0, false), (1, true), (365, true), (366, false), (u32::MAX, false)] {
+                let mut json = serde_json::to_value(d).unwrap();
+                json[key] = days.into();
+                let set: Deadlines = serde_json::from_value(json).unwrap();
+                assert_eq!(set.fields()[i], (key, days));
+                let want =
+                    if ok { Ok(()) } else { Err(DeadlinesError { field: key, error: DeadlineDaysError(days.into()) }) };
+                assert_eq!(set.validate(), want, "{key} = {days}");
+            }
+        }
+        let all_bad = Deadlines {
+            verification: 0,
+            plan: 0,
+            info_reply: 0,
+            confirmation: 0,
+            escalation_step: 0,
+            reopen_window: 0,
+        };
+        assert_eq!(all_bad.validate().unwrap_err().field, "verification");
+        let late = Deadlines { reopen_window: 400, ..d };
+        assert_eq!(
+            late.validate().unwrap_err().to_string(),
+            "reopen_window must be from 1 to 365 working days, got 400"
+        );
     }
 
     #[test]

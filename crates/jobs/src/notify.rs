@@ -41,8 +41,9 @@ impl Notify {
                 let mut out = Vec::new();
                 let mut ids = vec![*report_id];
                 // Reporters of duplicates follow the original, unless it is rahasia: its news are not theirs.
-                let original_hidden =
-                    workflow::load_by_id(db, *report_id).await?.is_some_and(|r| r.privacy == "rahasia");
+                let original_hidden = workflow::load_by_id(db, *report_id)
+                    .await?
+                    .is_some_and(|r| r.privacy == laksana_core::Privacy::Rahasia);
                 if !original_hidden {
                     ids.extend(workflow::duplicates_of(db, *report_id).await?);
                 }

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use laksana_core::calendar::Calendar;
 use laksana_core::notice::{Audience, Notice};
-use laksana_core::service::SlaTier;
 use laksana_core::status::Action;
-use laksana_core::workflow::{ClockKind, Command, Deadlines, DecideError, Next, Schedule, TickEffect, decide};
+use laksana_core::workflow::{Command, Deadlines, DecideError, Next, Schedule, TickEffect, decide};
 use laksana_core::{Privacy, PublicId, Status, Timestamp};
 
 use crate::audit::NewEvent;
@@ -56,7 +55,7 @@ pub async fn rules(db: &Db, public_url: &str) -> Result<HashMap<String, Rules>> 
 }
 
 fn sla_days(item: &WorkItem) -> u32 {
-    SlaTier::parse(&item.sla_tier).map_or(5, SlaTier::default_working_days)
+    item.sla_tier.default_working_days()
 }
 
 fn decide_error(e: DecideError) -> StoreError {
@@ -67,11 +66,11 @@ fn decide_error(e: DecideError) -> StoreError {
 }
 
 fn change_from(item: &WorkItem, next: &Next) -> Result<Change> {
-    let mut c = Change::unchanged(item)?;
+    let mut c = Change::unchanged(item);
     c.status = next.status;
-    c.archive_reason = next.archive_reason.map(|r| r.as_str().to_owned());
+    c.archive_reason = next.archive_reason;
     c.agency_id = next.agency_id;
-    c.clock = next.clock.map(|k| k.as_str().to_owned());
+    c.clock = next.clock;
     c.deadline_at = next.deadline_at;
     c.resolution_due_at = next.resolution_due_at;
     c.next_tick = next.tick.map(|t| (t.at, t.stage));
@@ -169,7 +168,7 @@ pub async fn transition(
     actor: &str,
     now: Timestamp,
 ) -> Result<Outcome> {
-    let cur = item.current()?;
+    let cur = item.current();
     let action = cmd.action();
     let mut agency = None;
     let mut duplicate_of = item.duplicate_of;
@@ -190,7 +189,7 @@ pub async fn transition(
         Command::MarkDuplicate { of } => {
             let original = original_of(db, item, of).await?;
             duplicate_of = Some(original.id);
-            hidden_original = original.privacy()? == Privacy::Rahasia;
+            hidden_original = original.privacy == Privacy::Rahasia;
             // The event is public: a rahasia original is not named in it.
             if !hidden_original {
                 data["duplicate_of"] = original.public_id.clone().into();
@@ -204,12 +203,7 @@ pub async fn transition(
             }
             data["photo_url"] = url.clone().into();
         }
-        Command::Confirm { rating: Some(r) } => {
-            if !(1..=5).contains(r) {
-                return Err(StoreError::Invalid("rating must be from 1 to 5".into()));
-            }
-            data["rating"] = (*r).into();
-        }
+        Command::Confirm { rating: Some(r) } => data["rating"] = r.get().into(),
         Command::Archive { reason, .. } => data["reason"] = serde_json::to_value(reason).expect("serialisable"),
         _ => {}
     }
@@ -220,13 +214,9 @@ pub async fn transition(
         change.rating = rating.map(i64::from);
     }
     let public = match cmd {
-        Command::MarkDuplicate { .. } if hidden_original => {
-            Some("Sama dengan laporan lain / duplicate of another report".to_owned())
-        }
+        Command::MarkDuplicate { .. } if hidden_original => Some(laksana_core::notice::duplicate_note(None)),
         // Name the original the report now follows, not a duplicate in between.
-        Command::MarkDuplicate { .. } => {
-            Some(format!("Sama dengan laporan / duplicate of {}", data["duplicate_of"].as_str().unwrap_or_default()))
-        }
+        Command::MarkDuplicate { .. } => Some(laksana_core::notice::duplicate_note(data["duplicate_of"].as_str())),
         _ => cmd.public_note(),
     };
     change.status_notes = public.clone();
@@ -311,7 +301,7 @@ pub async fn comment(
     actor: &str,
     now: Timestamp,
 ) -> Result<i64> {
-    let mut change = Change::unchanged(item)?;
+    let mut change = Change::unchanged(item);
     change.events.push(NewEvent {
         report_id: item.id,
         kind: kind.to_owned(),
@@ -332,9 +322,9 @@ pub async fn comment(
 
 /// Raises a report's privacy level (never lowers it).
 pub async fn raise_privacy(db: &Db, item: &WorkItem, to: Privacy, actor: &str, now: Timestamp) -> Result<i64> {
-    let from = item.privacy()?;
+    let from = item.privacy;
     let to = from.raise(to).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut change = Change::unchanged(item)?;
+    let mut change = Change::unchanged(item);
     change.privacy = to;
     change.events.push(NewEvent {
         report_id: item.id,
@@ -363,8 +353,8 @@ pub struct TickStats {
 
 /// The ticker's work for one due report: its change, or `None` when nothing is left to do.
 fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickStats) -> Result<Change> {
-    let mut change = Change::unchanged(item)?;
-    let clock = item.clock.as_deref().and_then(ClockKind::parse);
+    let mut change = Change::unchanged(item);
+    let clock = item.clock;
     let (Some(clock), Some(deadline)) = (clock, item.deadline_at.map(Timestamp::from_micros)) else {
         change.next_tick = None;
         return Ok(change);
@@ -428,7 +418,7 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
         effect @ (TickEffect::ArchiveIncomplete | TickEffect::CloseAccepted) => {
             let action =
                 if effect == TickEffect::ArchiveIncomplete { Action::InfoTimeout } else { Action::ConfirmTimeout };
-            let next = match decide(&item.current()?, action, None, sla_days(item), &sched, now) {
+            let next = match decide(&item.current(), action, None, sla_days(item), &sched, now) {
                 Ok(next) => next,
                 // The clock outlived its state (a hand edit): just stop ticking.
                 Err(_) => {
@@ -474,7 +464,8 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
     let sql = format!("{} WHERE r.next_tick_at <= $1 ORDER BY r.next_tick_at LIMIT $2{lock}", workflow::ITEM_SELECT);
     loop {
         let mut tx = db.begin().await?;
-        let items: Vec<WorkItem> = tx.fetch_all(&sql, &args![now.as_micros(), i64::from(batch)]).await?;
+        let rows: Vec<workflow::WorkItemRow> = tx.fetch_all(&sql, &args![now.as_micros(), i64::from(batch)]).await?;
+        let items = rows.into_iter().map(WorkItem::try_from).collect::<Result<Vec<_>>>()?;
         let mut pairs = Vec::with_capacity(items.len());
         let mut counted = Vec::with_capacity(items.len());
         for item in &items {
@@ -482,7 +473,7 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
             let change = match rules.get(&item.jurisdiction_id) {
                 Some(r) => tick_change(item, r, now, &mut one)?,
                 // No rules (see `rules`): stop ticking this report rather than take it again and again.
-                None => Change { next_tick: None, ..Change::unchanged(item)? },
+                None => Change { next_tick: None, ..Change::unchanged(item) },
             };
             pairs.push((item, change));
             counted.push(one);

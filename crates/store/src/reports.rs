@@ -58,7 +58,7 @@ pub struct NewReport {
     /// SHA-256 of the follow-up code given to the reporter.
     pub follow_up_hash: Option<String>,
     /// The clock that starts now (verification) and the ticker's first appointment `(at, stage)`.
-    pub clock: Option<String>,
+    pub clock: Option<laksana_core::workflow::ClockKind>,
     pub next_tick: Option<(Timestamp, i64)>,
     /// Notices to send once the report is stored, as outbox jobs `(kind, payload)`; `{public_id}` in a
     /// payload becomes the report's public id (which is only chosen in the transaction).
@@ -382,8 +382,8 @@ pub(crate) async fn insert_one(
                 new.user_id,
                 new.reporter_language.as_str(),
                 &new.follow_up_hash,
-                &new.clock,
-                new.clock.as_ref().map(|_| at),
+                new.clock.map(laksana_core::workflow::ClockKind::as_str),
+                new.clock.map(|_| at),
                 new.next_tick.map(|t| t.0.as_micros()),
                 new.next_tick.map_or(0, |t| t.1),
             ],

@@ -25,8 +25,8 @@ impl Tail {
     pub(crate) fn add_change(&mut self, item: &WorkItem, change: &Change) {
         let mut events = change.events.clone();
         let after = item.state_after(change);
-        let before = Change::unchanged(item).map(|c| item.state_after(&c));
-        if before.as_ref().ok() != Some(&after)
+        let before = item.state_after(&Change::unchanged(item));
+        if before != after
             && let Some(last) = events.last_mut()
         {
             last.state = Some(audit::state_json(&after));

@@ -3,7 +3,9 @@
 //! notices and webhook deliveries.
 
 use laksana_core::audit::ReportState;
-use laksana_core::{Privacy, Status, Timestamp};
+use laksana_core::service::SlaTier;
+use laksana_core::workflow::ClockKind;
+use laksana_core::{ArchiveReason, Privacy, Status, Timestamp};
 use sqlx::FromRow;
 
 use crate::audit::NewEvent;
@@ -13,7 +15,8 @@ use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
 /// A report with everything the workflow decides on, including the reporter (for those entitled).
-#[derive(Debug, Clone, PartialEq, FromRow)]
+/// Its states are domain types: a row that does not parse is refused when it is read.
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkItem {
     pub id: i64,
     pub public_id: String,
@@ -23,16 +26,16 @@ pub struct WorkItem {
     pub description: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub sla_tier: String,
+    pub sla_tier: SlaTier,
     /// The agency the service routes to.
     pub service_agency_id: Option<i64>,
     pub agency_id: Option<i64>,
     pub user_id: Option<i64>,
-    pub privacy: String,
-    pub status: String,
-    pub archive_reason: Option<String>,
+    pub privacy: Privacy,
+    pub status: Status,
+    pub archive_reason: Option<ArchiveReason>,
     pub version: i64,
-    pub clock: Option<String>,
+    pub clock: Option<ClockKind>,
     pub deadline_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -49,16 +52,90 @@ pub struct WorkItem {
     pub follow_up_hash: Option<String>,
 }
 
+/// A [`WorkItem`] as the database returns it; converted once, by [`TryFrom`].
+#[derive(Debug, FromRow)]
+pub(crate) struct WorkItemRow {
+    id: i64,
+    public_id: String,
+    jurisdiction_id: String,
+    service_id: i64,
+    service_name: String,
+    description: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    sla_tier: String,
+    service_agency_id: Option<i64>,
+    agency_id: Option<i64>,
+    user_id: Option<i64>,
+    privacy: String,
+    status: String,
+    archive_reason: Option<String>,
+    version: i64,
+    clock: Option<String>,
+    deadline_at: Option<i64>,
+    resolution_due_at: Option<i64>,
+    closed_at: Option<i64>,
+    escalation_level: i64,
+    reopen_count: i64,
+    tick_stage: i64,
+    next_tick_at: Option<i64>,
+    duplicate_of: Option<i64>,
+    reporter_email: Option<String>,
+    reporter_first_name: Option<String>,
+    reporter_last_name: Option<String>,
+    reporter_phone: Option<String>,
+    reporter_language: String,
+    follow_up_hash: Option<String>,
+}
+
+impl TryFrom<WorkItemRow> for WorkItem {
+    type Error = StoreError;
+
+    fn try_from(r: WorkItemRow) -> Result<Self> {
+        let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("report {}: {what} {v:?}", r.public_id));
+        Ok(WorkItem {
+            status: r.status.parse().map_err(|_| corrupt("status", &r.status))?,
+            privacy: Privacy::parse(&r.privacy).ok_or_else(|| corrupt("privacy", &r.privacy))?,
+            archive_reason: match &r.archive_reason {
+                None => None,
+                Some(a) => Some(ArchiveReason::parse(a).ok_or_else(|| corrupt("archive_reason", a))?),
+            },
+            sla_tier: SlaTier::parse(&r.sla_tier).ok_or_else(|| corrupt("sla_tier", &r.sla_tier))?,
+            clock: match &r.clock {
+                None => None,
+                Some(c) => Some(ClockKind::parse(c).ok_or_else(|| corrupt("clock", c))?),
+            },
+            id: r.id,
+            public_id: r.public_id,
+            jurisdiction_id: r.jurisdiction_id,
+            service_id: r.service_id,
+            service_name: r.service_name,
+            description: r.description,
+            lat: r.lat,
+            lon: r.lon,
+            service_agency_id: r.service_agency_id,
+            agency_id: r.agency_id,
+            user_id: r.user_id,
+            version: r.version,
+            deadline_at: r.deadline_at,
+            resolution_due_at: r.resolution_due_at,
+            closed_at: r.closed_at,
+            escalation_level: r.escalation_level,
+            reopen_count: r.reopen_count,
+            tick_stage: r.tick_stage,
+            next_tick_at: r.next_tick_at,
+            duplicate_of: r.duplicate_of,
+            reporter_email: r.reporter_email,
+            reporter_first_name: r.reporter_first_name,
+            reporter_last_name: r.reporter_last_name,
+            reporter_phone: r.reporter_phone,
+            reporter_language: r.reporter_language,
+            follow_up_hash: r.follow_up_hash,
+        })
+    }
+}
+
 impl WorkItem {
-    pub fn status(&self) -> Result<Status> {
-        self.status.parse().map_err(|_| StoreError::Corrupt(format!("report {}: status {:?}", self.id, self.status)))
-    }
-
-    pub fn privacy(&self) -> Result<Privacy> {
-        Privacy::parse(&self.privacy)
-            .ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
-    }
-
     /// Whether `code` is this report's follow-up code (only its hash is stored).
     pub fn follow_up_matches(&self, code: &str) -> bool {
         self.follow_up_hash.as_deref().is_some_and(|h| crate::apikeys::hash_key(code).eq_ignore_ascii_case(h))
@@ -77,19 +154,19 @@ impl WorkItem {
             deadline_at: change.deadline_at.map(Timestamp::as_micros),
             escalation_level: change.escalation_level,
             duplicate_of: change.duplicate_of,
-            archive_reason: change.archive_reason.as_deref().and_then(laksana_core::ArchiveReason::parse),
+            archive_reason: change.archive_reason,
         }
     }
 
-    pub fn current(&self) -> Result<laksana_core::workflow::Current> {
-        Ok(laksana_core::workflow::Current {
-            status: self.status()?,
+    pub fn current(&self) -> laksana_core::workflow::Current {
+        laksana_core::workflow::Current {
+            status: self.status,
             agency_id: self.agency_id,
             resolution_due_at: self.resolution_due_at.map(Timestamp::from_micros),
             closed_at: self.closed_at.map(Timestamp::from_micros),
             escalation_level: self.escalation_level,
             reopen_count: self.reopen_count,
-        })
+        }
     }
 }
 
@@ -103,15 +180,16 @@ pub(crate) const ITEM_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_i
 /// One report by public id, for the workflow.
 pub async fn load(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Option<WorkItem>> {
     let sql = format!("{ITEM_SELECT} WHERE r.jurisdiction_id = $1 AND r.public_id = $2");
-    Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?
-    }))
+    db.fetch_optional::<WorkItemRow>(&sql, &args![jurisdiction_id, public_id])
+        .await?
+        .map(WorkItem::try_from)
+        .transpose()
 }
 
 /// One report by row id.
 pub async fn load_by_id(db: &Db, id: i64) -> Result<Option<WorkItem>> {
     let sql = format!("{ITEM_SELECT} WHERE r.id = $1");
-    Ok(on_db!(db, |pool, DB| sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
+    db.fetch_optional::<WorkItemRow>(&sql, &args![id]).await?.map(WorkItem::try_from).transpose()
 }
 
 /// The new state of a report, as decided by `laksana_core::workflow::decide` (or a comment, which
@@ -119,9 +197,9 @@ pub async fn load_by_id(db: &Db, id: i64) -> Result<Option<WorkItem>> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub status: Status,
-    pub archive_reason: Option<String>,
+    pub archive_reason: Option<ArchiveReason>,
     pub agency_id: Option<i64>,
-    pub clock: Option<String>,
+    pub clock: Option<ClockKind>,
     pub deadline_at: Option<Timestamp>,
     pub resolution_due_at: Option<Timestamp>,
     pub next_tick: Option<(Timestamp, i64)>,
@@ -143,12 +221,12 @@ pub struct Change {
 
 impl Change {
     /// The report as it is: a starting point for a change that only adds events.
-    pub fn unchanged(item: &WorkItem) -> Result<Change> {
-        Ok(Change {
-            status: item.status()?,
-            archive_reason: item.archive_reason.clone(),
+    pub fn unchanged(item: &WorkItem) -> Change {
+        Change {
+            status: item.status,
+            archive_reason: item.archive_reason,
             agency_id: item.agency_id,
-            clock: item.clock.clone(),
+            clock: item.clock,
             deadline_at: item.deadline_at.map(Timestamp::from_micros),
             resolution_due_at: item.resolution_due_at.map(Timestamp::from_micros),
             next_tick: item.next_tick_at.map(|t| (Timestamp::from_micros(t), item.tick_stage)),
@@ -156,13 +234,13 @@ impl Change {
             escalation_level: item.escalation_level,
             reopen_count: item.reopen_count,
             duplicate_of: item.duplicate_of,
-            privacy: item.privacy()?,
+            privacy: item.privacy,
             status_notes: None,
             rating: None,
             events: Vec::new(),
             jobs: Vec::new(),
             webhooks: Vec::new(),
-        })
+        }
     }
 }
 
@@ -179,9 +257,9 @@ fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 17] {
     args![
         change.status.as_str(),
         change.status.is_open(),
-        &change.archive_reason,
+        change.archive_reason.map(ArchiveReason::as_str),
         change.agency_id,
-        &change.clock,
+        change.clock.map(ClockKind::as_str),
         change.deadline_at.map(Timestamp::as_micros),
         change.resolution_due_at.map(Timestamp::as_micros),
         change.closed_at.map(Timestamp::as_micros),

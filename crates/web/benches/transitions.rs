@@ -129,7 +129,7 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         user_id: None,
         reporter_language: "id".into(),
         follow_up_hash: Some(apikeys::hash_key(CODE)),
-        clock: Some("verification".into()),
+        clock: Some(laksana_core::workflow::ClockKind::Verification),
         next_tick: None,
         notices: Vec::new(),
         webhook: None,

@@ -1,16 +1,16 @@
-//! Who is asking: a session cookie (people), a bearer API key (integrations), a follow-up code
-//! (anonymous reporters), or nobody. Signing in and out lives here too.
+//! Signing in and out, and the credentials a request carries (session cookie, bearer key); who they
+//! make the caller is decided in `service::caller`.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use laksana_core::access::{Grant, Principal};
 use laksana_store::users::{self, Login};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::Problem;
+use crate::service::Caller;
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -20,17 +20,7 @@ const SESSION_SECS: i64 = 12 * 3600;
 /// The header an anonymous reporter sends their follow-up code in.
 pub const FOLLOW_UP_HEADER: &str = "x-follow-up-code";
 
-/// A principal and how it was established.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub principal: Principal,
-    /// How the caller is named in events: `user:ID`, `apikey:ID`, or `public`.
-    pub actor: String,
-    /// The API key's jurisdiction, when the caller is a key.
-    pub key_jurisdiction: Option<String>,
-}
-
-fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -41,7 +31,7 @@ fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.trim())
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
         v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k.trim())
     })
@@ -49,54 +39,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// A browser sending our cookie from another site's page is refused (CSRF): the Origin of a write
 /// must be this server's own.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     origin.split_once("://").is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
-}
-
-/// Establishes the caller. A bad or expired credential is refused rather than treated as anonymous,
-/// so a client learns that its key or session stopped working.
-pub async fn caller(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<Caller, Problem> {
-    if let Some(key) = bearer(headers) {
-        return key_caller(state, key).await;
-    }
-    if let Some(token) = cookie_value(headers, COOKIE) {
-        if method != Method::GET && method != Method::HEAD && !same_origin(headers) {
-            return Err(Problem::forbidden("cross-site request refused"));
-        }
-        let user = users::session_user(state.db(), token, state.clock().now())
-            .await?
-            .ok_or_else(|| Problem::unauthorized("the session has ended; sign in again"))?;
-        let grants = users::grants_of(state.db(), user.id).await?;
-        return Ok(Caller {
-            principal: Principal { user_id: Some(user.id), grants, ..Principal::default() },
-            actor: format!("user:{}", user.id),
-            key_jurisdiction: None,
-        });
-    }
-    Ok(Caller { principal: Principal::anonymous(), actor: "public".into(), key_jurisdiction: None })
-}
-
-/// The caller an API key stands for: its user (limited to the key's jurisdiction), or a client that
-/// may only submit reports.
-pub async fn key_caller(state: &AppState, key: &str) -> Result<Caller, Problem> {
-    let key = state.api_key(key).await?.ok_or_else(|| Problem::unauthorized("the API key is not valid"))?;
-    let (grants, actor) = match key.user_id {
-        Some(uid) => (users::grants_of(state.db(), uid).await?, format!("user:{uid}")),
-        None => (Vec::new(), format!("apikey:{}", key.id)),
-    };
-    // A key only ever acts within its own jurisdiction, whatever its user may do elsewhere.
-    let grants = grants
-        .into_iter()
-        .filter(|g| g.jurisdiction_id.as_deref().is_none_or(|j| j == key.jurisdiction_id))
-        .map(|g| Grant { jurisdiction_id: Some(key.jurisdiction_id.clone()), ..g })
-        .collect();
-    Ok(Caller {
-        principal: Principal { user_id: key.user_id, grants, ..Principal::default() },
-        actor,
-        key_jurisdiction: Some(key.jurisdiction_id),
-    })
 }
 
 /// Sign-in details.
@@ -197,8 +143,7 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
 /// The signed-in user (by session or by an API key bound to a user).
 #[utoipa::path(get, path = "/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, description = "Not signed in", content_type = "application/problem+json")))]
-pub(crate) async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me>, Problem> {
-    let c = caller(&state, &Method::GET, &headers).await?;
+pub(crate) async fn me(State(state): State<AppState>, c: Caller) -> Result<Json<Me>, Problem> {
     let uid = c.principal.user_id.ok_or_else(|| Problem::unauthorized("sign in first"))?;
     let user = users::get(state.db(), uid).await?.ok_or_else(|| Problem::unauthorized("sign in first"))?;
     Ok(Json(me_of(&state, user).await?))

@@ -1,11 +1,16 @@
-//! The web layer's errors and the one place they become responses: Open311 XML/JSON errors for
-//! `/open311`, RFC 9457 problem+json for `/api`.
+//! The one place each transport turns a [`ServiceError`] into a response: Open311 XML/JSON errors
+//! for `/open311`, RFC 9457 problem+json for `/api`.
+//!
+//! A stale-state conflict is a 409 in the JSON API (RFC 9110: the client reloads and decides again)
+//! and a 400 in Open311, whose clients (GeoReport v2) only know 400, 403 and 404 and show a 400's
+//! description to the person who sent the update.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use laksana_store::StoreError;
 
 use crate::doc::{Node, to_json, to_xml};
+use crate::service::ServiceError;
 
 /// Response format of an Open311 resource, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,19 +76,23 @@ impl Open311Error {
     }
 
     pub fn from_store(format: Format, err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound => Self::not_found(format, "not found"),
-            StoreError::Invalid(msg) | StoreError::Conflict(msg) => Self::bad_request(format, msg),
-            StoreError::Unavailable(msg) => {
-                tracing::error!(error = %msg, "database unavailable");
-                Self {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    description: "the service is busy; try again shortly".into(),
-                    format,
-                }
-            }
-            other => Self::internal(format, &other),
-        }
+        Self::from_service(format, err.into())
+    }
+
+    /// The Open311 rendering of a service error (see the module's note on conflicts).
+    pub fn from_service(format: Format, err: ServiceError) -> Self {
+        let status = match &err {
+            ServiceError::Invalid(_) | ServiceError::Conflict(_) => StatusCode::BAD_REQUEST,
+            // GeoReport v2: a missing or bad api_key is a 403.
+            ServiceError::Unauthenticated(_) | ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServiceError::WrongFollowUpCode { hidden: true } => StatusCode::NOT_FOUND,
+            ServiceError::WrongFollowUpCode { hidden: false } => StatusCode::FORBIDDEN,
+            ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Self { status, description: err.to_string(), format }
     }
 }
 
@@ -108,6 +117,8 @@ pub struct Problem {
     pub detail: String,
     /// The request showed a wrong follow-up code (counted against its client by the rate limit).
     pub wrong_follow_up_code: bool,
+    /// Seconds after which a refused client may try again (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// Marks a response to a wrong follow-up code, for the rate limit in `lib.rs`.
@@ -116,7 +127,7 @@ pub struct WrongFollowUpCode;
 
 impl Problem {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, title, detail: detail.into(), wrong_follow_up_code: false }
+        Self { status, title, detail: detail.into(), wrong_follow_up_code: false, retry_after: None }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -138,18 +149,31 @@ impl Problem {
 
 impl From<StoreError> for Problem {
     fn from(err: StoreError) -> Self {
+        ServiceError::from(err).into()
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(err: ServiceError) -> Self {
+        let detail = err.to_string();
         match err {
-            StoreError::NotFound => Problem::not_found("not found"),
-            StoreError::Invalid(msg) => Problem::bad_request(msg),
-            StoreError::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "Conflict", msg),
-            StoreError::Unavailable(msg) => {
-                tracing::error!(error = %msg, "database unavailable");
-                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", "the service is busy; try again shortly")
+            ServiceError::Invalid(_) => Problem::bad_request(detail),
+            ServiceError::Unauthenticated(_) => Problem::unauthorized(detail),
+            ServiceError::Forbidden(_) => Problem::forbidden(detail),
+            ServiceError::NotFound(_) => Problem::not_found(detail),
+            ServiceError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "Conflict", detail),
+            ServiceError::WrongFollowUpCode { hidden } => {
+                let mut p = if hidden { Problem::not_found(detail) } else { Problem::forbidden(detail) };
+                p.wrong_follow_up_code = true;
+                p
             }
-            other => {
-                tracing::error!(error = %other, "internal error");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal error; it has been logged")
+            ServiceError::TooManyRequests { retry_after_secs, .. } => {
+                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", detail);
+                p.retry_after = Some(retry_after_secs);
+                p
             }
+            ServiceError::Unavailable => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", detail),
+            ServiceError::Internal => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", detail),
         }
     }
 }
@@ -170,6 +194,9 @@ impl IntoResponse for Problem {
             .into_response();
         if self.wrong_follow_up_code {
             res.extensions_mut().insert(WrongFollowUpCode);
+        }
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }

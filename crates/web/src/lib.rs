@@ -1,14 +1,15 @@
 //! Laksana over HTTP: Open311 GeoReport v2, the JSON API, media and the operator endpoints, each a
-//! module with its own `router()`, merged here under the shared middleware.
+//! module with its own `router()` (which answers unknown paths and methods under its prefix in its
+//! own error format), merged here under the shared middleware. What they do is in [`service`].
 
 mod api;
 pub mod auth;
 mod doc;
 pub mod error;
-mod intake;
 mod media;
 mod open311;
 mod ops;
+pub mod service;
 pub mod state;
 
 use std::future::Future;
@@ -38,7 +39,7 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .merge(api::router())
         .merge(ops::router())
-        .route("/media/{*file}", axum::routing::get(media::serve))
+        .merge(media::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(state.config().max_upload_bytes + 64 * 1024))
@@ -72,31 +73,13 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Unknown paths: an Open311 error under `/open311`, problem+json under `/api`, plain text elsewhere.
-async fn not_found(req: Request) -> Response {
-    let path = req.uri().path();
-    if path.starts_with("/open311") {
-        let format = if path.ends_with(".json") { error::Format::Json } else { error::Format::Xml };
-        return error::Open311Error::not_found(format, format!("unknown resource {path:?}")).into_response();
-    }
-    if path.starts_with("/api") {
-        return error::Problem::not_found(format!("no endpoint {path:?}")).into_response();
-    }
+/// Paths no module serves.
+async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response()
 }
 
 async fn method_not_allowed(req: Request) -> Response {
-    let path = req.uri().path();
-    let msg = format!("{} is not allowed on {path}", req.method());
-    if path.starts_with("/open311") {
-        let format = if path.ends_with(".json") { error::Format::Json } else { error::Format::Xml };
-        return error::Open311Error { status: StatusCode::METHOD_NOT_ALLOWED, description: msg, format }
-            .into_response();
-    }
-    if path.starts_with("/api") {
-        return error::Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", msg).into_response();
-    }
-    (StatusCode::METHOD_NOT_ALLOWED, msg).into_response()
+    (StatusCode::METHOD_NOT_ALLOWED, format!("{} is not allowed on {}", req.method(), req.uri().path())).into_response()
 }
 
 /// A panic is a bug: log it, answer 500 without details.

@@ -75,10 +75,15 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     Ok(name)
 }
 
+/// The media routes.
+pub(crate) fn router() -> axum::Router<crate::state::AppState> {
+    axum::Router::new().route("/media/{*file}", axum::routing::get(serve))
+}
+
 /// Serves `/media/NAME` and `/media/thumb/NAME`. A photo of a `rahasia` report is served only to those
 /// who may see the report (see docs/ARCHITECTURE.md, Privacy), under the same rules as the report
 /// itself; to anyone else it does not exist.
-pub(crate) async fn serve(
+async fn serve(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     method: axum::http::Method,
     headers: axum::http::HeaderMap,
@@ -98,17 +103,19 @@ pub(crate) async fn serve(
     match laksana_store::reports::media_owner(state.db(), &format!("/media/{name}")).await {
         Err(e) => return crate::error::Problem::from(e).into_response(),
         Ok(Some((report_id, privacy))) if privacy == "rahasia" => {
+            use crate::service::{ServiceError, caller, reports};
             let verdict = async {
-                let caller = crate::auth::caller(&state, &method, &headers).await.ok()?;
+                let caller = caller::caller(&state, &method, &headers).await.ok()?;
                 let item = laksana_store::workflow::load_by_id(state.db(), report_id).await.ok()??;
-                let j = state.catalog();
-                let j = j.get(&item.jurisdiction_id)?;
-                Some(crate::api::load_report(&state, j, caller, &headers, &item.public_id).await)
+                let j = crate::state::JurisdictionRef::get(state.catalog(), &item.jurisdiction_id)?;
+                let code = headers.get(crate::auth::FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok());
+                let read = |_: &laksana_store::workflow::WorkItem| laksana_core::access::Operation::Read;
+                Some(reports::load(&state, &j, caller, code, &item.public_id, read).await)
             }
             .await;
             match verdict {
-                Some(Ok(())) => {}
-                Some(Err(p)) if p.wrong_follow_up_code => {
+                Some(Ok(_)) => {}
+                Some(Err(ServiceError::WrongFollowUpCode { .. })) => {
                     let mut res = not_found();
                     res.extensions_mut().insert(crate::error::WrongFollowUpCode);
                     return res;

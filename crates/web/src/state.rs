@@ -117,14 +117,57 @@ impl Catalog {
 
     /// The jurisdiction a request means: the one named, or the only one there is.
     pub fn resolve(&self, requested: Option<&str>) -> Result<&JurisdictionInfo, JurisdictionError> {
+        self.resolve_index(requested).map(|i| &self.jurisdictions[i])
+    }
+
+    fn resolve_index(&self, requested: Option<&str>) -> Result<usize, JurisdictionError> {
         match requested.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => self.get(id).ok_or_else(|| JurisdictionError::Unknown(id.to_owned())),
+            Some(id) => self
+                .jurisdictions
+                .iter()
+                .position(|j| j.id() == id)
+                .ok_or_else(|| JurisdictionError::Unknown(id.to_owned())),
             None => match self.jurisdictions.as_slice() {
-                [only] => Ok(only),
+                [_] => Ok(0),
                 [] => Err(JurisdictionError::NoneConfigured),
                 many => Err(JurisdictionError::Required(many.iter().map(|j| j.id()).collect::<Vec<_>>().join(", "))),
             },
         }
+    }
+}
+
+/// One jurisdiction of a catalog snapshot, owned: the snapshot lives as long as this handle, so a
+/// handler can keep it across awaits while a newer catalog is swapped in.
+#[derive(Debug, Clone)]
+pub struct JurisdictionRef {
+    catalog: Arc<Catalog>,
+    index: usize,
+}
+
+impl std::ops::Deref for JurisdictionRef {
+    type Target = JurisdictionInfo;
+
+    fn deref(&self) -> &JurisdictionInfo {
+        &self.catalog.jurisdictions[self.index]
+    }
+}
+
+impl JurisdictionRef {
+    /// The jurisdiction `requested` names in `catalog`, or its only one (see [`Catalog::resolve`]).
+    pub fn resolve(catalog: Arc<Catalog>, requested: Option<&str>) -> Result<JurisdictionRef, JurisdictionError> {
+        let index = catalog.resolve_index(requested)?;
+        Ok(JurisdictionRef { catalog, index })
+    }
+
+    /// The jurisdiction with this id, if the catalog has it.
+    pub fn get(catalog: Arc<Catalog>, id: &str) -> Option<JurisdictionRef> {
+        let index = catalog.jurisdictions.iter().position(|j| j.id() == id)?;
+        Some(JurisdictionRef { catalog, index })
+    }
+
+    /// How many jurisdictions the catalog it comes from holds.
+    pub fn siblings(&self) -> usize {
+        self.catalog.jurisdictions.len()
     }
 }
 

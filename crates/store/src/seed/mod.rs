@@ -57,15 +57,9 @@ pub fn parse_holidays_csv(text: &str) -> std::result::Result<Vec<Holiday>, Strin
         let (Some(day), Some(kind), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(format!("line {}: expected date,kind,name", i + 1));
         };
-        NaiveDate::from_str(day.trim()).map_err(|_| format!("line {}: {day:?} is not a YYYY-MM-DD date", i + 1))?;
-        if !matches!(kind.trim(), "libur_nasional" | "cuti_bersama" | "libur_daerah") {
-            return Err(format!("line {}: kind must be libur_nasional, cuti_bersama or libur_daerah", i + 1));
-        }
-        out.push(Holiday {
-            day: day.trim().into(),
-            kind: kind.trim().into(),
-            name: name.trim().trim_matches('"').into(),
-        });
+        let h = laksana_core::limits::Holiday::parse(day, kind, name.trim().trim_matches('"'))
+            .map_err(|e| format!("line {}: {e}", i + 1))?;
+        out.push(Holiday { day: h.day(), kind: h.kind().as_str().into(), name: h.name().into() });
     }
     Ok(out)
 }

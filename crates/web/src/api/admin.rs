@@ -3,28 +3,18 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use laksana_core::access::{self, Admin, Grant, Role};
+use axum::http::StatusCode;
+use laksana_core::access::{Admin, Grant, Role};
+use laksana_core::limits::Holiday;
 use laksana_core::workflow::Deadlines;
-use laksana_store::catalog::{self, Holiday};
+use laksana_store::catalog;
 use laksana_store::{audit, users, webhooks};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::reports::resolve;
-use crate::auth::{self, Caller};
+use super::extract::PathJurisdiction;
 use crate::error::Problem;
 use crate::state::AppState;
-
-async fn admin_of(state: &AppState, method: &Method, headers: &HeaderMap, j: &str) -> Result<Caller, Problem> {
-    let caller = auth::caller(state, method, headers).await?;
-    if caller.principal.user_id.is_none() {
-        return Err(Problem::unauthorized("sign in as an admin of this jurisdiction"));
-    }
-    access::authorize_jurisdiction(&caller.principal, Admin::Configure, j)
-        .map_err(|_| Problem::forbidden(format!("only an admin of {j} may change its settings")))?;
-    Ok(caller)
-}
 
 /// A non-working day.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -53,10 +43,8 @@ pub(super) struct HolidaysPut {
     responses((status = 200, body = [HolidayIo]), (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
 pub(super) async fn holidays_get(
     State(state): State<AppState>,
-    Path(j): Path<String>,
+    PathJurisdiction { jurisdiction: j, .. }: PathJurisdiction,
 ) -> Result<Json<Vec<HolidayIo>>, Problem> {
-    let catalog = state.catalog();
-    let j = resolve(&catalog, Some(&j))?;
     let list = catalog::holidays(state.db(), j.id()).await?;
     Ok(Json(list.into_iter().map(holiday_out).collect()))
 }
@@ -67,33 +55,27 @@ pub(super) async fn holidays_get(
               (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn holidays_put(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
     Json(body): Json<HolidaysPut>,
 ) -> Result<Json<Vec<HolidayIo>>, Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    admin_of(&state, &method, &headers, &jid).await?;
-    // One parser for the CSV import and the API, so both accept exactly the same rows.
-    let mut csv = String::from("date,kind,name\n");
+    at.admin()?;
+    let jid = at.jurisdiction.id().to_owned();
+    // The same rule as the CSV import (`laksana_core::limits::Holiday`), so both accept the same rows.
+    let mut add = Vec::with_capacity(body.add.len());
     for h in &body.add {
-        if h.name.contains(['\n', '\r']) || h.date.contains([',', '\n']) || h.kind.contains([',', '\n']) {
-            return Err(Problem::bad_request("holiday fields must be single lines; date and kind contain no commas"));
-        }
-        csv.push_str(&format!("{},{},{}\n", h.date, h.kind, h.name));
+        let h = Holiday::parse(&h.date, &h.kind, &h.name)
+            .map_err(|e| Problem::bad_request(format!("holiday {:?}: {e}", h.date)))?;
+        add.push(catalog::Holiday { day: h.day(), kind: h.kind().as_str().into(), name: h.name().into() });
     }
-    let add =
-        laksana_store::seed::parse_holidays_csv(&csv).map_err(|e| Problem::bad_request(format!("holiday {e}")))?;
+    let mut remove = Vec::with_capacity(body.remove.len());
     for d in &body.remove {
-        if d.parse::<chrono::NaiveDate>().is_err() {
-            return Err(Problem::bad_request(format!("{d:?} is not a YYYY-MM-DD date")));
-        }
+        remove.push(Holiday::parse_date(d).map_err(|e| Problem::bad_request(e.to_string()))?.to_string());
     }
     catalog::upsert_holidays(state.db(), &jid, &add).await?;
-    catalog::remove_holidays(state.db(), &jid, &body.remove).await?;
+    catalog::remove_holidays(state.db(), &jid, &remove).await?;
     state.reload_catalog().await?;
-    holidays_get(State(state), Path(jid)).await
+    let list = catalog::holidays(state.db(), &jid).await?;
+    Ok(Json(list.into_iter().map(holiday_out).collect()))
 }
 
 /// Sets the jurisdiction's deadlines (working days); keys left out take the national default.
@@ -102,28 +84,14 @@ pub(super) async fn holidays_put(
     responses((status = 200, body = serde_json::Value), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn deadlines_put(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Json<Deadlines>, Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    admin_of(&state, &method, &headers, &jid).await?;
+    at.admin()?;
+    let jid = at.jurisdiction.id().to_owned();
     let d: Deadlines =
         serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
-    for (name, v) in [
-        ("verification", d.verification),
-        ("plan", d.plan),
-        ("info_reply", d.info_reply),
-        ("confirmation", d.confirmation),
-        ("escalation_step", d.escalation_step),
-        ("reopen_window", d.reopen_window),
-    ] {
-        if !(1..=365).contains(&v) {
-            return Err(Problem::bad_request(format!("{name} must be from 1 to 365 working days, got {v}")));
-        }
-    }
+    d.validate().map_err(|e| Problem::bad_request(e.to_string()))?;
     catalog::set_deadlines(state.db(), &jid, &d).await?;
     state.reload_catalog().await?;
     Ok(Json(d))
@@ -150,13 +118,10 @@ pub(super) struct WebhookIn {
     responses((status = 200, body = [WebhookOut]), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn webhooks_list(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
 ) -> Result<Json<Vec<WebhookOut>>, Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    admin_of(&state, &method, &headers, &jid).await?;
+    at.admin()?;
+    let jid = at.jurisdiction.id().to_owned();
     let list = webhooks::list(state.db(), &jid).await?;
     Ok(Json(list.into_iter().map(|w| WebhookOut { id: w.id, url: w.url, active: w.active, secret: None }).collect()))
 }
@@ -168,14 +133,11 @@ pub(super) async fn webhooks_list(
               (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn webhooks_create(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
     Json(body): Json<WebhookIn>,
 ) -> Result<(StatusCode, Json<WebhookOut>), Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    admin_of(&state, &method, &headers, &jid).await?;
+    at.admin()?;
+    let jid = at.jurisdiction.id().to_owned();
     let w = webhooks::create(state.db(), &jid, &body.url, state.clock().now().as_micros()).await?;
     Ok((StatusCode::CREATED, Json(WebhookOut { id: w.id, url: w.url, active: w.active, secret: Some(w.secret) })))
 }
@@ -196,13 +158,11 @@ pub(super) struct DeliveryOut {
     responses((status = 200, body = [DeliveryOut]), (status = 404, description = "No such webhook", content_type = "application/problem+json")))]
 pub(super) async fn deliveries(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path((j, id)): Path<(String, i64)>,
+    at: PathJurisdiction,
+    Path((_jurisdiction, id)): Path<(String, i64)>,
 ) -> Result<Json<Vec<DeliveryOut>>, Problem> {
-    let catalog = state.catalog();
-    let info = resolve(&catalog, Some(&j))?;
-    admin_of(&state, &method, &headers, info.id()).await?;
+    at.admin()?;
+    let info = &at.jurisdiction;
     let w = webhooks::get(state.db(), id)
         .await?
         .filter(|w| w.jurisdiction_id == info.id())
@@ -252,14 +212,11 @@ pub(super) struct UserOut {
               (status = 409, description = "The email has an account", content_type = "application/problem+json")))]
 pub(super) async fn users_create(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
     Json(body): Json<UserIn>,
 ) -> Result<(StatusCode, Json<UserOut>), Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    admin_of(&state, &method, &headers, &jid).await?;
+    at.admin()?;
+    let jid = at.jurisdiction.id().to_owned();
     let role = Role::parse(&body.role)
         .filter(|r| *r != Role::Citizen)
         .ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
@@ -300,16 +257,10 @@ pub(super) struct AuditOut {
     responses((status = 200, body = AuditOut), (status = 403, description = "Not allowed", content_type = "application/problem+json")))]
 pub(super) async fn verify_audit(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(j): Path<String>,
+    at: PathJurisdiction,
 ) -> Result<Json<AuditOut>, Problem> {
-    let catalog = state.catalog();
-    let jid = resolve(&catalog, Some(&j))?.id().to_owned();
-    let caller = auth::caller(&state, &method, &headers).await?;
-    access::authorize_jurisdiction(&caller.principal, Admin::VerifyAudit, &jid)
-        .map_err(|_| Problem::forbidden("the audit trail is for admins, operators, leaders and the ombudsman"))?;
-    let v = audit::verify_in(state.db(), Some(&jid)).await?;
+    at.require(Admin::VerifyAudit, "the audit trail is for admins, operators, leaders and the ombudsman")?;
+    let v = audit::verify_in(state.db(), Some(at.jurisdiction.id())).await?;
     Ok(Json(AuditOut {
         events: v.events,
         intact: v.intact(),
@@ -321,6 +272,6 @@ pub(super) async fn verify_audit(
     }))
 }
 
-fn holiday_out(h: Holiday) -> HolidayIo {
+fn holiday_out(h: catalog::Holiday) -> HolidayIo {
     HolidayIo { date: h.day, kind: h.kind, name: h.name }
 }

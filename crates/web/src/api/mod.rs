@@ -2,22 +2,22 @@
 //! handlers and served at `/api/v1/openapi.json`.
 
 mod admin;
+mod extract;
 mod reports;
 mod services;
 mod workflow;
 
-pub(crate) use workflow::{jurisdiction as jurisdiction_for, load_report, perform, reply};
-
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::header;
-use axum::routing::get;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::routing::{any, get};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::error::Problem;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -56,12 +56,12 @@ impl Modify for BearerKey {
 pub(crate) struct ApiQuery<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = crate::error::Problem;
+    type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
         serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
             .map(ApiQuery)
-            .map_err(|e| crate::error::Problem::bad_request(format!("invalid query parameter: {e}")))
+            .map_err(|e| Problem::bad_request(format!("invalid query parameter: {e}")))
     }
 }
 
@@ -95,14 +95,31 @@ pub fn openapi_json() -> String {
     openapi_router().split_for_parts().1.to_pretty_json().expect("the OpenAPI document always serialises")
 }
 
+/// The JSON API; unknown endpoints and methods under `/api` are problem+json documents.
 pub fn router() -> Router<AppState> {
     let (router, api) = openapi_router().split_for_parts();
     let doc = Arc::new(api.to_pretty_json().expect("the OpenAPI document always serialises"));
-    router.route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let doc = doc.clone();
-            async move { ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()) }
-        }),
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()) }
+            }),
+        )
+        .route("/api/{*rest}", any(unknown_endpoint))
+        .route("/api", any(unknown_endpoint))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn unknown_endpoint(uri: Uri) -> Problem {
+    Problem::not_found(format!("no endpoint {:?}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        format!("{method} is not allowed on {}", uri.path()),
     )
 }

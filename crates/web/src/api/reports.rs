@@ -12,15 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::Problem;
-use crate::intake::{self, IntakeError, IntakeInput};
-use crate::state::{AppState, Catalog, JurisdictionError, JurisdictionInfo};
-
-pub(crate) fn resolve<'c>(catalog: &'c Catalog, id: Option<&str>) -> Result<&'c JurisdictionInfo, Problem> {
-    catalog.resolve(id).map_err(|e| match e {
-        JurisdictionError::Unknown(_) => Problem::not_found(e.to_string()),
-        _ => Problem::bad_request(e.to_string()),
-    })
-}
+use crate::service::intake::{self, IntakeInput};
+use crate::service::jurisdiction;
+use crate::state::{AppState, JurisdictionInfo};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -146,8 +140,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ReportPage>, Problem> {
-    let catalog = state.catalog();
-    let j = resolve(&catalog, q.jurisdiction_id.as_deref())?;
+    let j = jurisdiction::named(&state, q.jurisdiction_id.as_deref())?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(Problem::bad_request(format!("limit must be from 1 to 200, got {limit}")));
@@ -174,7 +167,7 @@ pub(super) async fn list(
     } else {
         None
     };
-    Ok(Json(ReportPage { items: with_media(&state, j, &list).await?, next_cursor }))
+    Ok(Json(ReportPage { items: with_media(&state, &j, &list).await?, next_cursor }))
 }
 
 /// A new report. The location is `lat` + `long`, or `address`.
@@ -254,14 +247,7 @@ pub(super) async fn create(
     let req: CreateReport = serde_json::from_slice(&body)
         .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();
-    let to_problem = |e: IntakeError| match e {
-        IntakeError::Forbidden(m) => Problem::forbidden(m),
-        IntakeError::NotFound(m) => Problem::not_found(m),
-        IntakeError::Invalid(m) => Problem::bad_request(m),
-        IntakeError::Store(e) => e.into(),
-    };
-    let (key, j) =
-        intake::authenticate(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await.map_err(to_problem)?;
+    let (key, j) = intake::authenticate(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await?;
     let input = IntakeInput {
         service_code: Some(req.service_code),
         lat: req.lat.map(|v| v.to_string()),
@@ -292,7 +278,7 @@ pub(super) async fn create(
         language: req.language,
         ..Default::default()
     };
-    let receipt = intake::submit(&state, j, &key, Channel::Api, input).await.map_err(to_problem)?;
+    let receipt = intake::submit(&state, j, &key, Channel::Api, input).await?;
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((
         status,

@@ -57,8 +57,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ServiceQuery>,
 ) -> Result<Json<Vec<ServiceOut>>, Problem> {
-    let catalog = state.catalog();
-    let j = super::reports::resolve(&catalog, q.jurisdiction_id.as_deref())?;
+    let j = crate::service::jurisdiction::named(&state, q.jurisdiction_id.as_deref())?;
     Ok(Json(
         j.services
             .iter()

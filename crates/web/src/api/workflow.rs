@@ -1,160 +1,29 @@
-//! Working on a report: lifecycle actions, replies and notes, privacy, and the report and its
-//! timeline as the caller may see them.
+//! Working on a report over the JSON API: lifecycle actions, replies and notes, privacy, and the
+//! report and its timeline as the caller may see them. The rules are in `crate::service`; these
+//! handlers parse, call one service function and shape the answer.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use laksana_core::access::{self, Denied, Operation, Scope, View};
+use axum::extract::State;
+use laksana_core::access::{self, Operation};
 use laksana_core::workflow::{Command, Text};
-use laksana_core::{Privacy, PublicId, Status, Timestamp};
-use laksana_store::lifecycle;
-use laksana_store::workflow::{self, WorkItem};
+use laksana_core::{Privacy, Status, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
-use super::reports::{ReportOut, resolve, with_media};
-use crate::auth::{self, Caller};
+use super::extract::{InJurisdiction, ReportTarget, StaffIn};
+use super::reports::{ReportOut, with_media};
 use crate::error::Problem;
+use crate::service::actions::{self, Acted, Comment, Expected};
+use crate::service::reports::{Loaded, ReporterView, events as timeline, project_reporter, visible_original};
 use crate::state::{AppState, JurisdictionInfo};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by the ReportTarget extractor; this type documents the parameter
 pub(super) struct JQuery {
     /// Required when the server hosts several jurisdictions (and the caller is not an API key).
     jurisdiction_id: Option<String>,
-}
-
-/// A report the caller may see, with how they stand to it.
-pub(crate) struct Loaded {
-    pub item: WorkItem,
-    pub view: View,
-    pub caller: Caller,
-}
-
-pub(crate) fn scope(item: &WorkItem) -> Result<Scope<'_>, Problem> {
-    Ok(Scope {
-        report_id: item.id,
-        jurisdiction_id: &item.jurisdiction_id,
-        agency_id: item.agency_id,
-        reporter_user_id: item.user_id,
-        privacy: item.privacy()?,
-    })
-}
-
-pub(crate) fn denied(e: Denied, id: &str) -> Problem {
-    match e {
-        Denied::Hidden => Problem::not_found(format!("report {id:?} not found")),
-        Denied::Forbidden => Problem::forbidden(format!("you may not do this to report {id}")),
-    }
-}
-
-/// Loads a report and checks that the caller may do `op` to it; the one path every report route takes.
-pub(crate) async fn load(
-    state: &AppState,
-    j: &JurisdictionInfo,
-    mut caller: Caller,
-    headers: &HeaderMap,
-    id: &str,
-    op: impl FnOnce(&WorkItem) -> Operation,
-) -> Result<Loaded, Problem> {
-    let not_found = || Problem::not_found(format!("report {id:?} not found"));
-    let pid = PublicId::parse(id).ok_or_else(not_found)?;
-    let item = workflow::load(state.db(), j.id(), pid.as_str()).await?.ok_or_else(not_found)?;
-    if let Some(code) = headers.get(auth::FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok()) {
-        if !item.follow_up_matches(code) {
-            // A report the caller could not see without the code stays unknown to them.
-            let visible = access::authorize(&caller.principal, Operation::Read, &scope(&item)?).is_ok();
-            let mut p = if visible {
-                Problem::forbidden("the follow-up code does not match this report")
-            } else {
-                Problem::not_found(format!("report {id:?} not found"))
-            };
-            p.wrong_follow_up_code = true;
-            return Err(p);
-        }
-        caller.principal.follow_up_report = Some(item.id);
-    }
-    let view = access::authorize(&caller.principal, op(&item), &scope(&item)?).map_err(|e| denied(e, pid.as_str()))?;
-    Ok(Loaded { item, view, caller })
-}
-
-/// Whether the caller may read a report (for its photos).
-pub(crate) async fn load_report(
-    state: &AppState,
-    j: &JurisdictionInfo,
-    caller: Caller,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<(), Problem> {
-    load(state, j, caller, headers, id, |_| Operation::Read).await.map(|_| ())
-}
-
-/// The jurisdiction of a request about one report: as [`jurisdiction`], except that with none named
-/// on a server of several, the report's own (public ids are unique across jurisdictions).
-pub(crate) async fn report_jurisdiction<'c>(
-    state: &AppState,
-    catalog: &'c crate::state::Catalog,
-    caller: &Caller,
-    named: Option<&str>,
-    id: &str,
-) -> Result<&'c JurisdictionInfo, Problem> {
-    if caller.key_jurisdiction.is_some()
-        || named.is_some_and(|n| !n.trim().is_empty())
-        || catalog.jurisdictions.len() <= 1
-    {
-        return jurisdiction(catalog, caller, named);
-    }
-    let not_found = || Problem::not_found(format!("report {id:?} not found"));
-    let pid = PublicId::parse(id).ok_or_else(not_found)?;
-    let j = laksana_store::reports::jurisdiction_of(state.db(), pid.as_str()).await?.ok_or_else(not_found)?;
-    catalog.get(&j).ok_or_else(not_found)
-}
-
-/// The jurisdiction of a request: an API key's own, or the one named.
-pub(crate) fn jurisdiction<'c>(
-    catalog: &'c crate::state::Catalog,
-    caller: &Caller,
-    named: Option<&str>,
-) -> Result<&'c JurisdictionInfo, Problem> {
-    match (&caller.key_jurisdiction, named) {
-        (Some(k), Some(n)) if k != n.trim() => {
-            Err(Problem::forbidden(format!("the API key is not valid for jurisdiction_id {n:?}")))
-        }
-        (Some(k), _) => resolve(catalog, Some(k)),
-        (None, n) => resolve(catalog, n),
-    }
-}
-
-/// The reporter as the caller may see them. Every output of reporter identity goes through here.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ReporterOut {
-    /// First name only, unless the caller may see the full identity.
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-}
-
-pub(crate) fn project_reporter(view: View, item: &WorkItem) -> Option<ReporterOut> {
-    let first = item.reporter_first_name.clone().filter(|s| !s.is_empty());
-    if view.reporter_contact {
-        let full = [item.reporter_first_name.as_deref(), item.reporter_last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let out = ReporterOut {
-            name: (!full.is_empty()).then_some(full),
-            email: item.reporter_email.clone(),
-            phone: item.reporter_phone.clone(),
-        };
-        return (out.name.is_some() || out.email.is_some() || out.phone.is_some()).then_some(out);
-    }
-    if view.reporter_name {
-        return first.map(|name| ReporterOut { name: Some(name), email: None, phone: None });
-    }
-    None
 }
 
 /// A report with what the caller may see of its handling.
@@ -174,31 +43,21 @@ pub(crate) struct ReportDetail {
     duplicate_of: Option<String>,
     /// Present only for callers entitled to it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reporter: Option<ReporterOut>,
+    reporter: Option<ReporterView>,
 }
 
-pub(crate) async fn detail(state: &AppState, j: &JurisdictionInfo, l: &Loaded) -> Result<ReportDetail, Problem> {
+async fn detail(state: &AppState, j: &JurisdictionInfo, l: &Loaded) -> Result<ReportDetail, Problem> {
     let r = laksana_store::reports::get(state.db(), j.id(), &l.item.public_id)
         .await?
         .ok_or_else(|| Problem::not_found("report not found"))?;
     let mut out = with_media(state, j, std::slice::from_ref(&r)).await?;
-    // The original is named only to those who may see it (it may be rahasia).
-    let duplicate_of = match l.item.duplicate_of {
-        Some(id) => match workflow::load_by_id(state.db(), id).await? {
-            Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)?).is_ok() => {
-                Some(o.public_id)
-            }
-            _ => None,
-        },
-        None => None,
-    };
     Ok(ReportDetail {
         report: out.pop().expect("one report in, one out"),
-        privacy: l.item.privacy.clone(),
+        privacy: l.item.privacy.as_str().to_owned(),
         version: l.item.version,
         escalation_level: l.item.escalation_level,
-        clock: l.item.clock.clone(),
-        duplicate_of,
+        clock: l.item.clock.map(|c| c.as_str().to_owned()),
+        duplicate_of: visible_original(state, l).await?,
         reporter: project_reporter(l.view, &l.item),
     })
 }
@@ -209,16 +68,10 @@ pub(crate) async fn detail(state: &AppState, j: &JurisdictionInfo, l: &Loaded) -
     responses((status = 200, body = ReportDetail), (status = 404, description = "No such report, or not one the caller may see", content_type = "application/problem+json")))]
 pub(super) async fn get_one(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<JQuery>,
+    target: ReportTarget,
 ) -> Result<Json<ReportDetail>, Problem> {
-    let caller = auth::caller(&state, &method, &headers).await?;
-    let catalog = state.catalog();
-    let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    let l = load(&state, j, caller, &headers, &id, |_| Operation::Read).await?;
-    Ok(Json(detail(&state, j, &l).await?))
+    let (j, l) = target.load(&state, |_| Operation::Read).await?;
+    Ok(Json(detail(&state, &j, &l).await?))
 }
 
 /// One event of a report's timeline.
@@ -243,16 +96,10 @@ pub(crate) struct EventOut {
     responses((status = 200, body = [EventOut]), (status = 404, description = "No such report", content_type = "application/problem+json")))]
 pub(super) async fn events(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<JQuery>,
+    target: ReportTarget,
 ) -> Result<Json<Vec<EventOut>>, Problem> {
-    let caller = auth::caller(&state, &method, &headers).await?;
-    let catalog = state.catalog();
-    let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    let l = load(&state, j, caller, &headers, &id, |_| Operation::Read).await?;
-    let list = workflow::events_of(state.db(), l.item.id, l.view.internal).await?;
+    let (j, l) = target.load(&state, |_| Operation::Read).await?;
+    let list = timeline(&state, &l).await?;
     Ok(Json(
         list.into_iter()
             .map(|e| EventOut {
@@ -302,8 +149,14 @@ pub(crate) struct ActionOut {
     pub version: i64,
 }
 
+impl From<Acted> for ActionOut {
+    fn from(a: Acted) -> Self {
+        ActionOut { id: a.id, status: a.status.as_str().to_owned(), version: a.version }
+    }
+}
+
 /// Splits an action body into the expected state and the command.
-pub(crate) fn parse_action(body: &[u8]) -> Result<(Status, Option<i64>, Command), Problem> {
+pub(crate) fn parse_action(body: &[u8]) -> Result<(Expected, Command), Problem> {
     let mut v: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| Problem::bad_request(format!("the body is not JSON: {e}")))?;
     let obj = v.as_object_mut().ok_or_else(|| Problem::bad_request("the body must be a JSON object"))?;
@@ -311,25 +164,14 @@ pub(crate) fn parse_action(body: &[u8]) -> Result<(Status, Option<i64>, Command)
         .remove("expected_status")
         .and_then(|s| s.as_str().map(str::to_owned))
         .ok_or_else(|| Problem::bad_request("expected_status is required: the status you saw the report in"))?;
-    let expected: Status =
+    let status: Status =
         expected.parse().map_err(|_| Problem::bad_request(format!("expected_status {expected:?} is not a status")))?;
     let version = match obj.remove("expected_version") {
         None | Some(serde_json::Value::Null) => None,
         Some(n) => Some(n.as_i64().ok_or_else(|| Problem::bad_request("expected_version must be an integer"))?),
     };
     let cmd: Command = serde_json::from_value(v).map_err(|e| Problem::bad_request(format!("invalid action: {e}")))?;
-    Ok((expected, version, cmd))
-}
-
-/// The actor recorded for a caller acting on a report: the reporter is never named by account, so an
-/// `anonim` report's timeline cannot identify them.
-fn actor_for(l: &Loaded) -> String {
-    let st = access::standing(&l.caller.principal, &scope(&l.item).expect("checked in load"));
-    if st.reporter && !(st.operator || st.officer || st.agency_head) {
-        "reporter".into()
-    } else {
-        l.caller.actor.clone()
-    }
+    Ok((Expected { status, version }, cmd))
 }
 
 /// Takes an action on a report. Who may take which action is in `docs/workflow.md`; a stale
@@ -342,51 +184,13 @@ fn actor_for(l: &Loaded) -> String {
               (status = 409, description = "The report changed, or the action does not apply to its state", content_type = "application/problem+json")))]
 pub(super) async fn act(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<JQuery>,
+    t: ReportTarget,
     body: axum::body::Bytes,
 ) -> Result<Json<ActionOut>, Problem> {
-    let caller = auth::caller(&state, &method, &headers).await?;
-    let (expected, version, cmd) = parse_action(&body)?;
-    let catalog = state.catalog();
-    let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    let out = perform(&state, j, caller, &headers, &id, expected, version, &cmd).await?;
-    Ok(Json(out))
-}
-
-/// Checks and applies one action (shared with Open311 `servicerequestupdates`).
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn perform(
-    state: &AppState,
-    j: &JurisdictionInfo,
-    caller: Caller,
-    headers: &HeaderMap,
-    id: &str,
-    expected: Status,
-    version: Option<i64>,
-    cmd: &Command,
-) -> Result<ActionOut, Problem> {
-    let l = load(state, j, caller, headers, id, |_| Operation::Transition(cmd.action())).await?;
-    let now_status = l.item.status()?;
-    if now_status != expected {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "Conflict",
-            format!("report {} is {now_status} now, not {expected}; reload it", l.item.public_id),
-        ));
-    }
-    if version.is_some_and(|v| v != l.item.version) {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "Conflict",
-            format!("report {} changed since version {}; reload it", l.item.public_id, version.unwrap_or(0)),
-        ));
-    }
-    let rules = j.rules(&state.config().public_url);
-    let out = lifecycle::transition(state.db(), &rules, &l.item, cmd, &actor_for(&l), state.clock().now()).await?;
-    Ok(ActionOut { id: l.item.public_id, status: out.status.as_str().into(), version: out.version })
+    let (expected, cmd) = parse_action(&body)?;
+    let acted =
+        actions::perform(&state, &t.jurisdiction, t.caller, t.follow_up_code.as_deref(), &t.id, expected, &cmd).await?;
+    Ok(Json(acted.into()))
 }
 
 /// A reply on a report.
@@ -408,60 +212,23 @@ pub(crate) struct CommentIn {
               (status = 409, description = "Stale expected_version", content_type = "application/problem+json")))]
 pub(super) async fn comment(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<JQuery>,
+    t: ReportTarget,
     body: axum::body::Bytes,
 ) -> Result<Json<ActionOut>, Problem> {
-    let caller = auth::caller(&state, &method, &headers).await?;
     let c: CommentIn =
         serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("invalid comment: {e}")))?;
     let text = Text::parse(&c.text).map_err(|e| Problem::bad_request(format!("text {e}")))?;
-    let catalog = state.catalog();
-    let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    let l = load(&state, j, caller, &headers, &id, |_| Operation::Read).await?;
-    // A public reply needs Comment; a private one is a staff note (InternalNote) or a reporter's
-    // comment (Comment).
-    let sc = scope(&l.item)?;
-    let may = |op| access::authorize(&l.caller.principal, op, &sc).is_ok();
-    let allowed =
-        if c.public { may(Operation::Comment) } else { may(Operation::InternalNote) || may(Operation::Comment) };
-    if !allowed {
-        return Err(denied(Denied::Forbidden, &l.item.public_id));
-    }
-    if c.expected_version.is_some_and(|v| v != l.item.version) {
-        return Err(Problem::new(StatusCode::CONFLICT, "Conflict", "the report changed since you read it; reload it"));
-    }
-    let st = access::standing(&l.caller.principal, &scope(&l.item)?);
-    // Only those handling the report reply publicly; every other staff member writes internal notes.
-    let handling = st.operator || st.officer || st.agency_head;
-    let staff = handling || st.leader || st.ombudsman || st.admin;
-    let (public, kind) = match (handling, staff) {
-        (true, _) if c.public => (true, "comment"),
-        (_, true) => (false, "note"),
-        _ => (false, "reporter_comment"),
-    };
-    let version =
-        lifecycle::comment(state.db(), &l.item, text.as_str(), public, kind, &actor_for(&l), state.clock().now())
-            .await?;
-    Ok(Json(ActionOut { id: l.item.public_id.clone(), status: l.item.status.clone(), version }))
-}
-
-/// A public staff reply (Open311 updates without a status).
-pub(crate) async fn reply(
-    state: &AppState,
-    j: &JurisdictionInfo,
-    caller: Caller,
-    id: &str,
-    text: &str,
-) -> Result<i64, Problem> {
-    let l = load(state, j, caller, &HeaderMap::new(), id, |_| Operation::Comment).await?;
-    let st = access::standing(&l.caller.principal, &scope(&l.item)?);
-    if !(st.operator || st.officer || st.agency_head) {
-        return Err(Problem::forbidden("only staff may post public replies"));
-    }
-    Ok(lifecycle::comment(state.db(), &l.item, text, true, "comment", &l.caller.actor, state.clock().now()).await?)
+    let code = t.follow_up_code.as_deref();
+    let acted = actions::comment(
+        &state,
+        &t.jurisdiction,
+        t.caller,
+        code,
+        &t.id,
+        Comment { text: &text, public: c.public, expected_version: c.expected_version },
+    )
+    .await?;
+    Ok(Json(acted.into()))
 }
 
 /// A privacy change.
@@ -478,26 +245,21 @@ pub(crate) struct PrivacyIn {
               (status = 403, description = "Not an operator", content_type = "application/problem+json")))]
 pub(super) async fn privacy(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<JQuery>,
+    t: ReportTarget,
     Json(p): Json<PrivacyIn>,
 ) -> Result<Json<ActionOut>, Problem> {
-    let caller = auth::caller(&state, &method, &headers).await?;
     let to = Privacy::parse(&p.privacy).ok_or_else(|| {
         Problem::bad_request(format!("privacy must be publik, anonim or rahasia, got {:?}", p.privacy))
     })?;
-    let catalog = state.catalog();
-    let j = report_jurisdiction(&state, &catalog, &caller, q.jurisdiction_id.as_deref(), &id).await?;
-    let l = load(&state, j, caller, &headers, &id, |_| Operation::RaisePrivacy).await?;
-    let version = lifecycle::raise_privacy(state.db(), &l.item, to, &l.caller.actor, state.clock().now()).await?;
-    Ok(Json(ActionOut { id: l.item.public_id.clone(), status: l.item.status.clone(), version }))
+    Ok(Json(actions::raise_privacy(&state, &t.jurisdiction, t.caller, &t.id, to).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct InboxQuery {
+    // Read by the `InJurisdiction` extractor; declared here for the API description.
+    /// Required when the server hosts several jurisdictions (and the caller is not an API key).
+    #[allow(dead_code)]
     jurisdiction_id: Option<String>,
     /// Comma-separated statuses, or `open` / `closed` (default: open).
     status: Option<String>,
@@ -534,39 +296,17 @@ pub(crate) struct InboxItem {
               (status = 403, description = "Not staff of this jurisdiction", content_type = "application/problem+json")))]
 pub(super) async fn inbox(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    StaffIn(InJurisdiction { caller, jurisdiction: j }): StaffIn,
     ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> Result<Json<InboxPage>, Problem> {
-    use laksana_core::access::Role;
-    let caller = auth::caller(&state, &method, &headers).await?;
-    if caller.principal.user_id.is_none() {
-        return Err(Problem::unauthorized("sign in, or use an API key bound to a staff account"));
-    }
-    let catalog = state.catalog();
-    let j = jurisdiction(&catalog, &caller, q.jurisdiction_id.as_deref())?;
-    let p = &caller.principal;
-    access::authorize_jurisdiction(p, access::Admin::ReadQueue, j.id())
-        .map_err(|_| Problem::forbidden(format!("you are not staff of {}", j.id())))?;
-    let whole = [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, j.id()));
-    let agency = if whole {
-        q.agency_id.map(|a| vec![a])
-    } else {
-        let mine: Vec<i64> = p
-            .grants
-            .iter()
-            .filter(|g| {
-                matches!(g.role, Role::Officer | Role::AgencyHead)
-                    && g.jurisdiction_id.as_deref().is_none_or(|x| x == j.id())
+    let agency = access::inbox_scope(&caller.principal, j.id(), q.agency_id)
+        .map_err(|_| {
+            Problem::forbidden(match q.agency_id {
+                Some(a) => format!("you are not staff of {} or of agency {a}", j.id()),
+                None => format!("you are not staff of {}", j.id()),
             })
-            .filter_map(|g| g.agency_id)
-            .collect();
-        match q.agency_id {
-            Some(a) if mine.contains(&a) => Some(vec![a]),
-            Some(a) => return Err(Problem::forbidden(format!("you are not staff of agency {a}"))),
-            None => Some(mine),
-        }
-    };
+        })?
+        .agency_ids();
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(Problem::bad_request(format!("limit must be from 1 to 200, got {limit}")));
@@ -595,7 +335,7 @@ pub(super) async fn inbox(
     } else {
         None
     };
-    let outs = with_media(&state, j, &list).await?;
+    let outs = with_media(&state, &j, &list).await?;
     Ok(Json(InboxPage {
         items: outs
             .into_iter()

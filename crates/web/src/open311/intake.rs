@@ -10,7 +10,7 @@ use laksana_core::Channel;
 use super::Params;
 use crate::doc::Node;
 use crate::error::{Format, Open311Error};
-use crate::intake::{self, IntakeError, IntakeInput};
+use crate::service::intake::{self, IntakeInput};
 use crate::state::AppState;
 
 pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Result<Response, Open311Error> {
@@ -57,12 +57,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     }
 
     let catalog = state.catalog();
-    let to_open311 = |e: IntakeError| match e {
-        IntakeError::Forbidden(m) => Open311Error::forbidden(format, m),
-        IntakeError::NotFound(m) => Open311Error::not_found(format, m),
-        IntakeError::Invalid(m) => Open311Error::bad_request(format, m),
-        IntakeError::Store(e) => Open311Error::from_store(format, e),
-    };
+    let to_open311 = |e| Open311Error::from_service(format, e);
     // Authentication first: nothing else about the request is looked at for a client without a key.
     let (key, j) = intake::authenticate(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
         .await

@@ -7,19 +7,42 @@ mod updates;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 
 use crate::error::{Format, Open311Error};
 use crate::state::{AppState, JurisdictionError, JurisdictionInfo};
 
-/// Every Open311 route.
+/// Every Open311 route; unknown resources and methods under `/open311` are answered as Open311
+/// errors in the format the path asks for (XML unless it ends in `.json`).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/open311/v2/{resource}", get(get_resource).post(post_resource))
         .route("/open311/v2/services/{file}", get(services::definition))
         .route("/open311/v2/requests/{file}", get(requests::one))
         .route("/open311/v2/tokens/{file}", get(requests::token))
+        .route("/open311/{*rest}", any(unknown_resource))
+        .route("/open311", any(unknown_resource))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+fn path_format(path: &str) -> Format {
+    if path.ends_with(".json") { Format::Json } else { Format::Xml }
+}
+
+async fn unknown_resource(uri: Uri) -> Open311Error {
+    let path = uri.path();
+    Open311Error::not_found(path_format(path), format!("unknown resource {path:?}"))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Open311Error {
+    let path = uri.path();
+    Open311Error {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        description: format!("{method} is not allowed on {path}"),
+        format: path_format(path),
+    }
 }
 
 /// `name.ext` → (name, format); an unknown extension is a 404 answered in XML, the required format.
@@ -63,7 +86,7 @@ async fn post_resource(State(state): State<AppState>, Path(resource): Path<Strin
         "requests" => intake::post(&state, format, req).await,
         "servicerequestupdates" => updates::post(&state, format, req).await,
         _ => Err(Open311Error {
-            status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            status: StatusCode::METHOD_NOT_ALLOWED,
             description: format!("{name} does not accept POST"),
             format,
         }),

@@ -176,8 +176,7 @@ pub(super) async fn list(state: &AppState, format: Format, params: &Params) -> R
     let mut filter = ReportFilter { jurisdiction_id: j.id().to_owned(), limit: DEFAULT_LIMIT, ..Default::default() };
     if let Some(ids) = params.get("service_request_id") {
         // A list of ids overrides every other filter (GeoReport v2).
-        let ids: Vec<String> =
-            ids.split(',').filter_map(PublicId::parse).map(|p| p.as_str().to_owned()).collect();
+        let ids: Vec<String> = ids.split(',').filter_map(PublicId::parse).map(|p| p.as_str().to_owned()).collect();
         if ids.len() > MAX_LIST {
             return Err(Open311Error::bad_request(format, format!("service_request_id lists at most {MAX_LIST} ids")));
         }

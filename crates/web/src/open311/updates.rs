@@ -3,22 +3,19 @@
 //! update becomes the lifecycle action its status names, with the same checks as the JSON API.
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
+use laksana_core::Timestamp;
+use laksana_core::access::Operation;
 use laksana_core::workflow::{Command, ManualArchive, Text};
-use laksana_core::{PublicId, Timestamp};
-use laksana_store::workflow;
 
 use super::Params;
 use super::intake::form_pairs;
-use crate::auth;
 use crate::doc::Node;
-use crate::error::{Format, Open311Error, Problem};
+use crate::error::{Format, Open311Error};
+use crate::service::actions::{self, Expected};
+use crate::service::{ServiceError, caller, jurisdiction, reports};
 use crate::state::AppState;
-
-fn problem(format: Format, p: Problem) -> Open311Error {
-    Open311Error { status: p.status, description: p.detail, format }
-}
 
 /// The action an Open311 (FixMyStreet-style) status stands for; `None`: a public reply.
 fn command_for(
@@ -54,56 +51,48 @@ fn command_for(
 }
 
 pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Result<Response, Open311Error> {
+    let err = |e: ServiceError| Open311Error::from_service(format, e);
     let body = axum::body::to_bytes(req.into_body(), 256 * 1024)
         .await
         .map_err(|_| Open311Error::bad_request(format, "the body is too large or unreadable"))?;
     let params = Params(form_pairs(&body));
     let key = params.get("api_key").ok_or_else(|| Open311Error::forbidden(format, "api_key is required"))?;
-    let caller = auth::key_caller(state, key).await.map_err(|p| problem(format, p))?;
+    let caller = caller::key_caller(state, key).await.map_err(err)?;
     if caller.principal.user_id.is_none() {
         return Err(Open311Error::forbidden(
             format,
             "this api_key may submit requests but not update them; ask for a key bound to a staff account",
         ));
     }
-    let catalog = state.catalog();
-    let j = crate::api::jurisdiction_for(&catalog, &caller, params.get("jurisdiction_id"))
-        .map_err(|p| problem(format, p))?;
+    let j = jurisdiction::for_caller(state, &caller, params.get("jurisdiction_id")).map_err(err)?;
     let id = params
         .get("service_request_id")
         .ok_or_else(|| Open311Error::bad_request(format, "service_request_id is required"))?;
-    let pid = PublicId::parse(id)
-        .ok_or_else(|| Open311Error::not_found(format, format!("service_request_id {id:?} not found")))?;
     let text = match params.get("description") {
         Some(d) => Some(Text::parse(d).map_err(|e| Open311Error::bad_request(format, format!("description {e}")))?),
         None => None,
     };
     let media = params.get("media_url").map(str::to_owned);
     let cmd = command_for(params.get("status").unwrap_or(""), text.clone(), media, format)?;
-    let item = workflow::load(state.db(), j.id(), pid.as_str())
-        .await
-        .map_err(|e| Open311Error::from_store(format, e))?
-        .ok_or_else(|| Open311Error::not_found(format, format!("service_request_id {id:?} not found")))?;
-    let headers = HeaderMap::new();
-    let version = match cmd {
+    let acted = match cmd {
         Some(cmd) => {
-            let expected = item.status().map_err(|e| Open311Error::from_store(format, e))?;
-            crate::api::perform(state, j, caller, &headers, pid.as_str(), expected, None, &cmd)
-                .await
-                .map_err(|p| problem(format, p))?
-                .version
+            // An update names no state it expects: it applies to the report as it is now, and a
+            // concurrent change between reading and writing is still a conflict.
+            let l = reports::load(state, &j, caller.clone(), None, id, |_| Operation::Read).await.map_err(err)?;
+            let expected = Expected { status: l.item.status, version: Some(l.item.version) };
+            actions::perform(state, &j, caller, None, id, expected, &cmd).await.map_err(err)?
         }
         None => {
             let text = text.ok_or_else(|| {
                 Open311Error::bad_request(format, "description is required for an update without a status")
             })?;
-            crate::api::reply(state, j, caller, pid.as_str(), text.as_str()).await.map_err(|p| problem(format, p))?
+            actions::reply(state, &j, caller, id, &text).await.map_err(err)?
         }
     };
     let now = state.clock().now();
     let item = Node::Obj(vec![
-        ("update_id", Node::str(format!("{}-{version}", pid.as_str()))),
-        ("service_request_id", Node::str(pid.as_str())),
+        ("update_id", Node::str(format!("{}-{}", acted.id, acted.version))),
+        ("service_request_id", Node::str(acted.id.as_str())),
         ("updated_datetime", Node::str(Timestamp::to_rfc3339_in(now, j.tz))),
     ]);
     Ok(format.render(StatusCode::OK, "service_request_updates", &Node::List("request_update", vec![item])))

@@ -4,17 +4,17 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use laksana_core::notice::{Lang, Notice};
+use laksana_core::notice::{self, Lang, Notice};
 use laksana_core::open311::RETRY_WINDOW_SECS;
 use laksana_core::report::Description;
 use laksana_core::service::check_attributes;
 use laksana_core::workflow::{ClockKind, Schedule};
 use laksana_core::{Channel, Coordinates, Privacy, Status};
-use laksana_store::StoreError;
 use laksana_store::apikeys::ApiKey;
 use laksana_store::outbox::{EMAIL_JOB, EmailPayload, WebhookEvent};
 use laksana_store::reports::{self, Accepted, NewReport, Reporter};
 
+use super::{ServiceError, ServiceResult};
 use crate::media;
 use crate::state::{AppState, Catalog, JurisdictionInfo};
 
@@ -49,19 +49,6 @@ pub(crate) struct IntakeInput {
     pub user_id: Option<i64>,
 }
 
-/// Why a submission was refused; each channel renders it in its own error format.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum IntakeError {
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// What the client is told after a successful submission.
 #[derive(Debug)]
 pub(crate) struct Receipt {
@@ -86,33 +73,33 @@ pub(crate) async fn authenticate<'c>(
     catalog: &'c Catalog,
     key: Option<&str>,
     requested_jurisdiction: Option<&str>,
-) -> Result<(ApiKey, &'c JurisdictionInfo), IntakeError> {
+) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
     let key = key
         .map(str::trim)
         .filter(|k| !k.is_empty())
-        .ok_or_else(|| IntakeError::Forbidden("api_key is required to submit a request".into()))?;
-    let key = state.api_key(key).await?.ok_or_else(|| IntakeError::Forbidden("api_key is not valid".into()))?;
+        .ok_or_else(|| ServiceError::Forbidden("api_key is required to submit a request".into()))?;
+    let key = state.api_key(key).await?.ok_or_else(|| ServiceError::Forbidden("api_key is not valid".into()))?;
     if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty())
         && requested != key.jurisdiction_id
     {
         if catalog.get(requested).is_none() {
-            return Err(IntakeError::NotFound(format!("jurisdiction_id {requested:?} is not served here")));
+            return Err(ServiceError::NotFound(format!("jurisdiction_id {requested:?} is not served here")));
         }
-        return Err(IntakeError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
+        return Err(ServiceError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
     }
     let j = catalog
         .get(&key.jurisdiction_id)
-        .ok_or_else(|| IntakeError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
+        .ok_or_else(|| ServiceError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
     Ok((key, j))
 }
 
-fn short(name: &str, v: Option<String>) -> Result<Option<String>, IntakeError> {
+fn short(name: &str, v: Option<String>) -> ServiceResult<Option<String>> {
     match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
         Some(v) if v.chars().count() > MAX_FIELD_CHARS => {
-            Err(IntakeError::Invalid(format!("{name} is longer than {MAX_FIELD_CHARS} characters")))
+            Err(ServiceError::Invalid(format!("{name} is longer than {MAX_FIELD_CHARS} characters")))
         }
         Some(v) if v.chars().any(char::is_control) => {
-            Err(IntakeError::Invalid(format!("{name} contains control characters")))
+            Err(ServiceError::Invalid(format!("{name} contains control characters")))
         }
         v => Ok(v),
     }
@@ -120,11 +107,7 @@ fn short(name: &str, v: Option<String>) -> Result<Option<String>, IntakeError> {
 
 /// Stores the report with its uploaded photos. A retry is recognised before any photo is decoded, and
 /// photos of a submission that is not stored are removed again.
-async fn store_with_uploads(
-    state: &AppState,
-    mut new: NewReport,
-    uploads: Vec<Bytes>,
-) -> Result<Accepted, IntakeError> {
+async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<Bytes>) -> ServiceResult<Accepted> {
     if !uploads.is_empty()
         && let Some(existing) = reports::find_existing(state.db(), &new).await?
     {
@@ -137,7 +120,7 @@ async fn store_with_uploads(
             Ok(name) => stored.push(name),
             Err(e) => {
                 media::remove(dir, &stored);
-                return Err(IntakeError::Invalid(format!("media: {e}")));
+                return Err(ServiceError::Invalid(format!("media: {e}")));
             }
         }
     }
@@ -159,8 +142,8 @@ pub(crate) async fn submit(
     key: &ApiKey,
     channel: Channel,
     input: IntakeInput,
-) -> Result<Receipt, IntakeError> {
-    let bad = |msg: String| IntakeError::Invalid(msg);
+) -> ServiceResult<Receipt> {
+    let bad = |msg: String| ServiceError::Invalid(msg);
     let code = input
         .service_code
         .as_deref()
@@ -170,7 +153,7 @@ pub(crate) async fn submit(
     let service = j
         .service(code)
         .filter(|s| s.active && !s.staff)
-        .ok_or_else(|| IntakeError::NotFound(format!("service_code {code:?} not found")))?;
+        .ok_or_else(|| ServiceError::NotFound(format!("service_code {code:?} not found")))?;
     let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let location = match (nonempty(&input.lat), nonempty(&input.long)) {
         (Some(lat), Some(lon)) => Some(Coordinates::parse(&lat, &lon).map_err(|e| bad(e.to_string()))?),
@@ -278,7 +261,7 @@ pub(crate) async fn submit(
         user_id: input.user_id,
         reporter_language: language.as_str().into(),
         follow_up_hash: Some(laksana_store::apikeys::hash_key(&code)),
-        clock: Some(clock.as_str().into()),
+        clock: Some(clock),
         next_tick: tick.map(|t| (t.at, t.stage)),
         notices,
         webhook,
@@ -287,22 +270,18 @@ pub(crate) async fn submit(
     if accepted.created {
         metrics::counter!("laksana_reports_received_total", "channel" => channel.as_str()).increment(1);
     }
-    let notice = match deadline {
-        _ if !accepted.created => {
-            format!("Laporan ini sudah diterima sebelumnya. Nomor laporan: {}.", accepted.public_id)
-        }
-        Some(d) => format!(
-            "Laporan diterima dan akan diverifikasi paling lambat {} ({} hari kerja). Simpan nomor laporan {} untuk memantau.",
-            d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y"),
-            j.calendar.working_days_left(now, d),
-            accepted.public_id
-        ),
-        None => format!("Laporan diterima. Nomor laporan: {}.", accepted.public_id),
-    };
     let follow_up_code = accepted.created.then_some(code);
-    let notice = match &follow_up_code {
-        Some(c) => format!("{notice} Kode pantau (rahasiakan): {c}."),
-        None => notice,
+    let receipt = if accepted.created {
+        notice::Receipt::Received {
+            public_id: accepted.public_id.to_string(),
+            verify_by: deadline.map(|d| {
+                (d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y").to_string(), j.calendar.working_days_left(now, d))
+            }),
+            follow_up_code: follow_up_code.clone(),
+        }
+    } else {
+        notice::Receipt::Retry { public_id: accepted.public_id.to_string() }
     };
+    let notice = receipt.render(language);
     Ok(Receipt { accepted, notice, account_id, follow_up_code })
 }

@@ -1,0 +1,154 @@
+//! Extractors of the JSON API: who is asking and which report a request is about, established before
+//! a handler runs (and before any body is read), with failures as problem+json.
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+use crate::auth::FOLLOW_UP_HEADER;
+use crate::error::Problem;
+use crate::service::{self, Caller};
+use crate::state::{AppState, JurisdictionRef};
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
+        let c = service::caller::caller(state, &parts.method, &parts.headers).await?;
+        parts.extensions.insert(c.clone());
+        Ok(c)
+    }
+}
+
+#[derive(Deserialize)]
+struct Named {
+    jurisdiction_id: Option<String>,
+}
+
+fn named_jurisdiction(parts: &Parts) -> Result<Option<String>, Problem> {
+    let q: Named = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+        .map_err(|e| Problem::bad_request(format!("invalid query parameter: {e}")))?;
+    Ok(q.jurisdiction_id)
+}
+
+/// The caller and the jurisdiction a request is about: an API key's own, or `?jurisdiction_id=`
+/// (which may be left out when the server hosts one).
+pub(crate) struct InJurisdiction {
+    pub caller: Caller,
+    pub jurisdiction: JurisdictionRef,
+}
+
+impl FromRequestParts<AppState> for InJurisdiction {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let named = named_jurisdiction(parts)?;
+        let jurisdiction = service::jurisdiction::for_caller(state, &caller, named.as_deref())?;
+        Ok(InJurisdiction { caller, jurisdiction })
+    }
+}
+
+/// Like [`InJurisdiction`], for routes only signed-in staff may use: a caller without an account is
+/// refused (401) before anything else about the request is looked at.
+pub(crate) struct StaffIn(pub InJurisdiction);
+
+impl FromRequestParts<AppState> for StaffIn {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.principal.user_id.is_none() {
+            return Err(Problem::unauthorized("sign in, or use an API key bound to a staff account"));
+        }
+        Ok(StaffIn(InJurisdiction::from_request_parts(parts, state).await?))
+    }
+}
+
+/// A request about the report `/reports/{id}`: the caller, the report's jurisdiction (named, the
+/// key's, or found from the id), the id and the follow-up code the caller shows, if any.
+pub(crate) struct ReportTarget {
+    pub caller: Caller,
+    pub jurisdiction: JurisdictionRef,
+    pub id: String,
+    pub follow_up_code: Option<String>,
+}
+
+impl FromRequestParts<AppState> for ReportTarget {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Problem::bad_request(format!("invalid path: {e}")))?;
+        let named = named_jurisdiction(parts)?;
+        let jurisdiction = service::jurisdiction::for_report(state, &caller, named.as_deref(), &id).await?;
+        let follow_up_code = parts.headers.get(FOLLOW_UP_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(ReportTarget { caller, jurisdiction, id, follow_up_code })
+    }
+}
+
+impl ReportTarget {
+    /// Loads the report and checks that the caller may do `op` to it.
+    pub(crate) async fn load(
+        self,
+        state: &AppState,
+        op: impl FnOnce(&laksana_store::workflow::WorkItem) -> laksana_core::access::Operation,
+    ) -> Result<(JurisdictionRef, service::reports::Loaded), Problem> {
+        let l = service::reports::load(
+            state,
+            &self.jurisdiction,
+            self.caller,
+            self.follow_up_code.as_deref(),
+            &self.id,
+            op,
+        )
+        .await?;
+        Ok((self.jurisdiction, l))
+    }
+}
+
+/// The caller and the jurisdiction of `/jurisdictions/{jurisdiction_id}/…`.
+pub(crate) struct PathJurisdiction {
+    pub caller: Caller,
+    pub jurisdiction: JurisdictionRef,
+}
+
+impl FromRequestParts<AppState> for PathJurisdiction {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Problem::bad_request(format!("invalid path: {e}")))?;
+        let named = params.iter().find(|(k, _)| *k == "jurisdiction_id").map(|(_, v)| v.to_owned());
+        let jurisdiction = service::jurisdiction::named(state, named.as_deref())?;
+        Ok(PathJurisdiction { caller, jurisdiction })
+    }
+}
+
+impl PathJurisdiction {
+    /// The caller, if they may do `op` in this jurisdiction: signed in (401 otherwise) and allowed
+    /// (403 with `refusal` otherwise).
+    pub(crate) fn require(&self, op: laksana_core::access::Admin, refusal: &str) -> Result<&Caller, Problem> {
+        if self.caller.principal.user_id.is_none() {
+            return Err(Problem::unauthorized(format!("sign in as staff of {}", self.jurisdiction.id())));
+        }
+        laksana_core::access::authorize_jurisdiction(&self.caller.principal, op, self.jurisdiction.id())
+            .map_err(|_| Problem::forbidden(refusal))?;
+        Ok(&self.caller)
+    }
+
+    /// The caller, if they are an admin of this jurisdiction.
+    pub(crate) fn admin(&self) -> Result<&Caller, Problem> {
+        self.require(
+            laksana_core::access::Admin::Configure,
+            &format!("only an admin of {} may change its settings", self.jurisdiction.id()),
+        )
+    }
+}

@@ -1,0 +1,15 @@
+//! What Laksana does for a request, once for every transport (Open311 XML/JSON, the JSON API, and
+//! the HTML pages to come): who is asking, which jurisdiction and report it is about, whether the
+//! caller may, acting on a report, taking a submission, and what the caller may see. Functions here
+//! take plain values and return [`ServiceError`]; each transport renders that error in one place
+//! (`crate::error`).
+
+pub mod actions;
+pub mod caller;
+mod error;
+pub mod intake;
+pub mod jurisdiction;
+pub mod reports;
+
+pub use caller::Caller;
+pub use error::{ServiceError, ServiceResult};
