@@ -4,6 +4,9 @@
 # form-encoded reports to /open311/v2/requests.json over loopback.
 #
 # Env: DURATION (s, default 20), CONNECTIONS (default 32), THREADS (default 2),
+#      PRELOAD (synthetic reports stored first, default 0: e.g. 1000000 for a city's scale),
+#      DATABASE_URL (an empty PostgreSQL database; default a SQLite file),
+#      LAKSANA_BIN (a binary to measure instead of building one),
 #      READY_TIMEOUT (s, default 60), KEEP_TMP=1 to keep the data dir and log.
 # See bench/README.md.
 set -euo pipefail
@@ -25,6 +28,11 @@ make_workdir
 
 log "seeding demo data (laksana seed --demo)"
 laksana seed --demo
+
+if [[ "${PRELOAD:-0}" -gt 0 ]]; then
+    log "storing $PRELOAD synthetic reports first (laksana seed --synthetic $PRELOAD)"
+    laksana seed --synthetic "$PRELOAD" >/dev/null
+fi
 
 log "creating API key (laksana apikey create)"
 # The key is printed on stdout as `api_key: <KEY>` (last line); logs go to stderr.
@@ -59,8 +67,10 @@ p99="$(field p99_ms)"
 non201="$(field non201)"
 socket_errors="$(field socket_errors)"
 
+raw="$(raw_commit_limit 5)"
 echo
-echo "intake: $rate reports/s, p50 $p50 ms, p99 $p99 ms, non-201 $non201"
+echo "intake: $rate reports/s, p50 $p50 ms, p99 $p99 ms, non-201 $non201 (${DATABASE_URL:+postgresql, }${PRELOAD:-0} reports stored before)"
+echo "raw limit on this disk: $raw one-row durable SQLite commits/s; intake/raw = $(awk -v a="$rate" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
 if [[ "$socket_errors" != 0 ]]; then
     echo "intake: $socket_errors socket errors (connect/read/write/timeout)"
 fi

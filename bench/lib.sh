@@ -22,13 +22,50 @@ ensure_cmd() {
     command -v "$cmd" >/dev/null 2>&1 || die "$cmd still not found after installing $pkg"
 }
 
-# Release build: benchmarks of a debug build mean nothing.
+# Release build: benchmarks of a debug build mean nothing. LAKSANA_BIN=path measures that binary
+# instead (e.g. an older version, for a before/after comparison in one session).
 build_release() {
+    if [[ -n "${LAKSANA_BIN:-}" ]]; then
+        [[ -x "$LAKSANA_BIN" ]] || die "LAKSANA_BIN=$LAKSANA_BIN is not an executable"
+        log "measuring $LAKSANA_BIN (LAKSANA_BIN)"
+        return
+    fi
     command -v cargo >/dev/null 2>&1 || die "cargo not found; install Rust (https://rustup.rs) first"
     log "building release binary (cargo build --release)"
     cargo build --release
     LAKSANA_BIN="${CARGO_TARGET_DIR:-target}/release/laksana"
     [[ -x "$LAKSANA_BIN" ]] || die "$LAKSANA_BIN not found after the build"
+}
+
+# DATABASE_URL=postgres://… runs the server on that (empty, throwaway) PostgreSQL database instead
+# of a SQLite file in the scratch directory.
+database_env() {
+    if [[ -n "${DATABASE_URL:-}" ]]; then
+        printf 'LAKSANA__DATABASE__URL=%s\n' "$DATABASE_URL"
+    fi
+}
+
+# The raw limit for durable writes on this disk, measured now: one-row transactions on a WAL SQLite
+# file with synchronous=FULL, for $1 seconds (default 5), in the benchmark's own scratch directory (the
+# disk the server writes to). Prints commits per second.
+raw_commit_limit() {
+    ensure_cmd python3
+    python3 - "${1:-5}" "${WORK_DIR:-/var/tmp}" <<'PY'
+import os, sqlite3, sys, tempfile, time
+secs = float(sys.argv[1])
+with tempfile.TemporaryDirectory(dir=sys.argv[2]) as d:
+    db = sqlite3.connect(os.path.join(d, "loop.db"), isolation_level=None)
+    db.execute("pragma journal_mode=wal")
+    db.execute("pragma synchronous=full")
+    db.execute("create table r (id integer primary key, description text, lat real, lon real, at integer)")
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < secs:
+        db.execute("begin immediate")
+        db.execute("insert into r (description, lat, lon, at) values (?,?,?,?)", ("Jalan berlubang di depan pasar " * 4, -6.17, 106.63, n))
+        db.execute("commit")
+        n += 1
+    print(int(n / (time.perf_counter() - t0)))
+PY
 }
 
 # Scratch space: data dir for the server plus its log. Removed at exit unless KEEP_TMP=1.
@@ -40,9 +77,9 @@ make_workdir() {
     log "data dir: $DATA_DIR"
 }
 
-# Run the laksana CLI against the benchmark's data dir.
+# Run the laksana CLI against the benchmark's data dir (and DATABASE_URL, when set).
 laksana() {
-    LAKSANA__DATA_DIR="$DATA_DIR" "$LAKSANA_BIN" "$@"
+    env LAKSANA__DATA_DIR="$DATA_DIR" $(database_env) "$LAKSANA_BIN" "$@"
 }
 
 # Print a TCP port on 127.0.0.1 that is free right now.
@@ -87,9 +124,10 @@ start_server() {
     BASE_URL="http://127.0.0.1:$SERVER_PORT"
     log "starting laksana serve on $BASE_URL (log: $SERVER_LOG)"
     # Per-request logging would measure the logger, not the server: default to warn.
-    RUST_LOG="${RUST_LOG:-warn}" \
-    LAKSANA__DATA_DIR="$DATA_DIR" \
-    LAKSANA__SERVER__BIND="127.0.0.1:$SERVER_PORT" \
+    env RUST_LOG="${RUST_LOG:-warn}" \
+        LAKSANA__DATA_DIR="$DATA_DIR" \
+        LAKSANA__SERVER__BIND="127.0.0.1:$SERVER_PORT" \
+        $(database_env) \
         "$LAKSANA_BIN" serve >"$SERVER_LOG" 2>&1 </dev/null &
     SERVER_PID=$!
 

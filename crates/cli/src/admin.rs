@@ -98,14 +98,22 @@ fn read_password() -> anyhow::Result<String> {
     }
 }
 
+/// How an act at the command line is named in the audit trail: `cli`, with the system user who ran it.
+pub fn cli_actor() -> String {
+    match std::env::var("USER").ok().filter(|u| !u.is_empty() && u.len() <= 64) {
+        Some(user) => format!("cli:{user}"),
+        None => "cli".into(),
+    }
+}
+
 pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
     let now = SystemClock.now();
     match command {
         UserCommand::Create { email, role, jurisdiction, agency, name, language } => {
             let grant = grant_for(db, &role, jurisdiction, agency).await?;
             let new = users::NewUser { email, display_name: name, language, password: None };
-            let user = users::create(db, &new, now).await?;
-            users::grant(db, user.id, &grant, now).await?;
+            let user = users::create(db, &new, &cli_actor(), now).await?;
+            users::grant(db, user.id, &grant, &cli_actor(), now).await?;
             say!("created user #{} {} as {}", user.id, user.email, grant.role);
             eprintln!("Set a password with: laksana user set-password --email {}", user.email);
         }
@@ -114,14 +122,14 @@ pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
                 bail!("no account with email {email:?}");
             }
             let password = read_password()?;
-            users::set_password(db, &email, &password).await?;
+            users::set_password(db, &email, &password, &cli_actor(), now).await?;
             say!("password set for {email}; its sessions were ended");
         }
         UserCommand::Grant { email, role, jurisdiction, agency } => {
             let user =
                 users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
             let grant = grant_for(db, &role, jurisdiction, agency).await?;
-            users::grant(db, user.id, &grant, now).await?;
+            users::grant(db, user.id, &grant, &cli_actor(), now).await?;
             say!("{} is now also {}", user.email, grant.role);
         }
     }
@@ -138,7 +146,7 @@ pub async fn import_holidays(db: &Db, file: &Path, jurisdiction: &str) -> anyhow
     if list.is_empty() {
         bail!("{} has no holidays (expected a header line `date,kind,name` and one line per day)", file.display());
     }
-    let n = catalog::upsert_holidays(db, jurisdiction, &list).await?;
+    let n = catalog::change_holidays(db, jurisdiction, &list, &[], &cli_actor(), SystemClock.now().as_micros()).await?;
     let (first, last) = (&list[0].day, &list[list.len() - 1].day);
     say!("imported {n} holidays ({first} … {last}) into {jurisdiction}; deadlines computed from now on use them");
     Ok(())

@@ -253,9 +253,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            let (key, plain) =
-                laksana_store::apikeys::create(&db, &jurisdiction, &name, user_id, SystemClock.now().as_micros())
-                    .await?;
+            let (key, plain) = laksana_store::apikeys::create(
+                &db,
+                &jurisdiction,
+                &name,
+                user_id,
+                &admin::cli_actor(),
+                SystemClock.now().as_micros(),
+            )
+            .await?;
             eprintln!(
                 "Created API key #{} \"{}\" for {}. It is shown only now; store it safely.",
                 key.id, key.name, key.jurisdiction_id

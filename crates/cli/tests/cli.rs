@@ -267,7 +267,7 @@ fn accounts_holidays_and_the_audit_trail_from_the_command_line() {
     raw(format!("UPDATE reports SET status = 'in_progress', is_open = TRUE WHERE public_id = '{public_id}'"));
     let edited = rt.block_on(async {
         let db = laksana_store::Db::connect(&url, &laksana_store::DbOptions::default()).await.unwrap();
-        let n = laksana_store::testing::execute(&db, "UPDATE report_events SET note = 'x' WHERE id = 42").await;
+        let n = laksana_store::testing::execute(&db, "UPDATE audit_events SET note = 'x' WHERE id = 42").await;
         db.close().await;
         n
     });

@@ -278,6 +278,8 @@ pub enum Admin {
     ReadQueue,
     /// Check the jurisdiction's audit chain.
     VerifyAudit,
+    /// Read the record of official acts on the jurisdiction's settings and accounts.
+    ReadActivity,
 }
 
 /// May `p` do `op` in `jurisdiction_id`?
@@ -292,6 +294,8 @@ pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -
         Admin::VerifyAudit => [Role::Operator, Role::Leader, Role::Ombudsman, Role::Admin]
             .into_iter()
             .any(|r| p.has_role(r, jurisdiction_id)),
+        // Oversight reads it; those whose acts it records do not need to.
+        Admin::ReadActivity => [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id)),
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
@@ -700,13 +704,14 @@ mod tests {
 
     #[test]
     fn jurisdiction_wide_operations() {
-        let table: [(Admin, &[&str]); 3] = [
+        let table: [(Admin, &[&str]); 4] = [
             (Admin::Configure, &["admin"]),
             (
                 Admin::ReadQueue,
                 &["operator", "officer", "other_officer", "agency_head", "leader", "ombudsman", "admin"],
             ),
             (Admin::VerifyAudit, &["operator", "leader", "ombudsman", "admin"]),
+            (Admin::ReadActivity, &["ombudsman", "admin"]),
         ];
         for (op, allowed) in table {
             for (who, p) in everyone() {
@@ -717,7 +722,7 @@ mod tests {
         }
         let everywhere =
             Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() };
-        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit] {
+        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit, Admin::ReadActivity] {
             assert_eq!(authorize_jurisdiction(&everywhere, op, "lain.go.id"), Ok(()));
         }
     }

@@ -6,6 +6,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
+use crate::audit::{Act, Subject};
 use crate::{Db, Result};
 
 /// A stored key, without its secret.
@@ -25,42 +26,76 @@ pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.trim().as_bytes()))
 }
 
-/// Creates a key and returns it with its plain text, which is never stored.
+/// Creates a key and returns it with its plain text, which is never stored. The act is recorded, by
+/// `actor`, in the jurisdiction's audit chain (with the key's prefix, never the key).
 pub async fn create(
     db: &Db,
     jurisdiction_id: &str,
     name: &str,
     user_id: Option<i64>,
+    actor: &str,
     now: i64,
 ) -> Result<(ApiKey, String)> {
     let secret: [u8; 20] = rand::rng().random();
     let plain = format!("lks_{}", hex::encode(secret));
-    let prefix = plain[..8].to_owned();
-    let hash = hash_key(&plain);
-    let id: i64 = in_write_tx!(db, |tx, DB| {
-        let id: i64 = sqlx::query_scalar(
+    insert(db, jurisdiction_id, name, &plain, user_id, actor, now)
+        .await?
+        .map(|key| (key, plain))
+        .ok_or_else(|| crate::StoreError::Conflict("a key with this value exists already; try again".into()))
+}
+
+/// Stores a key whose plain text the caller chose (the demo key); does nothing if it exists.
+pub async fn ensure(
+    db: &Db,
+    jurisdiction_id: &str,
+    name: &str,
+    plain: &str,
+    user_id: Option<i64>,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    insert(db, jurisdiction_id, name, plain, user_id, actor, now).await.map(|_| ())
+}
+
+/// Stores a key and records the act; `None` when the key exists already.
+async fn insert(
+    db: &Db,
+    jurisdiction_id: &str,
+    name: &str,
+    plain: &str,
+    user_id: Option<i64>,
+    actor: &str,
+    now: i64,
+) -> Result<Option<ApiKey>> {
+    let prefix = plain[..plain.len().min(8)].to_owned();
+    let hash = hash_key(plain);
+    let mut tx = db.begin().await?;
+    let id: Option<(i64,)> = tx
+        .fetch_optional(
             "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at, user_id)
-             VALUES ($1, $2, $3, $4, 'open311', $5, $6) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'open311', $5, $6) ON CONFLICT (key_hash) DO NOTHING RETURNING id",
+            &args![jurisdiction_id, name, prefix.as_str(), hash.as_str(), now, user_id],
         )
-        .bind(jurisdiction_id)
-        .bind(name)
-        .bind(&prefix)
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .fetch_one(&mut *tx)
         .await?;
-        Ok::<_, crate::StoreError>(id)
-    })?;
-    let key = ApiKey {
+    let Some((id,)) = id else { return Ok(None) };
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::ApiKey(id),
+        kind: "created",
+        actor: actor.into(),
+        at: now,
+        data: serde_json::json!({ "name": name, "prefix": prefix, "user_id": user_id }),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await?;
+    Ok(Some(ApiKey {
         id,
         jurisdiction_id: jurisdiction_id.to_owned(),
         name: name.to_owned(),
         prefix,
         channel: "open311".into(),
         user_id,
-    };
-    Ok((key, plain))
+    }))
 }
 
 /// The live key with this plain text, if any.
@@ -74,31 +109,4 @@ pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
         .fetch_optional(pool)
         .await?
     }))
-}
-
-/// Stores a key whose plain text the caller chose (the demo key); does nothing if it exists.
-pub async fn ensure(
-    db: &Db,
-    jurisdiction_id: &str,
-    name: &str,
-    plain: &str,
-    user_id: Option<i64>,
-    now: i64,
-) -> Result<()> {
-    let hash = hash_key(plain);
-    in_write_tx!(db, |tx, DB| {
-        sqlx::query(
-            "INSERT INTO api_keys (jurisdiction_id, name, prefix, key_hash, channel, created_at, user_id)
-             VALUES ($1, $2, $3, $4, 'open311', $5, $6) ON CONFLICT (key_hash) DO NOTHING",
-        )
-        .bind(jurisdiction_id)
-        .bind(name)
-        .bind(&plain[..plain.len().min(8)])
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        Ok(())
-    })
 }

@@ -49,13 +49,125 @@ pub struct NewEvent {
     pub state: Option<String>,
 }
 
+/// The chain of acts that concern no single jurisdiction (accounts, deployment-wide roles).
+pub const DEPLOYMENT: &str = "*";
+
+/// What an audited act that is not about a report concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    User(i64),
+    Grant(i64),
+    ApiKey(i64),
+    Webhook(i64),
+    /// A jurisdiction's holiday calendar.
+    Holidays,
+    /// A jurisdiction's deadlines.
+    Deadlines,
+}
+
+impl Subject {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Subject::User(_) => "user",
+            Subject::Grant(_) => "grant",
+            Subject::ApiKey(_) => "api_key",
+            Subject::Webhook(_) => "webhook",
+            Subject::Holidays => "holidays",
+            Subject::Deadlines => "deadlines",
+        }
+    }
+
+    fn id(self) -> Option<String> {
+        match self {
+            Subject::User(id) | Subject::Grant(id) | Subject::ApiKey(id) | Subject::Webhook(id) => Some(id.to_string()),
+            Subject::Holidays | Subject::Deadlines => None,
+        }
+    }
+}
+
+/// An official act on settings or accounts, for the chain of `jurisdiction` ([`DEPLOYMENT`] for acts
+/// that concern none in particular).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Act {
+    pub jurisdiction: String,
+    pub subject: Subject,
+    /// What was done: `created`, `granted`, `password_set`, `changed`, …
+    pub kind: &'static str,
+    /// `user:ID` for a person, `cli` for the command line, `seed` for demo data.
+    pub actor: String,
+    pub at: i64,
+    /// The details (never a secret: no password, key or webhook secret).
+    pub data: serde_json::Value,
+}
+
+/// Records `acts` in their chains, in the transaction of the change they describe.
+pub(crate) async fn record(tx: &mut Tx, acts: &[Act]) -> Result<()> {
+    let mut by_chain: std::collections::BTreeMap<&str, Vec<StoredEvent>> = Default::default();
+    for a in acts {
+        by_chain.entry(a.jurisdiction.as_str()).or_default().push(StoredEvent {
+            id: 0,
+            jurisdiction_id: a.jurisdiction.clone(),
+            seq: None,
+            subject_kind: a.subject.kind().to_owned(),
+            subject_id: a.subject.id(),
+            report_id: None,
+            kind: a.kind.to_owned(),
+            status: None,
+            note: None,
+            is_public: false,
+            actor: a.actor.clone(),
+            created_at: a.at,
+            data: a.data.to_string(),
+            hash: None,
+            canon: CANON,
+            state: None,
+        });
+    }
+    for (j, events) in by_chain {
+        append_stored(tx, j, events).await?;
+    }
+    Ok(())
+}
+
+/// An act on settings or accounts as the activity view shows it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Activity {
+    pub id: i64,
+    /// The chain position; `None` until the sealer has numbered it.
+    pub seq: Option<i64>,
+    pub subject_kind: String,
+    pub subject_id: Option<String>,
+    pub kind: String,
+    pub actor: String,
+    pub created_at: i64,
+    pub data: String,
+}
+
+/// The acts on settings and accounts in `jurisdiction`'s chain, newest first; `before` an event id
+/// for the next page.
+pub async fn activity(db: &Db, jurisdiction: &str, before: Option<i64>, limit: u32) -> Result<Vec<Activity>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT id, seq, subject_kind, subject_id, kind, actor, created_at, data FROM audit_events
+             WHERE jurisdiction_id = $1 AND subject_kind <> 'report' AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(jurisdiction)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
 /// The fields of a stored event that its hash covers.
 #[derive(Debug, Clone, FromRow)]
 struct StoredEvent {
     id: i64,
     jurisdiction_id: String,
     seq: Option<i64>,
-    report_id: i64,
+    subject_kind: String,
+    subject_id: Option<String>,
+    report_id: Option<i64>,
     kind: String,
     status: Option<String>,
     note: Option<String>,
@@ -69,7 +181,8 @@ struct StoredEvent {
 }
 
 const EVENT_COLUMNS: &str =
-    "id, jurisdiction_id, seq, report_id, kind, status, note, is_public, actor, created_at, data, hash, canon, state";
+    "id, jurisdiction_id, seq, subject_kind, subject_id, report_id, kind, status, note, is_public,
+     actor, created_at, data, hash, canon, state";
 
 impl StoredEvent {
     /// A new event as it will be stored.
@@ -78,7 +191,9 @@ impl StoredEvent {
             id: 0,
             jurisdiction_id: j.to_owned(),
             seq: None,
-            report_id: e.report_id,
+            subject_kind: "report".into(),
+            subject_id: None,
+            report_id: Some(e.report_id),
             kind: e.kind.clone(),
             status: e.status.clone(),
             note: e.note.clone(),
@@ -109,7 +224,7 @@ impl StoredEvent {
         );
         let out = match self.canon {
             1 => serde_json::to_string(&fields),
-            _ => serde_json::to_string(&(fields, self.canon, &self.state)),
+            _ => serde_json::to_string(&(fields, self.canon, &self.state, &self.subject_kind, &self.subject_id)),
         };
         out.expect("strings and numbers always serialise")
     }
@@ -137,19 +252,23 @@ pub fn state_json(state: &ReportState) -> String {
 /// writers never wait for the chain head. SQLite has one writer, so the head costs nothing to hold:
 /// there they are sealed as they are written.
 pub(crate) async fn append(tx: &mut Tx, j: &str, events: &[NewEvent]) -> Result<()> {
+    append_stored(tx, j, events.iter().map(|e| StoredEvent::new(j, e)).collect()).await
+}
+
+async fn append_stored(tx: &mut Tx, j: &str, mut events: Vec<StoredEvent>) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    let mut links: Vec<(Option<i64>, Option<String>)> = vec![(None, None); events.len()];
     if tx.is_sqlite() {
         // Anything left unsealed (by an older version) comes first in the chain.
         while seal(tx, j).await? == SEAL_BATCH as u64 {}
         let (mut seq, mut prev): (i64, String) =
             tx.fetch_one("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1", &args![j]).await?;
-        for (e, l) in events.iter().zip(links.iter_mut()) {
+        for e in &mut events {
             seq += 1;
-            prev = link(&prev, &StoredEvent::new(j, e).canonical(seq));
-            *l = (Some(seq), Some(prev.clone()));
+            prev = link(&prev, &e.canonical(seq));
+            e.seq = Some(seq);
+            e.hash = Some(prev.clone());
         }
         tx.execute(
             "UPDATE audit_heads SET seq = $2, hash = $3 WHERE jurisdiction_id = $1",
@@ -159,11 +278,12 @@ pub(crate) async fn append(tx: &mut Tx, j: &str, events: &[NewEvent]) -> Result<
     }
     let rows: Vec<Vec<Arg<'_>>> = events
         .iter()
-        .zip(&links)
-        .map(|(e, (seq, hash))| {
+        .map(|e| {
             args![
-                e.report_id,
                 j,
+                e.subject_kind.as_str(),
+                &e.subject_id,
+                e.report_id,
                 e.kind.as_str(),
                 &e.status,
                 &e.note,
@@ -171,17 +291,17 @@ pub(crate) async fn append(tx: &mut Tx, j: &str, events: &[NewEvent]) -> Result<
                 e.actor.as_str(),
                 e.created_at,
                 e.data.as_str(),
-                CANON,
+                e.canon,
                 &e.state,
-                *seq,
-                hash
+                e.seq,
+                &e.hash
             ]
             .to_vec()
         })
         .collect();
     tx.execute_rows(
-        "INSERT INTO report_events (report_id, jurisdiction_id, kind, status, note, is_public, actor, created_at, data,
-             canon, state, seq, hash)",
+        "INSERT INTO audit_events (jurisdiction_id, subject_kind, subject_id, report_id, kind, status, note, is_public,
+             actor, created_at, data, canon, state, seq, hash)",
         &rows,
         "",
     )
@@ -206,7 +326,7 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
     let pending: Vec<StoredEvent> = tx
         .fetch_all(
             &format!(
-                "SELECT {EVENT_COLUMNS} FROM report_events WHERE jurisdiction_id = $1 AND seq IS NULL ORDER BY id LIMIT $2"
+                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE jurisdiction_id = $1 AND seq IS NULL ORDER BY id LIMIT $2"
             ),
             &args![j, SEAL_BATCH],
         )
@@ -224,9 +344,9 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
     for chunk in rows.chunks(1_000) {
         // VALUES columns are called column1, column2, … by both SQLite and PostgreSQL.
         tx.execute_rows(
-            "UPDATE report_events SET seq = v.column2, hash = v.column3 FROM (",
+            "UPDATE audit_events SET seq = v.column2, hash = v.column3 FROM (",
             chunk,
-            ") AS v WHERE report_events.id = v.column1 AND report_events.seq IS NULL",
+            ") AS v WHERE audit_events.id = v.column1 AND audit_events.seq IS NULL",
         )
         .await?;
     }
@@ -239,7 +359,7 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
 /// What the sealer runs, and what a database from before the chain needs once.
 pub async fn seal_pending(db: &Db) -> Result<u64> {
     let pending: Vec<String> = on_db!(db, |pool, DB| {
-        sqlx::query_scalar("SELECT DISTINCT jurisdiction_id FROM report_events WHERE seq IS NULL")
+        sqlx::query_scalar("SELECT DISTINCT jurisdiction_id FROM audit_events WHERE seq IS NULL")
             .fetch_all(pool)
             .await?
     });
@@ -350,7 +470,7 @@ async fn verify_chains(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
     });
     let heads: HashMap<String, (i64, String)> = heads.into_iter().map(|(j, s, h)| (j, (s, h))).collect();
     let unsealed: i64 = on_db!(db, |pool, DB| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM report_events WHERE seq IS NULL AND (jurisdiction_id = $1 OR $2)")
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE seq IS NULL AND (jurisdiction_id = $1 OR $2)")
             .bind(only)
             .bind(all)
             .fetch_one(pool)
@@ -358,7 +478,7 @@ async fn verify_chains(db: &Db, jurisdiction_id: Option<&str>) -> Result<Verific
     });
     let mut out = Verification { unsealed: unsealed as u64, ..Verification::default() };
     let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM report_events WHERE seq IS NOT NULL AND (jurisdiction_id = $1 OR $2)
+        "SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq IS NOT NULL AND (jurisdiction_id = $1 OR $2)
          ORDER BY jurisdiction_id, seq"
     );
     let broken = on_db!(db, |pool, DB| {
@@ -499,7 +619,7 @@ const CURRENT_COLUMNS: &str = "id, public_id, jurisdiction_id, status, is_open, 
 pub(crate) async fn baseline(tx: &mut Tx, now: i64) -> Result<u64> {
     let sql = format!(
         "SELECT {CURRENT_COLUMNS} FROM reports r WHERE id > $1 AND NOT EXISTS
-             (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.state IS NOT NULL)
+             (SELECT 1 FROM audit_events e WHERE e.report_id = r.id AND e.state IS NOT NULL)
          ORDER BY id LIMIT 5000"
     );
     let (mut after, mut n) = (0i64, 0u64);
@@ -544,8 +664,8 @@ async fn replay(db: &Db, jurisdiction_id: Option<&str>, out: &mut Verification) 
         }
     };
     // Unsealed events (PostgreSQL, for a moment) are the newest of their report.
-    let states_sql = "SELECT report_id, jurisdiction_id, state FROM report_events
-         WHERE state IS NOT NULL AND (jurisdiction_id = $1 OR $2)
+    let states_sql = "SELECT report_id, jurisdiction_id, state FROM audit_events
+         WHERE state IS NOT NULL AND report_id IS NOT NULL AND (jurisdiction_id = $1 OR $2)
          ORDER BY report_id, CASE WHEN seq IS NULL THEN 1 ELSE 0 END, seq, id";
     let reports_sql = format!("SELECT {CURRENT_COLUMNS} FROM reports WHERE jurisdiction_id = $1 OR $2 ORDER BY id");
     on_db!(db, |pool, DB| {

@@ -4,6 +4,7 @@
 use laksana_core::service::{AttributeDef, ServiceKind, SlaTier};
 use sqlx::FromRow;
 
+use crate::audit::{Act, Subject};
 use crate::{Db, Result, StoreError};
 
 /// A jurisdiction (kota / kabupaten).
@@ -322,59 +323,74 @@ pub async fn holidays(db: &Db, jurisdiction_id: &str) -> Result<Vec<Holiday>> {
     }))
 }
 
-/// Adds or renames holidays; returns how many rows were written.
-pub async fn upsert_holidays(db: &Db, jurisdiction_id: &str, list: &[Holiday]) -> Result<u64> {
-    in_write_tx!(db, |tx, DB| {
-        let mut n = 0;
-        for h in list {
-            n += sqlx::query(
+/// Adds or renames holidays and removes days entered by mistake, in one transaction; the act is
+/// recorded, by `actor`, in the jurisdiction's audit chain. Returns how many rows changed.
+pub async fn change_holidays(
+    db: &Db,
+    jurisdiction_id: &str,
+    add: &[Holiday],
+    remove: &[String],
+    actor: &str,
+    now: i64,
+) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let mut n = 0;
+    for h in add {
+        n += tx
+            .execute(
                 "INSERT INTO holidays (jurisdiction_id, day, kind, name) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (jurisdiction_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                &args![jurisdiction_id, &h.day, &h.kind, &h.name],
             )
-            .bind(jurisdiction_id)
-            .bind(&h.day)
-            .bind(&h.kind)
-            .bind(&h.name)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        Ok(n)
-    })
+            .await?;
+    }
+    for d in remove {
+        n += tx
+            .execute("DELETE FROM holidays WHERE jurisdiction_id = $1 AND day = $2", &args![jurisdiction_id, d])
+            .await?;
+    }
+    if !add.is_empty() || !remove.is_empty() {
+        let added: Vec<serde_json::Value> =
+            add.iter().map(|h| serde_json::json!({ "day": h.day, "kind": h.kind, "name": h.name })).collect();
+        let act = Act {
+            jurisdiction: jurisdiction_id.into(),
+            subject: Subject::Holidays,
+            kind: "changed",
+            actor: actor.into(),
+            at: now,
+            data: serde_json::json!({ "added": added, "removed": remove }),
+        };
+        crate::audit::record(&mut tx, &[act]).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
 }
 
-/// Removes holidays (a day entered by mistake); returns how many were removed.
-pub async fn remove_holidays(db: &Db, jurisdiction_id: &str, days: &[String]) -> Result<u64> {
-    in_write_tx!(db, |tx, DB| {
-        let mut n = 0;
-        for d in days {
-            n += sqlx::query("DELETE FROM holidays WHERE jurisdiction_id = $1 AND day = $2")
-                .bind(jurisdiction_id)
-                .bind(d)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
-        Ok(n)
-    })
-}
-
-/// Sets a jurisdiction's deadlines (JSON of `laksana_core::workflow::Deadlines`).
+/// Sets a jurisdiction's deadlines (JSON of `laksana_core::workflow::Deadlines`); the act is
+/// recorded, by `actor`, in the jurisdiction's audit chain.
 pub async fn set_deadlines(
     db: &Db,
     jurisdiction_id: &str,
     deadlines: &laksana_core::workflow::Deadlines,
+    actor: &str,
+    now: i64,
 ) -> Result<()> {
     let json = serde_json::to_string(deadlines).expect("numbers always serialise");
-    in_write_tx!(db, |tx, DB| {
-        let n = sqlx::query("UPDATE jurisdictions SET deadlines = $1 WHERE id = $2")
-            .bind(&json)
-            .bind(jurisdiction_id)
-            .execute(&mut *tx)
-            .await?;
-        if n.rows_affected() == 0 {
-            return Err(crate::StoreError::NotFound);
-        }
-        Ok(())
-    })
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute("UPDATE jurisdictions SET deadlines = $1 WHERE id = $2", &args![json.as_str(), jurisdiction_id])
+        .await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::Deadlines,
+        kind: "changed",
+        actor: actor.into(),
+        at: now,
+        data: serde_json::to_value(deadlines).expect("numbers always serialise"),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await
 }

@@ -20,7 +20,7 @@ pub struct PublicEvent {
 }
 
 const SELECT: &str = "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r.archive_reason, e.note, e.created_at
-    FROM report_events e JOIN reports r ON r.id = e.report_id";
+    FROM audit_events e JOIN reports r ON r.id = e.report_id";
 
 /// Public events of a jurisdiction's listed reports in `[from, to]`, oldest first.
 pub async fn updates(

@@ -11,6 +11,8 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
+use crate::audit::{self, Act, DEPLOYMENT, Subject};
+use crate::sql::Tx;
 use crate::{Db, Result, StoreError};
 
 /// Failed logins allowed before the account is locked for a while.
@@ -79,39 +81,60 @@ async fn verify_password(password: &str, hash: Option<String>) -> bool {
         && found
 }
 
-/// Creates an account; a taken email is a conflict.
-pub async fn create(db: &Db, new: &NewUser, now: Timestamp) -> Result<User> {
+/// Creates an account; a taken email is a conflict. The act is recorded, by `actor`, in the
+/// deployment's audit chain.
+pub async fn create(db: &Db, new: &NewUser, actor: &str, now: Timestamp) -> Result<User> {
     let email = normalise_email(&new.email)?;
     let hash = match &new.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
     let language = if new.language.is_empty() { "id" } else { new.language.as_str() };
-    let id: i64 = in_write_tx!(db, |tx, DB| {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (email, display_name, password_hash, language, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let display_name = new.display_name.trim();
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO users (email, display_name, password_hash, language, created_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+            &args![email.as_str(), display_name, &hash, language, now.as_micros()],
         )
-        .bind(&email)
-        .bind(new.display_name.trim())
-        .bind(&hash)
-        .bind(language)
-        .bind(now.as_micros())
-        .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match StoreError::from(e) {
+        .map_err(|e| match e {
             StoreError::Conflict(_) => StoreError::Conflict(format!("an account with email {email} exists already")),
             other => other,
         })?;
-        Ok::<_, StoreError>(id)
-    })?;
+    let act = Act {
+        jurisdiction: DEPLOYMENT.into(),
+        subject: Subject::User(id),
+        kind: "created",
+        actor: actor.into(),
+        at: now.as_micros(),
+        data: serde_json::json!({ "email": email, "display_name": display_name, "password_set": hash.is_some() }),
+    };
+    audit::record(&mut tx, &[act]).await?;
+    tx.commit().await?;
     Ok(User {
         id,
         email,
-        display_name: new.display_name.trim().to_owned(),
+        display_name: display_name.to_owned(),
         phone: None,
         language: language.to_owned(),
         disabled_at: None,
     })
+}
+
+/// The audit chains an act on a user's account belongs to: every jurisdiction they hold a role in,
+/// and the deployment's for an account without one (or with a deployment-wide role).
+async fn chains_of(tx: &mut Tx, user_id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(Option<String>,)> =
+        tx.fetch_all("SELECT DISTINCT jurisdiction_id FROM role_grants WHERE user_id = $1", &args![user_id]).await?;
+    let mut chains: Vec<String> = rows.into_iter().map(|(j,)| j.unwrap_or_else(|| DEPLOYMENT.to_owned())).collect();
+    if chains.is_empty() {
+        chains.push(DEPLOYMENT.to_owned());
+    }
+    chains.sort();
+    chains.dedup();
+    Ok(chains)
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, phone, language, disabled_at";
@@ -127,63 +150,75 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<User>> {
     Ok(on_db!(db, |pool, DB| sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
 }
 
-/// Sets (or replaces) a password and lifts any login lock.
-pub async fn set_password(db: &Db, email: &str, password: &str) -> Result<()> {
+/// Sets (or replaces) a password, lifts any login lock and ends every session of the account; the
+/// act is recorded, by `actor`, in the chains of the jurisdictions the account works in.
+pub async fn set_password(db: &Db, email: &str, password: &str, actor: &str, now: Timestamp) -> Result<()> {
     let hash = hash_password(password).await?;
     let email = email.trim().to_lowercase();
-    let n = in_write_tx!(db, |tx, DB| {
-        let r =
-            sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2")
-                .bind(&hash)
-                .bind(&email)
-                .execute(&mut *tx)
-                .await?;
-        // Every session of the account ends: a password change is often a response to a compromise.
-        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email = $1)")
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
-        Ok::<_, StoreError>(r.rows_affected())
-    })?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_optional(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2 RETURNING id",
+            &args![hash.as_str(), email.as_str()],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    // Every session of the account ends: a password change is often a response to a compromise.
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![id]).await?;
+    let acts: Vec<Act> = chains_of(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|j| Act {
+            jurisdiction: j,
+            subject: Subject::User(id),
+            kind: "password_set",
+            actor: actor.into(),
+            at: now.as_micros(),
+            data: serde_json::json!({ "email": email }),
+        })
+        .collect();
+    audit::record(&mut tx, &acts).await?;
+    tx.commit().await
 }
 
-/// Gives a role; the agency must belong to the jurisdiction.
-pub async fn grant(db: &Db, user_id: i64, g: &Grant, now: Timestamp) -> Result<()> {
-    in_write_tx!(db, |tx, DB| {
-        if let (Some(agency), Some(j)) = (g.agency_id, &g.jurisdiction_id) {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2")
-                    .bind(agency)
-                    .bind(j)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if found.is_none() {
-                return Err(StoreError::Invalid(format!("agency {agency} is not an agency of {j}")));
-            }
-        }
-        if let Some(j) = &g.jurisdiction_id {
-            let found: Option<String> = sqlx::query_scalar("SELECT id FROM jurisdictions WHERE id = $1")
-                .bind(j)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(StoreError::Invalid(format!("jurisdiction {j} does not exist")));
-            }
-        }
-        sqlx::query("INSERT INTO role_grants (user_id, role, jurisdiction_id, agency_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(user_id)
-            .bind(g.role.as_str())
-            .bind(&g.jurisdiction_id)
-            .bind(g.agency_id)
-            .bind(now.as_micros())
-            .execute(&mut *tx)
+/// Gives a role; the agency must belong to the jurisdiction. The act is recorded, by `actor`, in the
+/// chain of the grant's jurisdiction (the deployment's for a deployment-wide role).
+pub async fn grant(db: &Db, user_id: i64, g: &Grant, actor: &str, now: Timestamp) -> Result<()> {
+    let mut tx = db.begin().await?;
+    if let (Some(agency), Some(j)) = (g.agency_id, &g.jurisdiction_id) {
+        let found: Option<(i64,)> = tx
+            .fetch_optional("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2", &args![agency, j])
             .await?;
-        Ok(())
-    })
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("agency {agency} is not an agency of {j}")));
+        }
+    }
+    if let Some(j) = &g.jurisdiction_id {
+        let found: Option<(String,)> =
+            tx.fetch_optional("SELECT id FROM jurisdictions WHERE id = $1", &args![j]).await?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("jurisdiction {j} does not exist")));
+        }
+    }
+    let email: Option<(String,)> = tx.fetch_optional("SELECT email FROM users WHERE id = $1", &args![user_id]).await?;
+    let (email,) = email.ok_or_else(|| StoreError::Invalid(format!("user {user_id} does not exist")))?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO role_grants (user_id, role, jurisdiction_id, agency_id, created_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+            &args![user_id, g.role.as_str(), &g.jurisdiction_id, g.agency_id, now.as_micros()],
+        )
+        .await?;
+    let act = Act {
+        jurisdiction: g.jurisdiction_id.clone().unwrap_or_else(|| DEPLOYMENT.to_owned()),
+        subject: Subject::Grant(id),
+        kind: "granted",
+        actor: actor.into(),
+        at: now.as_micros(),
+        data: serde_json::json!({ "user_id": user_id, "email": email, "role": g.role.as_str(), "agency_id": g.agency_id }),
+    };
+    audit::record(&mut tx, &[act]).await?;
+    tx.commit().await
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {

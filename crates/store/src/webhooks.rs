@@ -3,6 +3,7 @@
 use rand::Rng;
 use sqlx::FromRow;
 
+use crate::audit::{Act, Subject};
 use crate::{Db, Result, StoreError};
 
 /// A subscriber; the secret signs every delivery (HMAC-SHA256).
@@ -28,8 +29,9 @@ pub struct Delivery {
     pub delivered_at: i64,
 }
 
-/// Registers a subscriber; returns it with its generated secret.
-pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, now: i64) -> Result<Webhook> {
+/// Registers a subscriber; returns it with its generated secret. The act is recorded, by `actor`, in
+/// the jurisdiction's audit chain (without the secret).
+pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, actor: &str, now: i64) -> Result<Webhook> {
     let url = url.trim();
     if !(url.starts_with("https://") || url.starts_with("http://"))
         || url.len() > 2_000
@@ -38,19 +40,24 @@ pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, now: i64) -> Resu
         return Err(StoreError::Invalid("url must be an http(s) URL".into()));
     }
     let secret = format!("whsec_{}", hex::encode(rand::rng().random::<[u8; 24]>()));
-    let id: i64 = in_write_tx!(db, |tx, DB| {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO webhooks (jurisdiction_id, url, secret, active, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO webhooks (jurisdiction_id, url, secret, active, created_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+            &args![jurisdiction_id, url, secret.as_str(), true, now],
         )
-        .bind(jurisdiction_id)
-        .bind(url)
-        .bind(&secret)
-        .bind(true)
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await?;
-        Ok::<_, StoreError>(id)
-    })?;
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::Webhook(id),
+        kind: "created",
+        actor: actor.into(),
+        at: now,
+        data: serde_json::json!({ "url": url }),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await?;
     Ok(Webhook { id, jurisdiction_id: jurisdiction_id.into(), url: url.into(), secret, active: true, created_at: now })
 }
 

@@ -370,7 +370,7 @@ pub struct Event {
 pub async fn events_of(db: &Db, report_id: i64, internal: bool) -> Result<Vec<Event>> {
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(
-            "SELECT id, kind, status, note, is_public, actor, created_at, data FROM report_events
+            "SELECT id, kind, status, note, is_public, actor, created_at, data FROM audit_events
              WHERE report_id = $1 AND (is_public = $2 OR $3) ORDER BY id",
         )
         .bind(report_id)

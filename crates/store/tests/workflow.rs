@@ -14,24 +14,24 @@ both_backends!(the_audit_chain_catches_an_edit_behind_the_applications_back, |ba
     let v = audit::verify(&t.db).await.unwrap();
     assert!(v.broken.is_none(), "{:?}", v.broken);
     assert!(v.events > 1_000, "the demo's timelines are chained: {}", v.events);
-    assert_eq!(v.jurisdictions, 2);
+    assert_eq!(v.jurisdictions, 3, "two cities and the deployment's own chain (accounts)");
     // Someone with database access softens a note.
     let victim: i64 = 137;
-    assert_eq!(t.execute_raw(&format!("UPDATE report_events SET note = 'diubah' WHERE id = {victim}")).await, 1);
+    assert_eq!(t.execute_raw(&format!("UPDATE audit_events SET note = 'diubah' WHERE id = {victim}")).await, 1);
     let v = audit::verify(&t.db).await.unwrap();
     let broken = v.broken.expect("the edit is caught");
     assert_eq!(broken.event_id, Some(victim));
     assert!(broken.to_string().contains("changed after it was written"), "{broken}");
     // Overwriting its hash as well does not hide the edit.
     let j = broken.jurisdiction_id.clone();
-    t.execute_raw(&format!("UPDATE report_events SET hash = '{}' WHERE id = {victim}", "ab".repeat(32))).await;
+    t.execute_raw(&format!("UPDATE audit_events SET hash = '{}' WHERE id = {victim}", "ab".repeat(32))).await;
     let v = audit::verify(&t.db).await.unwrap();
     assert_eq!(v.broken.unwrap().event_id, Some(victim));
     // Deleting the newest event is caught by the chain head.
     let t2 = TestDb::new(backend).await;
     seed::demo(&t2.db, t0()).await.unwrap();
     t2.execute_raw(&format!(
-        "DELETE FROM report_events WHERE id = (SELECT MAX(id) FROM report_events WHERE jurisdiction_id = '{j}')"
+        "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events WHERE jurisdiction_id = '{j}')"
     ))
     .await;
     let b = audit::verify(&t2.db).await.unwrap().broken.expect("a missing tail is caught");
@@ -39,7 +39,7 @@ both_backends!(the_audit_chain_catches_an_edit_behind_the_applications_back, |ba
     // A deleted event in the middle leaves a gap.
     let t3 = TestDb::new(backend).await;
     seed::demo(&t3.db, t0()).await.unwrap();
-    t3.execute_raw("DELETE FROM report_events WHERE id = 50").await;
+    t3.execute_raw("DELETE FROM audit_events WHERE id = 50").await;
     let b = audit::verify(&t3.db).await.unwrap().broken.expect("a gap is caught");
     assert!(b.reason.contains("missing"), "{b}");
 });
@@ -62,21 +62,21 @@ both_backends!(two_tickers_on_one_database_act_exactly_once, |backend| {
     // Run again: nothing is left to do at this instant.
     let again = lifecycle::tick(&t.db, &rules, later, 7).await.unwrap();
     assert_eq!(again.due, 0, "{again:?}");
-    let escalations = count(&t, "SELECT COUNT(*) FROM report_events WHERE kind = 'escalation'").await;
+    let escalations = count(&t, "SELECT COUNT(*) FROM audit_events WHERE kind = 'escalation'").await;
     assert_eq!(escalations as u64, a.escalations + b.escalations, "{a:?} {b:?}");
-    let timeouts = count(&t, "SELECT COUNT(*) FROM report_events WHERE actor = 'system' AND kind = 'status'").await;
+    let timeouts = count(&t, "SELECT COUNT(*) FROM audit_events WHERE actor = 'system' AND kind = 'status'").await;
     assert_eq!(timeouts as u64, a.archived + a.closed + b.archived + b.closed);
     assert!(a.closed + b.closed > 0, "unconfirmed resolutions were closed: {a:?} {b:?}");
     // No report escalated twice to the same level, none closed twice.
     let dup_escalations = count(
         &t,
-        "SELECT COUNT(*) FROM (SELECT report_id, data FROM report_events WHERE kind = 'escalation' GROUP BY report_id, data HAVING COUNT(*) > 1) x",
+        "SELECT COUNT(*) FROM (SELECT report_id, data FROM audit_events WHERE kind = 'escalation' GROUP BY report_id, data HAVING COUNT(*) > 1) x",
     )
     .await;
     assert_eq!(dup_escalations, 0);
     let dup_closes = count(
         &t,
-        "SELECT COUNT(*) FROM (SELECT report_id FROM report_events WHERE actor = 'system' AND kind = 'status' GROUP BY report_id HAVING COUNT(*) > 1) x",
+        "SELECT COUNT(*) FROM (SELECT report_id FROM audit_events WHERE actor = 'system' AND kind = 'status' GROUP BY report_id HAVING COUNT(*) > 1) x",
     )
     .await;
     assert_eq!(dup_closes, 0);
@@ -151,7 +151,7 @@ both_backends!(an_edit_of_the_current_state_is_caught_and_located, |backend| {
     .await;
     let gone: (i64, String) = pick(&t3, "SELECT id, public_id FROM reports WHERE status = 'closed' ORDER BY id").await;
     t3.execute_raw(&format!("DELETE FROM report_media WHERE report_id = {}", gone.0)).await;
-    t3.execute_raw(&format!("DELETE FROM report_events WHERE report_id = {}", gone.0)).await;
+    t3.execute_raw(&format!("DELETE FROM audit_events WHERE report_id = {}", gone.0)).await;
     t3.execute_raw(&format!("DELETE FROM reports WHERE id = {}", gone.0)).await;
     let v = audit::verify(&t3.db).await.unwrap();
     assert!(v.broken.is_some(), "deleting the events breaks the chain");
@@ -197,3 +197,73 @@ async fn pick(t: &TestDb, sql: &str) -> (i64, String) {
     let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap();
     (id, item.unwrap_or_else(|| panic!("no row for {sql}")).public_id)
 }
+
+both_backends!(official_acts_on_settings_and_accounts_are_in_the_chain, |backend| {
+    use laksana_core::access::{Grant, Role};
+    use laksana_store::{apikeys, catalog, users, webhooks};
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let j = "tangerangkota.go.id";
+    // The demo's own setup is on record: its calendar, staff roles and keys.
+    let seeded = audit::activity(&t.db, j, None, 200).await.unwrap();
+    let kinds: Vec<(&str, &str)> = seeded.iter().map(|a| (a.subject_kind.as_str(), a.kind.as_str())).collect();
+    assert!(kinds.contains(&("holidays", "changed")) && kinds.contains(&("grant", "granted")), "{kinds:?}");
+    assert!(kinds.contains(&("api_key", "created")), "{kinds:?}");
+    assert!(seeded.iter().all(|a| a.actor == "seed"), "{seeded:?}");
+
+    let now = t0();
+    let admin = "user:1";
+    let new = users::NewUser {
+        email: "kepala@kota.test".into(),
+        display_name: "Kepala".into(),
+        language: "id".into(),
+        password: None,
+    };
+    let user = users::create(&t.db, &new, admin, now).await.unwrap();
+    users::grant(&t.db, user.id, &Grant::new(Role::Leader, Some(j.into()), None).unwrap(), admin, now).await.unwrap();
+    users::set_password(&t.db, "kepala@kota.test", "rahasia-sekali-123", admin, now).await.unwrap();
+    let (key, plain) =
+        apikeys::create(&t.db, j, "aplikasi lapangan", Some(user.id), admin, now.as_micros()).await.unwrap();
+    webhooks::create(&t.db, j, "https://example.org/hook", admin, now.as_micros()).await.unwrap();
+    let day =
+        catalog::Holiday { day: "2026-12-24".into(), kind: "cuti_bersama".into(), name: "Cuti bersama Natal".into() };
+    catalog::change_holidays(&t.db, j, &[day], &["2026-12-25".into()], admin, now.as_micros()).await.unwrap();
+    let deadlines = laksana_core::workflow::Deadlines { verification: 2, ..Default::default() };
+    catalog::set_deadlines(&t.db, j, &deadlines, admin, now.as_micros()).await.unwrap();
+
+    let acts = audit::activity(&t.db, j, None, 6).await.unwrap();
+    let got: Vec<(&str, &str, &str)> =
+        acts.iter().map(|a| (a.subject_kind.as_str(), a.kind.as_str(), a.actor.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("deadlines", "changed", admin),
+            ("holidays", "changed", admin),
+            ("webhook", "created", admin),
+            ("api_key", "created", admin),
+            ("user", "password_set", admin),
+            ("grant", "granted", admin),
+        ],
+        "newest first, each with its actor"
+    );
+    // What is recorded names what changed, never a secret.
+    let all: String = acts.iter().map(|a| a.data.clone()).collect();
+    assert!(all.contains("Cuti bersama Natal") && all.contains("2026-12-25") && all.contains("example.org"), "{all}");
+    assert!(all.contains(&key.prefix) && !all.contains(&plain), "the key's prefix, never the key: {all}");
+    assert!(!all.contains("rahasia-sekali") && !all.contains("whsec_"), "{all}");
+    // The account itself was created in the deployment's chain.
+    let deployment = audit::activity(&t.db, audit::DEPLOYMENT, None, 10).await.unwrap();
+    assert!(deployment.iter().any(|a| a.kind == "created" && a.data.contains("kepala@kota.test")), "{deployment:?}");
+    // Paging goes on where the last page ended.
+    let next = audit::activity(&t.db, j, Some(acts[5].id), 1).await.unwrap();
+    assert!(next[0].id < acts[5].id);
+
+    audit::seal_pending(&t.db).await.unwrap();
+    let v = audit::verify(&t.db).await.unwrap();
+    assert!(v.intact() && v.unsealed == 0, "{:?} {:?}", v.broken, v.mismatches);
+    // Rewriting the record of an act breaks the chain at that act.
+    let victim = acts[1].id;
+    t.execute_raw(&format!("UPDATE audit_events SET data = '{{}}' WHERE id = {victim}")).await;
+    let broken = audit::verify(&t.db).await.unwrap().broken.expect("an edited act is caught");
+    assert_eq!(broken.event_id, Some(victim));
+});

@@ -247,10 +247,10 @@ async fn insert_reports(db: &Db, template: NewReport, n: usize) -> Vec<String> {
 /// A staff account with one role in the demo city and an API key bound to it; returns the key.
 async fn staff(db: &Db, email: &str, role: Role, agency_id: Option<i64>, now: Timestamp) -> String {
     let new = users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None };
-    let user = users::create(db, &new, now).await.expect("a staff account");
+    let user = users::create(db, &new, "test", now).await.expect("a staff account");
     let grant = Grant::new(role, Some(TNG.into()), agency_id).expect("a valid grant");
-    users::grant(db, user.id, &grant, now).await.expect("a role grant");
-    apikeys::create(db, TNG, email, Some(user.id), now.as_micros()).await.expect("an API key").1
+    users::grant(db, user.id, &grant, "test", now).await.expect("a role grant");
+    apikeys::create(db, TNG, email, Some(user.id), "test", now.as_micros()).await.expect("an API key").1
 }
 
 fn percentile_ms(sorted: &[Duration], p: usize) -> f64 {

@@ -95,12 +95,12 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         if i == 0 {
             demo_staff(db, demo.id, now).await?;
         }
-        // A seeded database starts with its trail sealed, whether or not a sealer runs yet.
-        crate::audit::seal_pending(db).await?;
         // The key is written last: its presence marks a complete load.
-        crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, now.as_micros()).await?;
+        crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, SEED_ACTOR, now.as_micros()).await?;
         created.push(demo.id.to_owned());
     }
+    // A seeded database starts with its trail sealed, whether or not a sealer runs yet.
+    crate::audit::seal_pending(db).await?;
     Ok(DemoSummary {
         created,
         incomplete,
@@ -135,14 +135,18 @@ async fn demo_staff(db: &Db, jurisdiction_id: &str, now: Timestamp) -> Result<()
                 language: "id".into(),
                 password: None,
             },
+            SEED_ACTOR,
             now,
         )
         .await?;
-        crate::users::grant(db, user.id, &grant, now).await?;
-        crate::apikeys::ensure(db, jurisdiction_id, email, key, Some(user.id), now.as_micros()).await?;
+        crate::users::grant(db, user.id, &grant, SEED_ACTOR, now).await?;
+        crate::apikeys::ensure(db, jurisdiction_id, email, key, Some(user.id), SEED_ACTOR, now.as_micros()).await?;
     }
     Ok(())
 }
+
+/// How the seeders are named in the audit trail.
+const SEED_ACTOR: &str = "seed";
 
 /// The first jurisdiction's key is the printed one; the others get their own.
 fn demo_key(i: usize) -> String {
@@ -158,7 +162,7 @@ async fn load_catalog(db: &Db, demo: &DemoJurisdiction, now: Timestamp) -> Resul
         deadlines: "{}".into(),
     };
     catalog::upsert_jurisdiction(db, &jurisdiction, now.as_micros()).await?;
-    catalog::upsert_holidays(db, demo.id, &national_holidays()).await?;
+    catalog::change_holidays(db, demo.id, &national_holidays(), &[], SEED_ACTOR, now.as_micros()).await?;
     for d in demo.districts {
         catalog::upsert_district(db, demo.id, d.code, d.name, "kecamatan", d.ring).await?;
     }

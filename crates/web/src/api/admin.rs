@@ -10,8 +10,9 @@ use laksana_core::workflow::Deadlines;
 use laksana_store::catalog;
 use laksana_store::{audit, users, webhooks};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
+use super::ApiQuery;
 use super::extract::PathJurisdiction;
 use crate::error::Problem;
 use crate::state::AppState;
@@ -71,8 +72,8 @@ pub(super) async fn holidays_put(
     for d in &body.remove {
         remove.push(Holiday::parse_date(d).map_err(|e| Problem::bad_request(e.to_string()))?.to_string());
     }
-    catalog::upsert_holidays(state.db(), &jid, &add).await?;
-    catalog::remove_holidays(state.db(), &jid, &remove).await?;
+    let now = state.clock().now().as_micros();
+    catalog::change_holidays(state.db(), &jid, &add, &remove, &at.caller.actor, now).await?;
     state.reload_catalog().await?;
     let list = catalog::holidays(state.db(), &jid).await?;
     Ok(Json(list.into_iter().map(holiday_out).collect()))
@@ -92,7 +93,7 @@ pub(super) async fn deadlines_put(
     let d: Deadlines =
         serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
     d.validate().map_err(|e| Problem::bad_request(e.to_string()))?;
-    catalog::set_deadlines(state.db(), &jid, &d).await?;
+    catalog::set_deadlines(state.db(), &jid, &d, &at.caller.actor, state.clock().now().as_micros()).await?;
     state.reload_catalog().await?;
     Ok(Json(d))
 }
@@ -138,7 +139,7 @@ pub(super) async fn webhooks_create(
 ) -> Result<(StatusCode, Json<WebhookOut>), Problem> {
     at.admin()?;
     let jid = at.jurisdiction.id().to_owned();
-    let w = webhooks::create(state.db(), &jid, &body.url, state.clock().now().as_micros()).await?;
+    let w = webhooks::create(state.db(), &jid, &body.url, &at.caller.actor, state.clock().now().as_micros()).await?;
     Ok((StatusCode::CREATED, Json(WebhookOut { id: w.id, url: w.url, active: w.active, secret: Some(w.secret) })))
 }
 
@@ -228,8 +229,8 @@ pub(super) async fn users_create(
         language: body.language,
         password: body.password,
     };
-    let user = users::create(state.db(), &new, now).await?;
-    users::grant(state.db(), user.id, &grant, now).await?;
+    let user = users::create(state.db(), &new, &at.caller.actor, now).await?;
+    users::grant(state.db(), user.id, &grant, &at.caller.actor, now).await?;
     Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
 }
 
@@ -274,4 +275,81 @@ pub(super) async fn verify_audit(
 
 fn holiday_out(h: catalog::Holiday) -> HolidayIo {
     HolidayIo { date: h.day, kind: h.kind, name: h.name }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ActivityQuery {
+    /// 1 to 200 (default 50).
+    limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// One official act on the jurisdiction's settings or accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct ActivityOut {
+    /// Its place in the audit chain; null for a moment, until it is sealed.
+    seq: Option<i64>,
+    /// user, grant, api_key, webhook, holidays or deadlines.
+    subject: String,
+    /// The subject's id, for accounts, grants, keys and webhooks.
+    subject_id: Option<String>,
+    /// created, granted, password_set, changed, …
+    action: String,
+    /// Who did it: `user:ID`, `cli:NAME` (the command line), or `seed`.
+    actor: String,
+    at: String,
+    /// What was done (never a password, key or secret).
+    data: serde_json::Value,
+}
+
+/// A page of the activity record.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct ActivityPage {
+    items: Vec<ActivityOut>,
+    next_cursor: Option<String>,
+}
+
+/// Every official act on the jurisdiction's settings and accounts (role grants, passwords, API keys,
+/// holidays, deadlines, webhooks), newest first, as the audit chain records it: for the ombudsman and
+/// the jurisdiction's admins.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/activity", tag = "admin",
+    params(("jurisdiction_id" = String, Path), ActivityQuery),
+    responses((status = 200, body = ActivityPage), (status = 403, description = "Not the ombudsman or an admin", content_type = "application/problem+json")))]
+pub(super) async fn activity(
+    State(state): State<AppState>,
+    at: PathJurisdiction,
+    ApiQuery(q): ApiQuery<ActivityQuery>,
+) -> Result<Json<ActivityPage>, Problem> {
+    at.require(Admin::ReadActivity, "the activity record is for the ombudsman and admins")?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Problem::bad_request(format!("limit must be from 1 to 200, got {limit}")));
+    }
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => Some(c.parse::<i64>().map_err(|_| Problem::bad_request("cursor is not one this server issued"))?),
+        None => None,
+    };
+    let j = &at.jurisdiction;
+    let mut list = audit::activity(state.db(), j.id(), before, limit + 1).await?;
+    let next_cursor = if list.len() > limit as usize {
+        list.truncate(limit as usize);
+        list.last().map(|a| a.id.to_string())
+    } else {
+        None
+    };
+    let items = list
+        .into_iter()
+        .map(|a| ActivityOut {
+            seq: a.seq,
+            subject: a.subject_kind,
+            subject_id: a.subject_id,
+            action: a.kind,
+            actor: a.actor,
+            at: laksana_core::Timestamp::from_micros(a.created_at).to_rfc3339_in(j.tz),
+            data: serde_json::from_str(&a.data).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(Json(ActivityPage { items, next_cursor }))
 }

@@ -31,7 +31,7 @@ use crate::state::AppState;
     modifiers(&BearerKey),
     tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"),
          (name = "workflow", description = "Handling a report: actions, replies, privacy, timeline"),
-         (name = "auth", description = "Signing in"), (name = "admin", description = "Calendars, deadlines, webhooks, users, audit"))
+         (name = "auth", description = "Signing in"), (name = "admin", description = "Calendars, deadlines, webhooks, users, audit, activity"))
 )]
 struct ApiDoc;
 
@@ -86,7 +86,8 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::webhooks_list, admin::webhooks_create))
             .routes(routes!(admin::deliveries))
             .routes(routes!(admin::users_create))
-            .routes(routes!(admin::verify_audit)),
+            .routes(routes!(admin::verify_audit))
+            .routes(routes!(admin::activity)),
     )
 }
 

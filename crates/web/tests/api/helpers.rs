@@ -102,13 +102,14 @@ impl TestApp {
         let user = users::create(
             &self.db,
             &users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None },
+            "test",
             now,
         )
         .await
         .unwrap();
         let grant = laksana_core::access::Grant::new(role, Some(j.into()), agency_id).unwrap();
-        users::grant(&self.db, user.id, &grant, now).await.unwrap();
-        apikeys::create(&self.db, j, email, Some(user.id), now.as_micros()).await.unwrap().1
+        users::grant(&self.db, user.id, &grant, "test", now).await.unwrap();
+        apikeys::create(&self.db, j, email, Some(user.id), "test", now.as_micros()).await.unwrap().1
     }
 
     /// The id of an agency of the demo city, by code.

@@ -222,7 +222,7 @@ both!(a_month_in_the_life_of_the_city, |app| {
     let db = &app.db;
     let by_ticker = |what: &str| {
         let sql = format!(
-            "SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.actor = 'system' AND e.kind = 'status' AND {what}"
+            "SELECT COUNT(*) FROM audit_events e JOIN reports r ON r.id = e.report_id WHERE e.actor = 'system' AND e.kind = 'status' AND {what}"
         );
         async move { laksana_store::testing::scalar(db, &sql).await }
     };

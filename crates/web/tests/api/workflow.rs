@@ -389,12 +389,13 @@ both!(staff_sign_in_with_a_cookie_and_are_throttled, |app| {
             language: "en".into(),
             password: Some("rahasia-sekali-123".into()),
         },
+        "test",
         now,
     )
     .await
     .unwrap();
     let g = laksana_core::access::Grant::new(Role::Admin, Some("tangerangkota.go.id".into()), None).unwrap();
-    laksana_store::users::grant(&app.db, u.id, &g, now).await.unwrap();
+    laksana_store::users::grant(&app.db, u.id, &g, "test", now).await.unwrap();
     let login = |pw: &'static str| {
         let client = app.client.clone();
         let url = app.url("/api/v1/auth/login");
@@ -568,4 +569,35 @@ both!(webhooks_never_reach_private_addresses_unless_allowed, |app| {
     assert!(log[0]["error"].as_str().unwrap().contains("not a public address"), "{log}");
     let (_, dead) = laksana_store::jobs::counts(&app.db).await.unwrap();
     assert_eq!(dead, 1, "refused for good, not retried");
+});
+
+both!(the_ombudsman_sees_every_official_act_on_settings, |app| {
+    let admin = app.staff("admin@kota.test", Role::Admin, None).await;
+    let ombudsman = app.staff("ombudsman@kota.test", Role::Ombudsman, None).await;
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let base = "/api/v1/jurisdictions/tangerangkota.go.id";
+    let (s, _) =
+        app.call("PUT", &format!("{base}/deadlines"), Some(&admin), None, Some(json!({"verification": 2}))).await;
+    assert_eq!(s, 200);
+    let holidays = json!({"add": [{"date": "2026-12-24", "kind": "cuti_bersama", "name": "Cuti bersama Natal"}]});
+    assert_eq!(app.call("PUT", &format!("{base}/holidays"), Some(&admin), None, Some(holidays)).await.0, 200);
+    let (s, v) = app.call("GET", &format!("{base}/activity?limit=2"), Some(&ombudsman), None, None).await;
+    assert_eq!(s, 200, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!((items[0]["subject"].as_str(), items[0]["action"].as_str()), (Some("holidays"), Some("changed")));
+    assert_eq!(items[1]["subject"], "deadlines");
+    assert_eq!(items[1]["data"]["verification"], 2);
+    assert!(items[0]["actor"].as_str().unwrap().starts_with("user:"), "{v}");
+    assert!(items[0]["data"].to_string().contains("Cuti bersama Natal"), "{v}");
+    // The next page goes on with older acts: the staff accounts this test created.
+    let cursor = v["next_cursor"].as_str().unwrap();
+    let (s, older) =
+        app.call("GET", &format!("{base}/activity?limit=200&cursor={cursor}"), Some(&ombudsman), None, None).await;
+    assert_eq!(s, 200);
+    assert!(older["items"].as_array().unwrap().iter().any(|a| a["subject"] == "grant"), "{older}");
+    // Those whose acts it records do not read it; nobody unnamed does.
+    assert_eq!(app.call("GET", &format!("{base}/activity"), Some(&operator), None, None).await.0, 403);
+    assert_eq!(app.call("GET", &format!("{base}/activity"), None, None, None).await.0, 401);
+    assert_eq!(app.call("GET", &format!("{base}/activity?cursor=abc"), Some(&ombudsman), None, None).await.0, 400);
 });
