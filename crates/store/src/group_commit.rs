@@ -1,15 +1,19 @@
-//! Group commit for SQLite: concurrent submissions and report changes wait together for one
-//! transaction and one fsync instead of one each. Each is answered only after its transaction
-//! committed, so an acknowledged write is on disk exactly as with one commit per write.
+//! Group commit: concurrent submissions and report changes wait together for one transaction and one
+//! durable commit instead of one each. Each is answered only after its transaction committed, so an
+//! acknowledged write is on disk exactly as with one commit per write. SQLite has one writer task (it
+//! has one write connection); PostgreSQL has a few, so that one batch commits while the next is
+//! written. This is the one write path for reports on both backends.
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use laksana_core::Timestamp;
 
 use laksana_core::PublicId;
 
 use crate::reports::{Accepted, InsertError, NewReport, insert_one};
-use crate::sql::Tx;
+use crate::sql::WritePool;
 use crate::tail::Tail;
 use crate::workflow::{Change, WorkItem, conflict, update_report};
 use crate::{Result, StoreError};
@@ -38,9 +42,13 @@ impl std::fmt::Debug for Pending {
 }
 
 impl IntakeQueue {
-    pub(crate) fn start(write: sqlx::SqlitePool) -> Self {
+    /// Starts `writers` writer tasks that take batches from one queue.
+    pub(crate) fn start(pool: WritePool, writers: usize) -> Self {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(writer(write, rx));
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..writers.max(1) {
+            tokio::spawn(writer(pool.clone(), rx.clone()));
+        }
         Self { tx }
     }
 
@@ -60,68 +68,116 @@ impl IntakeQueue {
     }
 }
 
-async fn writer(pool: sqlx::SqlitePool, mut rx: mpsc::Receiver<Pending>) {
+async fn writer(pool: WritePool, rx: Arc<Mutex<mpsc::Receiver<Pending>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(p) => batch.push(p),
-                Err(_) => break,
+    loop {
+        {
+            // One writer gathers a batch at a time; the others write theirs meanwhile.
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else { return };
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(p) => batch.push(p),
+                    Err(_) => break,
+                }
             }
         }
-        let news: Vec<&NewReport> = batch
-            .iter()
-            .filter_map(|p| if let Pending::Insert { new, .. } = p { Some(&**new) } else { None })
-            .collect();
-        let applies: Vec<&Apply> = batch
-            .iter()
-            .filter_map(|p| if let Pending::Apply { apply, .. } = p { Some(&**apply) } else { None })
-            .collect();
-        match write_batch(&pool, &news, &applies).await {
-            Ok((inserted, applied)) => {
-                let (mut inserted, mut applied) = (inserted.into_iter(), applied.into_iter());
+        match write_pending(&pool, &batch).await {
+            Ok(results) => answer(batch.drain(..), results),
+            Err(e) if batch.len() > 1 => {
+                // One bad write must not fail the others that happened to share its transaction.
+                tracing::warn!(error = %e, writes = batch.len(), "group commit failed; writing each alone");
                 for p in batch.drain(..) {
-                    match p {
-                        Pending::Insert { reply, .. } => {
-                            let _ = reply.send(inserted.next().expect("one result per insert"));
-                        }
-                        Pending::Apply { reply, .. } => {
-                            let _ = reply.send(applied.next().expect("one result per change"));
-                        }
+                    let one = std::slice::from_ref(&p);
+                    match write_pending(&pool, one).await {
+                        Ok(results) => answer(std::iter::once(p), results),
+                        Err(e) => fail(p, &e),
                     }
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, writes = batch.len(), "group commit failed");
-                let msg = e.to_string();
+                tracing::error!(error = %e, "a write failed");
                 for p in batch.drain(..) {
-                    match p {
-                        Pending::Insert { reply, .. } => {
-                            let _ = reply.send(Err(StoreError::Unavailable(msg.clone())));
-                        }
-                        Pending::Apply { reply, .. } => {
-                            let _ = reply.send(Err(StoreError::Unavailable(msg.clone())));
-                        }
-                    }
+                    fail(p, &e);
                 }
             }
         }
     }
 }
 
-/// Writes a batch of submissions and report changes in one SQLite transaction. A report whose INSERT
-/// is refused (a public id collision is retried with a new id) fails alone: SQLite undoes just the
-/// failed statement. Any other failure fails the batch, and the whole transaction is rolled back.
-/// Report changes are written after the new reports, each only if its report is still at the version
-/// it was read at (otherwise that change alone is a conflict).
+/// What each write of a batch came to, in the batch's order.
+enum Outcome {
+    Inserted(Result<Accepted>),
+    Applied(Result<i64>),
+}
+
+async fn write_pending(pool: &WritePool, batch: &[Pending]) -> Result<Vec<Outcome>> {
+    let news: Vec<&NewReport> =
+        batch.iter().filter_map(|p| if let Pending::Insert { new, .. } = p { Some(&**new) } else { None }).collect();
+    let applies: Vec<&Apply> =
+        batch.iter().filter_map(|p| if let Pending::Apply { apply, .. } = p { Some(&**apply) } else { None }).collect();
+    let (inserted, applied) = write_batch(pool, &news, &applies).await?;
+    let (mut inserted, mut applied) = (inserted.into_iter(), applied.into_iter());
+    Ok(batch
+        .iter()
+        .map(|p| match p {
+            Pending::Insert { .. } => Outcome::Inserted(inserted.next().expect("one result per insert")),
+            Pending::Apply { .. } => Outcome::Applied(applied.next().expect("one result per change")),
+        })
+        .collect())
+}
+
+fn answer(batch: impl Iterator<Item = Pending>, results: Vec<Outcome>) {
+    for (p, r) in batch.zip(results) {
+        match (p, r) {
+            (Pending::Insert { reply, .. }, Outcome::Inserted(r)) => {
+                let _ = reply.send(r);
+            }
+            (Pending::Apply { reply, .. }, Outcome::Applied(r)) => {
+                let _ = reply.send(r);
+            }
+            _ => unreachable!("outcomes follow the batch's order"),
+        }
+    }
+}
+
+fn fail(p: Pending, e: &StoreError) {
+    let err = || StoreError::Unavailable(e.to_string());
+    match p {
+        Pending::Insert { reply, .. } => {
+            let _ = reply.send(Err(err()));
+        }
+        Pending::Apply { reply, .. } => {
+            let _ = reply.send(Err(err()));
+        }
+    }
+}
+
+/// Writes a batch of submissions and report changes in one transaction. A new report whose public id
+/// is taken gets another; a retry of a stored report (same client key, or same device, text and
+/// place) is answered with that report. Report changes are written after the new reports, each only
+/// if its report is still at the version it was read at (otherwise that change alone is a conflict).
+/// Any other failure fails the batch, and the whole transaction is rolled back.
 #[allow(clippy::type_complexity)]
 async fn write_batch(
-    pool: &sqlx::SqlitePool,
+    pool: &WritePool,
     batch: &[&NewReport],
     applies: &[&Apply],
 ) -> Result<(Vec<Result<Accepted>>, Vec<Result<i64>>)> {
-    let mut tx = Tx::begin_sqlite(pool).await?;
+    let mut tx = pool.begin().await?;
+    if !tx.is_sqlite() {
+        // Retries from one device are recognised by what is stored; concurrent retries on several
+        // instances wait for each other here (SQLite has one writer anyway). Sorted, so two batches
+        // never wait for each other in a circle.
+        let mut devices: Vec<&str> =
+            batch.iter().filter(|n| n.api_key_id.is_some()).filter_map(|n| n.device_id.as_deref()).collect();
+        devices.sort_unstable();
+        devices.dedup();
+        for d in devices {
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &args![d]).await?;
+        }
+    }
     let mut tail = Tail::default();
     let mut results = Vec::with_capacity(batch.len());
     for new in batch {
@@ -129,11 +185,7 @@ async fn write_batch(
         for _ in 0..8 {
             let public_id = PublicId::generate(&mut rand::rng());
             match insert_one(&mut tx, new, &public_id, &mut tail).await {
-                Err(InsertError::Report(e)) if e.is_unique_violation() => continue,
-                Err(InsertError::Report(e)) => {
-                    result = Err(e);
-                    break;
-                }
+                Err(InsertError::Taken) => continue,
                 Err(InsertError::Other(e)) => return Err(e),
                 Ok(accepted) => {
                     result = Ok(accepted);

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod reports;
 pub mod seed;
 mod tail;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
 pub mod webhooks;

@@ -65,8 +65,15 @@ fn decide_error(e: DecideError) -> StoreError {
     }
 }
 
-fn change_from(item: &WorkItem, next: &Next) -> Result<Change> {
+fn change_from(item: &WorkItem, next: &Next, now: Timestamp) -> Result<Change> {
     let mut c = Change::unchanged(item);
+    // A clock that starts, or restarts with a new deadline, starts now.
+    let deadline = item.deadline_at.map(Timestamp::from_micros);
+    c.clock_started_at = match next.clock {
+        None => None,
+        Some(k) if Some(k) == item.clock && next.deadline_at == deadline => c.clock_started_at,
+        Some(_) => Some(now),
+    };
     c.status = next.status;
     c.archive_reason = next.archive_reason;
     c.agency_id = next.agency_id;
@@ -208,7 +215,7 @@ pub async fn transition(
         _ => {}
     }
     let next = decide(&cur, action, agency, sla_days(item), &rules.schedule(), now).map_err(decide_error)?;
-    let mut change = change_from(item, &next)?;
+    let mut change = change_from(item, &next, now)?;
     change.duplicate_of = duplicate_of;
     if let Command::Confirm { rating } = cmd {
         change.rating = rating.map(i64::from);
@@ -426,7 +433,7 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
                     return Ok(change);
                 }
             };
-            let mut c = change_from(item, &next)?;
+            let mut c = change_from(item, &next, now)?;
             if effect == TickEffect::ArchiveIncomplete {
                 stats.archived += 1;
             } else {

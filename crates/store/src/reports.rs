@@ -2,7 +2,7 @@
 
 use laksana_core::audit::ReportState;
 use laksana_core::service::AttributeValues;
-use laksana_core::{Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
+use laksana_core::{ArchiveReason, Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
 use sqlx::FromRow;
 
 use crate::audit::NewEvent;
@@ -78,7 +78,7 @@ pub struct Accepted {
 
 /// A report as stored, with its service and agency names. Reporter identity is deliberately not part of
 /// this projection: nothing that lists or shows reports can leak what it never loaded.
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub id: i64,
     pub public_id: String,
@@ -92,13 +92,12 @@ pub struct Report {
     pub address_id: Option<String>,
     pub zipcode: Option<String>,
     pub district_name: Option<String>,
-    /// The attribute answers as JSON; loaded by [`get`] only (lists leave it empty).
-    #[sqlx(default)]
-    pub attributes: String,
-    pub privacy: String,
+    /// The attribute answers; loaded by [`get`] only (lists leave them empty).
+    pub attributes: AttributeValues,
+    pub privacy: Privacy,
     pub channel: String,
-    pub status: String,
-    pub archive_reason: Option<String>,
+    pub status: Status,
+    pub archive_reason: Option<ArchiveReason>,
     pub agency_name: Option<String>,
     pub deadline_at: Option<i64>,
     pub status_notes: Option<String>,
@@ -107,18 +106,73 @@ pub struct Report {
     pub escalation_level: i64,
 }
 
-impl Report {
-    pub fn status(&self) -> Result<Status> {
-        self.status.parse().map_err(|_| StoreError::Corrupt(format!("report {}: status {:?}", self.id, self.status)))
-    }
+/// A [`Report`] as the database returns it; converted once, by [`TryFrom`].
+#[derive(Debug, FromRow)]
+struct ReportRow {
+    id: i64,
+    public_id: String,
+    jurisdiction_id: String,
+    service_code: String,
+    service_name: String,
+    description: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    address: Option<String>,
+    address_id: Option<String>,
+    zipcode: Option<String>,
+    district_name: Option<String>,
+    #[sqlx(default)]
+    attributes: String,
+    privacy: String,
+    channel: String,
+    status: String,
+    archive_reason: Option<String>,
+    agency_name: Option<String>,
+    deadline_at: Option<i64>,
+    status_notes: Option<String>,
+    requested_at: i64,
+    updated_at: i64,
+    escalation_level: i64,
+}
 
-    pub fn privacy(&self) -> Result<Privacy> {
-        Privacy::parse(&self.privacy)
-            .ok_or_else(|| StoreError::Corrupt(format!("report {}: privacy {:?}", self.id, self.privacy)))
-    }
+impl TryFrom<ReportRow> for Report {
+    type Error = StoreError;
 
-    pub fn attribute_values(&self) -> AttributeValues {
-        serde_json::from_str(&self.attributes).unwrap_or_default()
+    fn try_from(r: ReportRow) -> Result<Self> {
+        let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("report {}: {what} {v:?}", r.public_id));
+        Ok(Report {
+            status: r.status.parse().map_err(|_| corrupt("status", &r.status))?,
+            privacy: Privacy::parse(&r.privacy).ok_or_else(|| corrupt("privacy", &r.privacy))?,
+            archive_reason: match &r.archive_reason {
+                None => None,
+                Some(a) => Some(ArchiveReason::parse(a).ok_or_else(|| corrupt("archive_reason", a))?),
+            },
+            // Lists leave the answers out; a stored answer that does not read back is no answer.
+            attributes: if r.attributes.is_empty() {
+                AttributeValues::default()
+            } else {
+                serde_json::from_str(&r.attributes).map_err(|_| corrupt("attributes", &r.attributes))?
+            },
+            id: r.id,
+            public_id: r.public_id,
+            jurisdiction_id: r.jurisdiction_id,
+            service_code: r.service_code,
+            service_name: r.service_name,
+            description: r.description,
+            lat: r.lat,
+            lon: r.lon,
+            address: r.address,
+            address_id: r.address_id,
+            zipcode: r.zipcode,
+            district_name: r.district_name,
+            channel: r.channel,
+            agency_name: r.agency_name,
+            deadline_at: r.deadline_at,
+            status_notes: r.status_notes,
+            requested_at: r.requested_at,
+            updated_at: r.updated_at,
+            escalation_level: r.escalation_level,
+        })
     }
 }
 
@@ -160,7 +214,7 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
     if f.public_ids.as_ref().is_some_and(Vec::is_empty) || f.service_codes.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
     }
-    Ok(on_db!(db, |pool, DB| {
+    let rows: Vec<ReportRow> = on_db!(db, |pool, DB| {
         let mut q = sqlx::QueryBuilder::<DB>::new(format!("SELECT {REPORT_COLUMNS} {REPORT_FROM}"));
         q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);
         if !f.include_rahasia {
@@ -229,8 +283,9 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
         }
         q.push(" ORDER BY r.requested_at DESC, r.id DESC LIMIT ").push_bind(i64::from(f.limit));
         q.push(" OFFSET ").push_bind(f.offset as i64);
-        q.build_query_as::<Report>().fetch_all(pool).await?
-    }))
+        q.build_query_as::<ReportRow>().fetch_all(pool).await?
+    });
+    rows.into_iter().map(Report::try_from).collect()
 }
 
 /// Whether this submission is a retry of a report already stored (see [`insert`]).
@@ -243,9 +298,10 @@ pub async fn get(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Opti
     let sql = format!(
         "SELECT {REPORT_COLUMNS}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2"
     );
-    Ok(on_db!(db, |pool, DB| {
+    let row: Option<ReportRow> = on_db!(db, |pool, DB| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?
-    }))
+    });
+    row.map(Report::try_from).transpose()
 }
 
 /// `(report id, url)` of the media of these reports, oldest first.
@@ -302,24 +358,16 @@ async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
     Ok(db.fetch_optional::<(i64, String)>(sql, &args).await?.map(accepted_retry))
 }
 
-/// How an intake transaction failed: the report's own INSERT was refused (that report fails), or
-/// something else went wrong (the transaction fails).
+/// Why an intake transaction could not store a report: the public id drawn is taken (draw another),
+/// or something else went wrong (the transaction fails).
 pub(crate) enum InsertError {
-    Report(StoreError),
+    Taken,
     Other(StoreError),
 }
 
 impl From<StoreError> for InsertError {
     fn from(e: StoreError) -> Self {
         InsertError::Other(e)
-    }
-}
-
-impl From<InsertError> for StoreError {
-    fn from(e: InsertError) -> Self {
-        match e {
-            InsertError::Report(e) | InsertError::Other(e) => e,
-        }
     }
 }
 
@@ -331,7 +379,7 @@ const INSERT_REPORT: &str =
          clock_started_at, next_tick_at, tick_stage)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
          $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
-     RETURNING id";
+     ON CONFLICT DO NOTHING RETURNING id";
 
 /// Stores one new report under `public_id` (or finds the report it retries), adding its first event,
 /// notices and webhook event to `tail`.
@@ -348,8 +396,8 @@ pub(crate) async fn insert_one(
     }
     let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
     let at = new.requested_at.as_micros();
-    let (id,): (i64,) = tx
-        .fetch_one(
+    let inserted: Option<(i64,)> = tx
+        .fetch_optional(
             INSERT_REPORT,
             &args![
                 public_id.as_str(),
@@ -388,8 +436,17 @@ pub(crate) async fn insert_one(
                 new.next_tick.map_or(0, |t| t.1),
             ],
         )
-        .await
-        .map_err(InsertError::Report)?;
+        .await?;
+    let Some((id,)) = inserted else {
+        // A unique value is taken: a concurrent retry with the same client key committed first (it is
+        // the answer), or the public id collided (draw another).
+        if let Some((sql, args)) = retry_query(new)
+            && let Some(found) = tx.fetch_optional::<(i64, String)>(sql, &args).await?
+        {
+            return Ok(accepted_retry(found));
+        }
+        return Err(InsertError::Taken);
+    };
     // Photos that come with a report show the problem before the work.
     let media: Vec<Vec<Arg<'_>>> = new.media_urls.iter().map(|url| args![id, url, "before", at].to_vec()).collect();
     if !media.is_empty() {
@@ -432,38 +489,9 @@ pub(crate) async fn insert_one(
 
 /// Stores a new report with its media and its first event, or, when the submission is a retry of one
 /// already stored (same client key, or same device, text and place within the retry window), returns
-/// that one instead.
+/// that one instead. Concurrent submissions share a transaction (`group_commit`).
 pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
-    if let Db::Sqlite(s) = db {
-        return s.intake.submit(new.clone()).await;
-    }
-    for _ in 0..8 {
-        match try_insert_pg(db, new).await {
-            Err(e) if e.is_unique_violation() => {
-                // Either a concurrent retry with the same client key won, or a public id collided.
-                if let Some(found) = find_retry(db, new).await? {
-                    return Ok(found);
-                }
-            }
-            other => return other,
-        }
-    }
-    Err(StoreError::Conflict("could not allocate a unique public id".into()))
-}
-
-/// One PostgreSQL intake transaction (SQLite goes through the group commit instead).
-async fn try_insert_pg(db: &Db, new: &NewReport) -> Result<Accepted> {
-    let public_id = PublicId::generate(&mut rand::rng());
-    let mut tx = db.begin().await?;
-    if let (Some(device), Some(_)) = (&new.device_id, new.api_key_id) {
-        // Serialise concurrent retries from one device so the duplicate check below sees the first.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &args![device]).await?;
-    }
-    let mut tail = Tail::default();
-    let accepted = insert_one(&mut tx, new, &public_id, &mut tail).await?;
-    tail.write(&mut tx, new.requested_at.as_micros()).await?;
-    tx.commit().await?;
-    Ok(accepted)
+    db.writes().submit(new.clone()).await
 }
 
 /// How many reports a jurisdiction has (all privacy levels).

@@ -85,9 +85,26 @@ pub(crate) enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-impl Db {
+/// Where write transactions begin: SQLite's one writer connection, or the PostgreSQL pool.
+#[derive(Debug, Clone)]
+pub(crate) enum WritePool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl WritePool {
     /// Begins a write transaction. SQLite's begins IMMEDIATE, so that a read-then-write never fails
     /// on a stale snapshot.
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            WritePool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            WritePool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Db {
+    /// Begins a write transaction (see [`WritePool::begin`]).
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {
             Db::Sqlite(s) => Tx::Sqlite(s.write.begin_with("BEGIN IMMEDIATE").await?),
@@ -114,11 +131,6 @@ impl Db {
 }
 
 impl Tx {
-    /// Begins an IMMEDIATE transaction on SQLite's writer connection (the group commit's writer).
-    pub(crate) async fn begin_sqlite(pool: &sqlx::SqlitePool) -> Result<Tx> {
-        Ok(Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?))
-    }
-
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

@@ -11,7 +11,6 @@ use sqlx::FromRow;
 use crate::audit::NewEvent;
 use crate::outbox::WebhookEvent;
 use crate::sql::{Arg, Tx};
-use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
 /// A report with everything the workflow decides on, including the reporter (for those entitled).
@@ -36,6 +35,8 @@ pub struct WorkItem {
     pub archive_reason: Option<ArchiveReason>,
     pub version: i64,
     pub clock: Option<ClockKind>,
+    /// When the running clock started.
+    pub clock_started_at: Option<i64>,
     pub deadline_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -72,6 +73,7 @@ pub(crate) struct WorkItemRow {
     archive_reason: Option<String>,
     version: i64,
     clock: Option<String>,
+    clock_started_at: Option<i64>,
     deadline_at: Option<i64>,
     resolution_due_at: Option<i64>,
     closed_at: Option<i64>,
@@ -117,6 +119,7 @@ impl TryFrom<WorkItemRow> for WorkItem {
             agency_id: r.agency_id,
             user_id: r.user_id,
             version: r.version,
+            clock_started_at: r.clock_started_at,
             deadline_at: r.deadline_at,
             resolution_due_at: r.resolution_due_at,
             closed_at: r.closed_at,
@@ -172,7 +175,7 @@ impl WorkItem {
 
 pub(crate) const ITEM_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_id, r.service_id, s.name AS service_name,
     r.description, r.lat, r.lon, s.sla_tier, s.agency_id AS service_agency_id,
-    r.agency_id, r.user_id, r.privacy, r.status, r.archive_reason, r.version, r.clock, r.deadline_at, r.resolution_due_at,
+    r.agency_id, r.user_id, r.privacy, r.status, r.archive_reason, r.version, r.clock, r.clock_started_at, r.deadline_at, r.resolution_due_at,
     r.closed_at, r.escalation_level, r.reopen_count, r.tick_stage, r.next_tick_at, r.duplicate_of, r.reporter_email, r.reporter_first_name,
     r.reporter_last_name, r.reporter_phone, r.reporter_language, r.follow_up_hash
     FROM reports r JOIN services s ON s.id = r.service_id";
@@ -200,6 +203,8 @@ pub struct Change {
     pub archive_reason: Option<ArchiveReason>,
     pub agency_id: Option<i64>,
     pub clock: Option<ClockKind>,
+    /// When the running clock started (now, when the change starts or restarts it).
+    pub clock_started_at: Option<Timestamp>,
     pub deadline_at: Option<Timestamp>,
     pub resolution_due_at: Option<Timestamp>,
     pub next_tick: Option<(Timestamp, i64)>,
@@ -227,6 +232,7 @@ impl Change {
             archive_reason: item.archive_reason,
             agency_id: item.agency_id,
             clock: item.clock,
+            clock_started_at: item.clock_started_at.map(Timestamp::from_micros),
             deadline_at: item.deadline_at.map(Timestamp::from_micros),
             resolution_due_at: item.resolution_due_at.map(Timestamp::from_micros),
             next_tick: item.next_tick_at.map(|t| (Timestamp::from_micros(t), item.tick_stage)),
@@ -248,12 +254,13 @@ const UPDATE_ONE: &str =
     "UPDATE reports SET status = $1, is_open = $2, archive_reason = $3, agency_id = $4, clock = $5,
          deadline_at = $6, resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10,
          duplicate_of = $11, privacy = $12, status_notes = COALESCE($13, status_notes), updated_at = $14,
-         next_tick_at = $15, tick_stage = $16, rating = COALESCE($17, rating), version = version + 1
-     WHERE id = $18 AND version = $19 RETURNING version";
+         next_tick_at = $15, tick_stage = $16, rating = COALESCE($17, rating), clock_started_at = $18,
+         version = version + 1
+     WHERE id = $19 AND version = $20 RETURNING version";
 
-/// The values of a change, in the order of [`UPDATE_ONE`]'s first 17 parameters and of the VALUES
-/// columns 3 to 19 of [`update_reports`].
-fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 17] {
+/// The values of a change, in the order of [`UPDATE_ONE`]'s first 18 parameters and of the VALUES
+/// columns 3 to 20 of [`update_reports`].
+fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 18] {
     args![
         change.status.as_str(),
         change.status.is_open(),
@@ -272,6 +279,7 @@ fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 17] {
         change.next_tick.map(|t| t.0.as_micros()),
         change.next_tick.map_or(0, |t| t.1),
         change.rating,
+        change.clock_started_at.map(Timestamp::as_micros),
     ]
 }
 
@@ -313,7 +321,7 @@ pub(crate) async fn update_reports(
                      closed_at = v.column10, escalation_level = v.column11, reopen_count = v.column12,
                      duplicate_of = v.column13, privacy = v.column14,
                      status_notes = COALESCE(v.column15, reports.status_notes), updated_at = v.column16,
-                     next_tick_at = v.column17, tick_stage = v.column18, rating = COALESCE(v.column19, reports.rating),
+                     next_tick_at = v.column17, tick_stage = v.column18, rating = COALESCE(v.column19, reports.rating), clock_started_at = v.column20,
                      version = reports.version + 1
                  FROM (",
                 &rows,
@@ -326,27 +334,10 @@ pub(crate) async fn update_reports(
 }
 
 /// Writes `change` if the report is still at the version `item` was read at; otherwise a conflict,
-/// and nothing is written. Returns the new version.
+/// and nothing is written. Returns the new version. Concurrent changes share a transaction
+/// (`group_commit`).
 pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {
-    if let Db::Sqlite(s) = db {
-        // Through the group commit: concurrent changes share one transaction and one fsync.
-        return s.intake.apply((item.clone(), change.clone(), now)).await;
-    }
-    let mut tx = db.begin().await?;
-    let version = apply_in(&mut tx, item, change, now).await?;
-    tx.commit().await?;
-    Ok(version)
-}
-
-/// [`apply`] inside a transaction; the conflict leaves the transaction as it was.
-pub(crate) async fn apply_in(tx: &mut Tx, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {
-    let Some(version) = update_report(tx, item, change, now).await? else {
-        return Err(conflict(item));
-    };
-    let mut tail = Tail::default();
-    tail.add_change(item, change);
-    tail.write(tx, now.as_micros()).await?;
-    Ok(version)
+    db.writes().apply((item.clone(), change.clone(), now)).await
 }
 
 /// Someone else changed the report since it was read.

@@ -267,3 +267,25 @@ both_backends!(official_acts_on_settings_and_accounts_are_in_the_chain, |backend
     let broken = audit::verify(&t.db).await.unwrap().broken.expect("an edited act is caught");
     assert_eq!(broken.event_id, Some(victim));
 });
+
+both_backends!(a_clock_starts_when_its_state_is_entered, |backend| {
+    use laksana_core::workflow::{ClockKind, Command};
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let id = count(&t, "SELECT MIN(id) FROM reports WHERE status = 'submitted'").await;
+    let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap().unwrap();
+    assert_eq!(item.clock, Some(ClockKind::Verification));
+    assert!(item.clock_started_at.is_some(), "seeded reports know when their clock started");
+    let rules = lifecycle::rules(&t.db, "http://localhost").await.unwrap();
+    let rules = &rules[&item.jurisdiction_id];
+    let now = t0().plus_days(1);
+    let verify = Command::Verify { agency_id: None, note: None };
+    lifecycle::transition(&t.db, rules, &item, &verify, "user:1", now).await.unwrap();
+    let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap().unwrap();
+    assert_eq!((item.clock, item.clock_started_at), (Some(ClockKind::Plan), Some(now.as_micros())));
+    // A comment leaves the running clock alone.
+    let later = now.plus_days(1);
+    lifecycle::comment(&t.db, &item, "Sedang dicek", false, "note", "user:1", later).await.unwrap();
+    let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap().unwrap();
+    assert_eq!(item.clock_started_at, Some(now.as_micros()));
+});

@@ -44,6 +44,8 @@ pub struct SeedReport {
     pub status: Status,
     pub archive_reason: Option<ArchiveReason>,
     pub deadline_at: Option<Timestamp>,
+    /// When the running clock started.
+    pub clock_started_at: Option<Timestamp>,
     pub status_notes: Option<String>,
     pub requested_at: Timestamp,
     pub updated_at: Timestamp,
@@ -302,6 +304,7 @@ impl Context {
             status,
             archive_reason,
             deadline_at,
+            clock_started_at: deadline_at.map(|_| clock_start),
             status_notes,
             requested_at,
             updated_at,
@@ -430,7 +433,7 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
         "{insert} reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
              attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
              archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
-             clock, next_tick_at, tick_stage)"
+             clock, next_tick_at, tick_stage, clock_started_at)"
     );
     let mut tail = Tail::default();
     // One statement per 1,000 reports, one transaction for all of them: fewer commits rewrite the same
@@ -468,6 +471,7 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
                     clock.map(|c| c.as_str()),
                     clock.and(r.deadline_at).map(|d| d.as_micros() + 1),
                     1i64,
+                    clock.and(r.clock_started_at).map(Timestamp::as_micros),
                 ]
                 .to_vec()
             })

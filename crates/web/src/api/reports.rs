@@ -74,7 +74,7 @@ pub(super) struct ReportPage {
 
 fn report_out(r: &Report, j: &JurisdictionInfo, media: Vec<String>, now: Timestamp) -> ReportOut {
     let ts = |m: i64| Timestamp::from_micros(m).to_rfc3339_in(j.tz);
-    let status = r.status().unwrap_or(Status::Submitted);
+    let status = r.status;
     ReportOut {
         id: r.public_id.clone(),
         jurisdiction_id: r.jurisdiction_id.clone(),

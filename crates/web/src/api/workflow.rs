@@ -340,7 +340,11 @@ pub(super) async fn inbox(
         items: outs
             .into_iter()
             .zip(&list)
-            .map(|(report, r)| InboxItem { report, privacy: r.privacy.clone(), escalation_level: r.escalation_level })
+            .map(|(report, r)| InboxItem {
+                report,
+                privacy: r.privacy.as_str().to_owned(),
+                escalation_level: r.escalation_level,
+            })
             .collect(),
         next_cursor,
     }))

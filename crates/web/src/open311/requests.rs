@@ -27,8 +27,7 @@ fn request_node<'a>(
     extensions: Option<&[&'a PublicEvent]>,
 ) -> Node<'a> {
     let ts = |micros: i64| Node::str(Timestamp::from_micros(micros).to_rfc3339_in(j.tz));
-    let status = r.status().unwrap_or(Status::Submitted);
-    let reason = r.archive_reason.as_deref().and_then(ArchiveReason::parse);
+    let (status, reason) = (r.status, r.archive_reason);
     let mut fields = vec![
         ("service_request_id", Node::str(&r.public_id)),
         ("status", Node::str(if extensions.is_some() { status.open311_extended(reason) } else { status.open311() })),

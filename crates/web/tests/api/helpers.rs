@@ -24,7 +24,30 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub worker: laksana_jobs::Worker,
     pub ticker: laksana_jobs::Ticker,
+    /// Set by a test whose jobs are meant to fail (an unreachable webhook): the check on drop is off.
+    pub jobs_may_fail: std::sync::atomic::AtomicBool,
     _test_db: TestDb,
+}
+
+/// When a test ends, every job it queued runs, and none may fail: a notice that cannot be sent or a
+/// thumbnail that cannot be made is a bug even when the HTTP answer was right.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() || self.jobs_may_fail.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let (waiting, dead) = tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async {
+                self.worker.drain().await.expect("running the queued jobs");
+                laksana_store::jobs::counts(&self.db).await.expect("counting the jobs")
+            })
+        });
+        assert_eq!(
+            (waiting, dead),
+            (0, 0),
+            "jobs left waiting or dead after the test (set jobs_may_fail for a test that makes them fail)"
+        );
+    }
 }
 
 impl TestApp {
@@ -63,6 +86,7 @@ impl TestApp {
             clock,
             worker,
             ticker,
+            jobs_may_fail: Default::default(),
             _test_db: test_db,
         }
     }

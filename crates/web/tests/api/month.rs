@@ -1,7 +1,7 @@
 //! A month in the life of the demo city, through the API alone: citizens report, operators verify
 //! and dispose, officers plan and resolve (one agency falls behind), deadlines pass and escalate,
 //! citizens confirm, reopen or stay silent. The fake clock moves a day at a time; the ticker and the
-//! outbox run after each day. At the end the audit trail verifies and nobody saw what §6 forbids.
+//! outbox run after each day. At the end the audit trail verifies and nobody saw what the privacy rules forbid.
 
 use std::collections::BTreeMap;
 
@@ -253,7 +253,7 @@ both!(a_month_in_the_life_of_the_city, |app| {
                 "{e} got a receipt"
             );
         }
-        // §6 for the public, another agency, the leader and the ombudsman.
+        // The privacy rules for the public, another agency, the leader and the ombudsman.
         let public = app.call("GET", &format!("/api/v1/reports/{id}?{J}"), None, None, None).await;
         assert_eq!(public.0 == 200, t.privacy != "rahasia", "{id} {}", t.privacy);
         assert!(!public.1.to_string().contains("Rahasia"), "public sees no last name");

@@ -86,7 +86,7 @@ both!(multipart_with_attributes_and_a_photo, |app| {
     assert_eq!(status, 201, "{v}");
     let id = v[0]["service_request_id"].as_str().unwrap();
     let stored = laksana_store::reports::get(&app.db, TNG, id).await.unwrap().unwrap();
-    let attrs = stored.attribute_values();
+    let attrs = stored.attributes.clone();
     assert_eq!(attrs["jenis_pencemaran"], vec!["air", "bau"]);
     assert!(!attrs.contains_key("tidak_dikenal"), "unknown attributes are ignored");
     let (_, shown) = app.get_json(&format!("/api/v1/reports/{id}?jurisdiction_id={TNG}")).await;

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use laksana_core::{Privacy, Status};
 use laksana_store::reports::{self, ReportFilter};
 
 use crate::both;
@@ -15,8 +16,8 @@ async fn sample_ids(app: &TestApp) -> (String, String) {
         reports::list(&app.db, &ReportFilter { jurisdiction_id: TNG.into(), limit: 10_000, ..Default::default() })
             .await
             .unwrap();
-    let open = all.iter().rev().find(|r| r.status == "in_progress" && r.privacy == "publik").unwrap();
-    let closed = all.iter().rev().find(|r| r.status == "closed" && r.privacy == "publik").unwrap();
+    let open = all.iter().rev().find(|r| r.status == Status::InProgress && r.privacy == Privacy::Publik).unwrap();
+    let closed = all.iter().rev().find(|r| r.status == Status::Closed && r.privacy == Privacy::Publik).unwrap();
     (open.public_id.clone(), closed.public_id.clone())
 }
 
@@ -151,7 +152,7 @@ both!(rahasia_reports_are_never_listed, |app| {
     )
     .await
     .unwrap();
-    let secret: Vec<_> = all.iter().filter(|r| r.privacy == "rahasia").collect();
+    let secret: Vec<_> = all.iter().filter(|r| r.privacy == Privacy::Rahasia).collect();
     assert!(!secret.is_empty(), "the demo has rahasia reports");
     let ids = secret.iter().map(|r| r.public_id.as_str()).collect::<Vec<_>>().join(",");
     let (status, v) = app.get_json(&format!("/open311/v2/requests.json?{J}&service_request_id={ids}")).await;

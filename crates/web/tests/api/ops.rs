@@ -13,6 +13,8 @@ both!(health_readiness_and_metrics, |app| {
 });
 
 both!(readiness_fails_when_the_database_is_gone, |app| {
+    // With the database gone, no job can run.
+    app.jobs_may_fail.store(true, std::sync::atomic::Ordering::Relaxed);
     app.db.close().await;
     let (status, _, body) = app.get_text("/readyz").await;
     assert_eq!((status, body.as_str()), (503, "database unavailable"));

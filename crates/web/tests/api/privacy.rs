@@ -27,7 +27,7 @@ enum Who {
     Admin,
 }
 
-/// What §6 allows: (sees the report, sees full contact, sees the first name, sees internal notes).
+/// What the privacy rules (docs/ARCHITECTURE.md) allow: (sees the report, sees full contact, sees the first name, sees internal notes).
 fn allowed(who: Who, privacy: &str) -> (bool, bool, bool, bool) {
     let publik = privacy == "publik";
     let listed = privacy != "rahasia";

@@ -479,6 +479,7 @@ both!(admins_manage_holidays_and_webhooks_others_may_not, |app| {
     assert_eq!(s, 200);
     assert!(v[0].get("secret").is_none(), "the secret is shown once");
     // Nobody listens on port 9: the delivery fails, is logged, and waits for its retry.
+    app.jobs_may_fail.store(true, std::sync::atomic::Ordering::Relaxed);
     app.report("sampah-menumpuk", "publik", None).await;
     app.worker.drain().await.unwrap();
     let path = format!("/api/v1/jurisdictions/tangerangkota.go.id/webhooks/{hook_id}/deliveries");
@@ -533,6 +534,8 @@ both!(the_inbox_shows_each_role_its_own_work, |app| {
 });
 
 both!(webhooks_never_reach_private_addresses_unless_allowed, |app| {
+    // Deliveries to refused addresses fail, and are kept for their retries.
+    app.jobs_may_fail.store(true, std::sync::atomic::Ordering::Relaxed);
     let admin = app.staff("admin@kota.test", Role::Admin, None).await;
     let (s, v) = app
         .call(
