@@ -56,11 +56,7 @@ pub struct SqliteDb {
 #[derive(Debug, Clone)]
 pub struct PgDb {
     pub(crate) pool: PgPool,
-    pub(crate) intake: crate::group_commit::IntakeQueue,
 }
-
-/// PostgreSQL writer tasks of the group commit: one batch commits while the next is written.
-const PG_WRITERS: usize = 2;
 
 /// Runs the same tokens against whichever pool `$db` holds. `$pool` is bound to the pool (the
 /// reader pool on SQLite), `$DB` to the sqlx database type, for `QueryBuilder::<$DB>`.
@@ -122,9 +118,7 @@ impl Db {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(connect)
                 .await?;
-            let intake =
-                crate::group_commit::IntakeQueue::start(crate::sql::WritePool::Postgres(pool.clone()), PG_WRITERS);
-            return Ok(Db::Postgres(PgDb { pool, intake }));
+            return Ok(Db::Postgres(PgDb { pool }));
         }
         if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)?
@@ -146,7 +140,7 @@ impl Db {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(base.read_only(true))
                 .await?;
-            let intake = crate::group_commit::IntakeQueue::start(crate::sql::WritePool::Sqlite(write.clone()), 1);
+            let intake = crate::group_commit::IntakeQueue::start(write.clone());
             return Ok(Db::Sqlite(SqliteDb { read, write, intake }));
         }
         Err(StoreError::Invalid(format!(
@@ -159,14 +153,6 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
-        }
-    }
-
-    /// The group commit every write of reports goes through.
-    pub(crate) fn writes(&self) -> &crate::group_commit::IntakeQueue {
-        match self {
-            Db::Sqlite(s) => &s.intake,
-            Db::Postgres(p) => &p.intake,
         }
     }
 

@@ -489,9 +489,9 @@ pub(crate) async fn insert_one(
 
 /// Stores a new report with its media and its first event, or, when the submission is a retry of one
 /// already stored (same client key, or same device, text and place within the retry window), returns
-/// that one instead. Concurrent submissions share a transaction (`group_commit`).
+/// that one instead (see `group_commit`).
 pub async fn insert(db: &Db, new: &NewReport) -> Result<Accepted> {
-    db.writes().submit(new.clone()).await
+    crate::group_commit::insert(db, new).await
 }
 
 /// How many reports a jurisdiction has (all privacy levels).

@@ -208,7 +208,7 @@ impl Tx {
         let width = rows.first().map_or(1, Vec::len).max(1);
         let mut out = Vec::new();
         for chunk in rows.chunks((MAX_BINDS / width).max(1)) {
-            let sql = values_sql(head, chunk.len(), width, tail);
+            let sql = values_sql(head, chunk.len(), width, tail, self.is_sqlite());
             let args: Vec<Arg<'_>> = chunk.iter().flatten().copied().collect();
             out.extend(self.fetch_all::<T>(&sql, &args).await?);
         }
@@ -220,7 +220,7 @@ impl Tx {
         let width = rows.first().map_or(1, Vec::len).max(1);
         let mut n = 0;
         for chunk in rows.chunks((MAX_BINDS / width).max(1)) {
-            let sql = values_sql(head, chunk.len(), width, tail);
+            let sql = values_sql(head, chunk.len(), width, tail, self.is_sqlite());
             let args: Vec<Arg<'_>> = chunk.iter().flatten().copied().collect();
             n += self.execute(&sql, &args).await?;
         }
@@ -228,8 +228,9 @@ impl Tx {
     }
 }
 
-/// `{head} VALUES ($1, $2), ($3, $4) {tail}`: both dialects number parameters this way.
-fn values_sql(head: &str, rows: usize, width: usize, tail: &str) -> String {
+/// `{head} VALUES ($1, $2), ($3, $4) {tail}`; on SQLite `(?, ?), (?, ?)`, which it binds by position
+/// (numbered parameters make sqlx look each one up by name: a cost that grows with the row count).
+fn values_sql(head: &str, rows: usize, width: usize, tail: &str, positional: bool) -> String {
     use std::fmt::Write;
     let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6 + 16);
     sql.push_str(head);
@@ -238,7 +239,11 @@ fn values_sql(head: &str, rows: usize, width: usize, tail: &str) -> String {
         sql.push_str(if r == 0 { "(" } else { ", (" });
         for c in 0..width {
             let sep = if c == 0 { "" } else { ", " };
-            write!(sql, "{sep}${}", r * width + c + 1).expect("writing to a String cannot fail");
+            if positional {
+                write!(sql, "{sep}?").expect("writing to a String cannot fail");
+            } else {
+                write!(sql, "{sep}${}", r * width + c + 1).expect("writing to a String cannot fail");
+            }
         }
         sql.push(')');
     }
@@ -281,8 +286,9 @@ mod tests {
     #[test]
     fn values_are_numbered_row_by_row() {
         assert_eq!(
-            values_sql("INSERT INTO t (a, b)", 2, 2, "RETURNING a"),
+            values_sql("INSERT INTO t (a, b)", 2, 2, "RETURNING a", false),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a"
         );
+        assert_eq!(values_sql("INSERT INTO t (a)", 2, 1, "", true), "INSERT INTO t (a) VALUES (?), (?) ");
     }
 }

@@ -334,10 +334,9 @@ pub(crate) async fn update_reports(
 }
 
 /// Writes `change` if the report is still at the version `item` was read at; otherwise a conflict,
-/// and nothing is written. Returns the new version. Concurrent changes share a transaction
-/// (`group_commit`).
+/// and nothing is written. Returns the new version (see `group_commit`).
 pub async fn apply(db: &Db, item: &WorkItem, change: &Change, now: Timestamp) -> Result<i64> {
-    db.writes().apply((item.clone(), change.clone(), now)).await
+    crate::group_commit::apply(db, (item.clone(), change.clone(), now)).await
 }
 
 /// Someone else changed the report since it was read.
