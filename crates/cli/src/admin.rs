@@ -112,8 +112,7 @@ pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Create { email, role, jurisdiction, agency, name, language } => {
             let grant = grant_for(db, &role, jurisdiction, agency).await?;
             let new = users::NewUser { email, display_name: name, language, password: None };
-            let user = users::create(db, &new, &cli_actor(), now).await?;
-            users::grant(db, user.id, &grant, &cli_actor(), now).await?;
+            let user = users::create_with_grant(db, &new, &grant, &cli_actor(), now).await?;
             say!("created user #{} {} as {}", user.id, user.email, grant.role);
             eprintln!("Set a password with: laksana user set-password --email {}", user.email);
         }

@@ -43,29 +43,31 @@ impl ReportState {
         fn show<T: std::fmt::Debug>(v: &T) -> String {
             format!("{v:?}")
         }
-        let mut out = Vec::new();
-        let mut check = |field: &'static str, stored: String, expected: String| {
-            if stored != expected {
-                out.push(Difference { field, stored, expected });
-            }
-        };
-        check("status", stored.status.as_str().to_owned(), self.status.as_str().to_owned());
-        check("is_open", stored_is_open.to_string(), stored.status.is_open().to_string());
-        check("agency_id", show(&stored.agency_id), show(&self.agency_id));
-        check("privacy", stored.privacy.as_str().to_owned(), self.privacy.as_str().to_owned());
-        check("service_id", stored.service_id.to_string(), self.service_id.to_string());
-        check("description", stored.description_sha256.clone(), self.description_sha256.clone());
-        check("lat", show(&stored.lat), show(&self.lat));
-        check("lon", show(&stored.lon), show(&self.lon));
-        check("deadline_at", show(&stored.deadline_at), show(&self.deadline_at));
-        check("escalation_level", stored.escalation_level.to_string(), self.escalation_level.to_string());
-        check("duplicate_of", show(&stored.duplicate_of), show(&self.duplicate_of));
-        check(
-            "archive_reason",
-            show(&stored.archive_reason.map(ArchiveReason::as_str)),
-            show(&self.archive_reason.map(ArchiveReason::as_str)),
-        );
-        out
+        let text = |field, stored: String, expected: String| (field, stored == expected, stored, expected);
+        let fields: [(&'static str, bool, String, String); 12] = [
+            text("status", stored.status.as_str().to_owned(), self.status.as_str().to_owned()),
+            text("is_open", stored_is_open.to_string(), stored.status.is_open().to_string()),
+            text("agency_id", show(&stored.agency_id), show(&self.agency_id)),
+            text("privacy", stored.privacy.as_str().to_owned(), self.privacy.as_str().to_owned()),
+            text("service_id", stored.service_id.to_string(), self.service_id.to_string()),
+            text("description", stored.description_sha256.clone(), self.description_sha256.clone()),
+            // Compared as numbers: a database may give -0.0 back as 0.0.
+            ("lat", stored.lat == self.lat, show(&stored.lat), show(&self.lat)),
+            ("lon", stored.lon == self.lon, show(&stored.lon), show(&self.lon)),
+            text("deadline_at", show(&stored.deadline_at), show(&self.deadline_at)),
+            text("escalation_level", stored.escalation_level.to_string(), self.escalation_level.to_string()),
+            text("duplicate_of", show(&stored.duplicate_of), show(&self.duplicate_of)),
+            text(
+                "archive_reason",
+                show(&stored.archive_reason.map(ArchiveReason::as_str)),
+                show(&self.archive_reason.map(ArchiveReason::as_str)),
+            ),
+        ];
+        fields
+            .into_iter()
+            .filter(|(_, equal, _, _)| !equal)
+            .map(|(field, _, stored, expected)| Difference { field, stored, expected })
+            .collect()
     }
 }
 
@@ -113,6 +115,22 @@ mod tests {
         let d = state().differences(&state(), false);
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].field, d[0].stored.as_str(), d[0].expected.as_str()), ("is_open", "false", "true"));
+    }
+
+    #[test]
+    fn coordinates_read_back_exactly_from_their_json() {
+        // Full-precision GPS longitudes need all 17 digits; a one-ULP error would be a mismatch.
+        let mut s = state();
+        for (i, lon) in [109.11737982409095, 106.63190000000001, 141.01999999999998, -0.0].into_iter().enumerate() {
+            s.lon = Some(lon);
+            s.lat = Some(-6.0 - i as f64 / 3.0);
+            let back: ReportState = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+            assert_eq!(back.lon.map(f64::to_bits), s.lon.map(f64::to_bits), "{lon}");
+            assert_eq!(back.lat.map(f64::to_bits), s.lat.map(f64::to_bits));
+            let mut stored = back.clone();
+            stored.lon = stored.lon.map(|l| l + 0.0); // -0.0 + 0.0 is 0.0, as a database may give it
+            assert_eq!(s.differences(&stored, true), vec![], "{lon}");
+        }
     }
 
     #[test]

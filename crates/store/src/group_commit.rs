@@ -99,14 +99,14 @@ async fn writer(pool: WritePool, mut rx: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        match write_pending(&pool, &batch).await {
+        match guarded(write_pending(&pool, &batch)).await {
             Ok(results) => answer(batch.drain(..), results),
             Err(e) if batch.len() > 1 => {
                 // One bad write must not fail the others that happened to share its transaction.
                 tracing::warn!(error = %e, writes = batch.len(), "group commit failed; writing each alone");
                 for p in batch.drain(..) {
                     let one = std::slice::from_ref(&p);
-                    match write_pending(&pool, one).await {
+                    match guarded(write_pending(&pool, one)).await {
                         Ok(results) => answer(std::iter::once(p), results),
                         Err(e) => fail(p, &e),
                     }
@@ -120,6 +120,16 @@ async fn writer(pool: WritePool, mut rx: mpsc::Receiver<Pending>) {
             }
         }
     }
+}
+
+/// A panic while writing (a bug, or a row that cannot be read back) fails that batch, not the writer:
+/// every later write would otherwise wait for a task that is gone.
+async fn guarded<T>(write: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    use futures::FutureExt;
+    std::panic::AssertUnwindSafe(write).catch_unwind().await.unwrap_or_else(|_| {
+        tracing::error!("a write panicked; its batch failed");
+        Err(StoreError::Unavailable("the write failed; try again".into()))
+    })
 }
 
 /// What each write of a batch came to, in the batch's order.
@@ -159,7 +169,13 @@ fn answer(batch: impl Iterator<Item = Pending>, results: Vec<Outcome>) {
 }
 
 fn fail(p: Pending, e: &StoreError) {
-    let err = || StoreError::Unavailable(e.to_string());
+    // The caller learns what kind of failure it was (a bad reference is the client's, not a 503).
+    let err = || match e {
+        StoreError::NotFound => StoreError::NotFound,
+        StoreError::Invalid(m) => StoreError::Invalid(m.clone()),
+        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+        other => StoreError::Unavailable(other.to_string()),
+    };
     match p {
         Pending::Insert { reply, .. } => {
             let _ = reply.send(Err(err()));

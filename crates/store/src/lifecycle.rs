@@ -472,7 +472,20 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
     loop {
         let mut tx = db.begin().await?;
         let rows: Vec<workflow::WorkItemRow> = tx.fetch_all(&sql, &args![now.as_micros(), i64::from(batch)]).await?;
-        let items = rows.into_iter().map(WorkItem::try_from).collect::<Result<Vec<_>>>()?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut unreadable = 0;
+        for row in rows {
+            let id = row.id();
+            match WorkItem::try_from(row) {
+                Ok(item) => items.push(item),
+                // One broken row must not stop the clocks of every other report: it stops ticking.
+                Err(e) => {
+                    tracing::error!(report = id, error = %e, "a due report cannot be read; its clock is stopped");
+                    tx.execute("UPDATE reports SET next_tick_at = NULL WHERE id = $1", &args![id]).await?;
+                    unreadable += 1;
+                }
+            }
+        }
         let mut pairs = Vec::with_capacity(items.len());
         let mut counted = Vec::with_capacity(items.len());
         for item in &items {
@@ -501,7 +514,7 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
         }
         tail.write(&mut tx, now.as_micros()).await?;
         tx.commit().await?;
-        if items.len() < batch as usize {
+        if items.len() + unreadable < batch as usize {
             return Ok(stats);
         }
     }

@@ -104,6 +104,19 @@ impl WritePool {
 }
 
 impl Db {
+    /// Begins a read-only transaction whose statements all see one snapshot (SQLite: a read
+    /// transaction on one reader connection; PostgreSQL: REPEATABLE READ).
+    pub(crate) async fn begin_read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(s) => Tx::Sqlite(s.read.begin().await?),
+            Db::Postgres(p) => {
+                let mut tx = p.pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
     /// Begins a write transaction (see [`WritePool::begin`]).
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {

@@ -84,14 +84,34 @@ async fn verify_password(password: &str, hash: Option<String>) -> bool {
 /// Creates an account; a taken email is a conflict. The act is recorded, by `actor`, in the
 /// deployment's audit chain.
 pub async fn create(db: &Db, new: &NewUser, actor: &str, now: Timestamp) -> Result<User> {
-    let email = normalise_email(&new.email)?;
-    let hash = match &new.password {
+    let hash = password_hash_of(new).await?;
+    let mut tx = db.begin().await?;
+    let user = create_in(&mut tx, new, hash, actor, now).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Creates a staff account with its first role, in one transaction: both or neither.
+pub async fn create_with_grant(db: &Db, new: &NewUser, g: &Grant, actor: &str, now: Timestamp) -> Result<User> {
+    let hash = password_hash_of(new).await?;
+    let mut tx = db.begin().await?;
+    let user = create_in(&mut tx, new, hash, actor, now).await?;
+    grant_in(&mut tx, user.id, g, actor, now).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+async fn password_hash_of(new: &NewUser) -> Result<Option<String>> {
+    Ok(match &new.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
-    };
+    })
+}
+
+async fn create_in(tx: &mut Tx, new: &NewUser, hash: Option<String>, actor: &str, now: Timestamp) -> Result<User> {
+    let email = normalise_email(&new.email)?;
     let language = if new.language.is_empty() { "id" } else { new.language.as_str() };
     let display_name = new.display_name.trim();
-    let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO users (email, display_name, password_hash, language, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -111,8 +131,7 @@ pub async fn create(db: &Db, new: &NewUser, actor: &str, now: Timestamp) -> Resu
         at: now.as_micros(),
         data: serde_json::json!({ "email": email, "display_name": display_name, "password_set": hash.is_some() }),
     };
-    audit::record(&mut tx, &[act]).await?;
-    tx.commit().await?;
+    audit::record(tx, &[act]).await?;
     Ok(User {
         id,
         email,
@@ -185,6 +204,11 @@ pub async fn set_password(db: &Db, email: &str, password: &str, actor: &str, now
 /// chain of the grant's jurisdiction (the deployment's for a deployment-wide role).
 pub async fn grant(db: &Db, user_id: i64, g: &Grant, actor: &str, now: Timestamp) -> Result<()> {
     let mut tx = db.begin().await?;
+    grant_in(&mut tx, user_id, g, actor, now).await?;
+    tx.commit().await
+}
+
+async fn grant_in(tx: &mut Tx, user_id: i64, g: &Grant, actor: &str, now: Timestamp) -> Result<()> {
     if let (Some(agency), Some(j)) = (g.agency_id, &g.jurisdiction_id) {
         let found: Option<(i64,)> = tx
             .fetch_optional("SELECT id FROM agencies WHERE id = $1 AND jurisdiction_id = $2", &args![agency, j])
@@ -217,8 +241,7 @@ pub async fn grant(db: &Db, user_id: i64, g: &Grant, actor: &str, now: Timestamp
         at: now.as_micros(),
         data: serde_json::json!({ "user_id": user_id, "email": email, "role": g.role.as_str(), "agency_id": g.agency_id }),
     };
-    audit::record(&mut tx, &[act]).await?;
-    tx.commit().await
+    audit::record(tx, &[act]).await
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {

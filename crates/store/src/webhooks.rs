@@ -54,11 +54,22 @@ pub async fn create(db: &Db, jurisdiction_id: &str, url: &str, actor: &str, now:
         kind: "created",
         actor: actor.into(),
         at: now,
-        data: serde_json::json!({ "url": url }),
+        data: serde_json::json!({ "url": without_credentials(url) }),
     };
     crate::audit::record(&mut tx, &[act]).await?;
     tx.commit().await?;
     Ok(Webhook { id, jurisdiction_id: jurisdiction_id.into(), url: url.into(), secret, active: true, created_at: now })
+}
+
+/// A URL as the audit trail may keep it forever: scheme, host and path, without a user, password,
+/// query or fragment (where many services put the token that is the credential).
+fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let path = if path.is_empty() { String::new() } else { format!("/{path}") };
+    format!("{scheme}://{host}{path}")
 }
 
 pub async fn list(db: &Db, jurisdiction_id: &str) -> Result<Vec<Webhook>> {
@@ -109,4 +120,19 @@ pub async fn deliveries(db: &Db, webhook_id: i64, limit: u32) -> Result<Vec<Deli
         .fetch_all(pool)
         .await?
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_credentials;
+
+    #[test]
+    fn credentials_in_a_url_are_not_kept() {
+        assert_eq!(without_credentials("https://example.org/hook"), "https://example.org/hook");
+        assert_eq!(
+            without_credentials("https://u:p@hooks.example.org/x/y?token=abc#f"),
+            "https://hooks.example.org/x/y"
+        );
+        assert_eq!(without_credentials("http://example.org?key=1"), "http://example.org");
+    }
 }

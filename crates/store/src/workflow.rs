@@ -90,6 +90,12 @@ pub(crate) struct WorkItemRow {
     follow_up_hash: Option<String>,
 }
 
+impl WorkItemRow {
+    pub(crate) fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 impl TryFrom<WorkItemRow> for WorkItem {
     type Error = StoreError;
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
-use super::extract::PathJurisdiction;
+use super::extract::{AdminOf, ApiJson, PathJurisdiction};
 use crate::error::Problem;
 use crate::state::AppState;
 
@@ -56,10 +56,9 @@ pub(super) async fn holidays_get(
               (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn holidays_put(
     State(state): State<AppState>,
-    at: PathJurisdiction,
-    Json(body): Json<HolidaysPut>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<HolidaysPut>,
 ) -> Result<Json<Vec<HolidayIo>>, Problem> {
-    at.admin()?;
     let jid = at.jurisdiction.id().to_owned();
     // The same rule as the CSV import (`laksana_core::limits::Holiday`), so both accept the same rows.
     let mut add = Vec::with_capacity(body.add.len());
@@ -85,10 +84,9 @@ pub(super) async fn holidays_put(
     responses((status = 200, body = serde_json::Value), (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn deadlines_put(
     State(state): State<AppState>,
-    at: PathJurisdiction,
-    Json(body): Json<serde_json::Value>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<Deadlines>, Problem> {
-    at.admin()?;
     let jid = at.jurisdiction.id().to_owned();
     let d: Deadlines =
         serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("invalid deadlines: {e}")))?;
@@ -134,10 +132,9 @@ pub(super) async fn webhooks_list(
               (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
 pub(super) async fn webhooks_create(
     State(state): State<AppState>,
-    at: PathJurisdiction,
-    Json(body): Json<WebhookIn>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<WebhookIn>,
 ) -> Result<(StatusCode, Json<WebhookOut>), Problem> {
-    at.admin()?;
     let jid = at.jurisdiction.id().to_owned();
     let w = webhooks::create(state.db(), &jid, &body.url, &at.caller.actor, state.clock().now().as_micros()).await?;
     Ok((StatusCode::CREATED, Json(WebhookOut { id: w.id, url: w.url, active: w.active, secret: Some(w.secret) })))
@@ -213,10 +210,9 @@ pub(super) struct UserOut {
               (status = 409, description = "The email has an account", content_type = "application/problem+json")))]
 pub(super) async fn users_create(
     State(state): State<AppState>,
-    at: PathJurisdiction,
-    Json(body): Json<UserIn>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<UserIn>,
 ) -> Result<(StatusCode, Json<UserOut>), Problem> {
-    at.admin()?;
     let jid = at.jurisdiction.id().to_owned();
     let role = Role::parse(&body.role)
         .filter(|r| *r != Role::Citizen)
@@ -229,8 +225,7 @@ pub(super) async fn users_create(
         language: body.language,
         password: body.password,
     };
-    let user = users::create(state.db(), &new, &at.caller.actor, now).await?;
-    users::grant(state.db(), user.id, &grant, &at.caller.actor, now).await?;
+    let user = users::create_with_grant(state.db(), &new, &grant, &at.caller.actor, now).await?;
     Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
 }
 

@@ -152,3 +152,31 @@ impl PathJurisdiction {
         )
     }
 }
+
+/// [`PathJurisdiction`] whose caller is an admin of the jurisdiction, checked before any body is read.
+pub(crate) struct AdminOf(pub PathJurisdiction);
+
+impl FromRequestParts<AppState> for AdminOf {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let at = PathJurisdiction::from_request_parts(parts, state).await?;
+        at.admin()?;
+        Ok(AdminOf(at))
+    }
+}
+
+/// A JSON body whose rejection (not JSON, wrong content type, wrong shape) is a problem+json document
+/// like every other API error.
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| ApiJson(v))
+            .map_err(|e| Problem::bad_request(e.body_text()))
+    }
+}

@@ -244,6 +244,10 @@ pub(super) async fn create(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k))
         .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
+    // The key first: a client without a valid one learns nothing from its body.
+    if state.api_key(key).await?.is_none() {
+        return Err(Problem::forbidden("api_key is not valid"));
+    }
     let req: CreateReport = serde_json::from_slice(&body)
         .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();

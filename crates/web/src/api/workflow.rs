@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
-use super::extract::{InJurisdiction, ReportTarget, StaffIn};
+use super::extract::{ApiJson, InJurisdiction, ReportTarget, StaffIn};
 use super::reports::{ReportOut, with_media};
 use crate::error::Problem;
 use crate::service::actions::{self, Acted, Comment, Expected};
@@ -246,7 +246,7 @@ pub(crate) struct PrivacyIn {
 pub(super) async fn privacy(
     State(state): State<AppState>,
     t: ReportTarget,
-    Json(p): Json<PrivacyIn>,
+    ApiJson(p): ApiJson<PrivacyIn>,
 ) -> Result<Json<ActionOut>, Problem> {
     let to = Privacy::parse(&p.privacy).ok_or_else(|| {
         Problem::bad_request(format!("privacy must be publik, anonim or rahasia, got {:?}", p.privacy))

@@ -604,3 +604,45 @@ both!(the_ombudsman_sees_every_official_act_on_settings, |app| {
     assert_eq!(app.call("GET", &format!("{base}/activity"), None, None, None).await.0, 401);
     assert_eq!(app.call("GET", &format!("{base}/activity?cursor=abc"), Some(&ombudsman), None, None).await.0, 400);
 });
+
+both!(settings_refuse_the_caller_before_reading_the_body, |app| {
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let admin = app.staff("admin@kota.test", Role::Admin, None).await;
+    let base = "/api/v1/jurisdictions/tangerangkota.go.id";
+    let put = |key: Option<String>| {
+        let mut req = app.client.put(app.url(&format!("{base}/deadlines"))).header("content-type", "text/plain");
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        async move { req.body("bukan json").send().await.unwrap() }
+    };
+    // Who asks is settled first; only an admin's body is read (and then refused as problem+json).
+    for (key, want) in [(None, 401), (Some(operator.clone()), 403), (Some(admin.clone()), 400)] {
+        let res = put(key).await;
+        assert_eq!(res.status().as_u16(), want);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+    // A staff account and its role are created together or not at all.
+    let elsewhere = {
+        let (_, v) = app.call("GET", "/api/v1/services?jurisdiction_id=tangerangselatankota.go.id", None, None, None).await;
+        assert!(v.is_array());
+        laksana_store::catalog::agencies(&app.db, "tangerangselatankota.go.id").await.unwrap()[0].id
+    };
+    let user = |agency: i64| json!({"email": "petugas@kota.test", "role": "officer", "agency_id": agency});
+    let (s, v) = app.call("POST", &format!("{base}/users"), Some(&admin), None, Some(user(elsewhere))).await;
+    assert_eq!(s, 400, "{v}");
+    let dlh = app.agency("DLH").await;
+    let (s, v) = app.call("POST", &format!("{base}/users"), Some(&admin), None, Some(user(dlh))).await;
+    assert_eq!(s, 201, "the refused attempt left no account behind: {v}");
+    // A bad key learns nothing from its body.
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth("lks_salah")
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+});
