@@ -4,7 +4,7 @@
 # build of `laksana serve` whose store holds REPORTS synthetic reports.
 #
 # Env: REPORTS (default 1000000), DURATION (s, default 20), CONNECTIONS
-#      (space-separated list, one wrk run each, default "1 4"), THREADS (default 2), EXPECT_COUNT (reports the endpoint
+#      (space-separated list, one wrk run each, default "1 4"), LAKSANA_BIN (a binary to measure), THREADS (default 2), EXPECT_COUNT (reports the endpoint
 #      should return, default 1000), READY_TIMEOUT (s, default 60), KEEP_TMP=1.
 # See bench/README.md.
 set -euo pipefail
@@ -83,6 +83,10 @@ done
 echo
 printf '%s\n' "${summary[@]}"
 echo "query: one-off GET returned $count reports (expected $EXPECT_COUNT) from $REPORTS synthetic reports"
+# What the server holds after the runs, and the most it held.
+if [[ -r "/proc/$SERVER_PID/status" ]]; then
+    echo "server memory: $(awk '/^VmRSS/ {printf "%d MB resident", $2 / 1024}' "/proc/$SERVER_PID/status") now, $(awk '/^VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$SERVER_PID/status") at most"
+fi
 
 failed=0
 if [[ "$count" != "$EXPECT_COUNT" ]]; then

@@ -624,7 +624,8 @@ both!(settings_refuse_the_caller_before_reading_the_body, |app| {
     }
     // A staff account and its role are created together or not at all.
     let elsewhere = {
-        let (_, v) = app.call("GET", "/api/v1/services?jurisdiction_id=tangerangselatankota.go.id", None, None, None).await;
+        let (_, v) =
+            app.call("GET", "/api/v1/services?jurisdiction_id=tangerangselatankota.go.id", None, None, None).await;
         assert!(v.is_array());
         laksana_store::catalog::agencies(&app.db, "tangerangselatankota.go.id").await.unwrap()[0].id
     };
