@@ -248,6 +248,22 @@ pub fn state_json(state: &ReportState) -> String {
     serde_json::to_string(state).expect("states always serialise")
 }
 
+/// The one event of a report stored in bulk (seeded, imported): it records the state the report is
+/// stored in, so the report's row agrees with its trail from the start.
+pub(crate) fn import_event(report_id: i64, at: i64, state: Option<&ReportState>) -> NewEvent {
+    NewEvent {
+        report_id,
+        kind: "import".into(),
+        status: None,
+        note: None,
+        is_public: false,
+        actor: "seed".into(),
+        created_at: at,
+        data: "{}".into(),
+        state: state.map(state_json),
+    }
+}
+
 /// Appends `events` of jurisdiction `j`. On PostgreSQL they are left unsealed for the sealer, so that
 /// writers never wait for the chain head. SQLite has one writer, so the head costs nothing to hold:
 /// there they are sealed as they are written.

@@ -7,7 +7,7 @@ use laksana_core::audit::ReportState;
 use laksana_core::workflow::ClockKind;
 use laksana_core::{Channel, Privacy, PublicId, Status, Timestamp};
 
-use crate::audit::{self, NewEvent};
+use crate::audit;
 use crate::sql::Arg;
 use crate::tail::Tail;
 use crate::{Db, Result, StoreError, catalog};
@@ -137,16 +137,8 @@ pub async fn bench_open_reports(db: &Db, jurisdiction_id: &str, n: u64, due_ever
         let stored: Vec<(i64, i64, i64)> =
             tx.insert_rows(&head, &rows, "RETURNING id, deadline_at, requested_at").await?;
         // Each report's one event records the state it is stored in, as any import does.
-        let events = stored.into_iter().map(|(id, deadline, requested)| NewEvent {
-            report_id: id,
-            kind: "import".into(),
-            status: None,
-            note: None,
-            is_public: false,
-            actor: "seed".into(),
-            created_at: requested,
-            data: "{}".into(),
-            state: Some(audit::state_json(&ReportState { deadline_at: Some(deadline), ..state.clone() })),
+        let events = stored.into_iter().map(|(id, deadline, requested)| {
+            audit::import_event(id, requested, Some(&ReportState { deadline_at: Some(deadline), ..state.clone() }))
         });
         let mut tail = Tail::default();
         tail.add(jurisdiction_id, events, [], &[]);

@@ -506,17 +506,7 @@ fn seed_events(id: i64, r: &SeedReport) -> Vec<NewEvent> {
         })
         .collect();
     if events.is_empty() {
-        events.push(NewEvent {
-            report_id: id,
-            kind: "import".into(),
-            status: None,
-            note: None,
-            is_public: false,
-            actor: "seed".into(),
-            created_at: r.updated_at.as_micros(),
-            data: "{}".into(),
-            state: None,
-        });
+        events.push(audit::import_event(id, r.updated_at.as_micros(), None));
     }
     let state = ReportState {
         status: r.status,
