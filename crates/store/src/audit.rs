@@ -379,11 +379,15 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
 /// Seals every committed event not sealed yet, jurisdiction by jurisdiction; how many it sealed.
 /// What the sealer runs, and what a database from before the chain needs once.
 pub async fn seal_pending(db: &Db) -> Result<u64> {
-    let pending: Vec<String> = on_db!(db, |pool, DB| {
-        sqlx::query_scalar("SELECT DISTINCT jurisdiction_id FROM audit_events WHERE seq IS NULL")
-            .fetch_all(pool)
-            .await?
-    });
+    // SQLite's planner, without statistics, would scan the whole chain index for this; the partial
+    // index holds only the unsealed events (none, normally), so name it. PostgreSQL picks it itself.
+    let sql = match db {
+        Db::Sqlite(_) => {
+            "SELECT DISTINCT jurisdiction_id FROM audit_events INDEXED BY audit_events_unsealed WHERE seq IS NULL"
+        }
+        Db::Postgres(_) => "SELECT DISTINCT jurisdiction_id FROM audit_events WHERE seq IS NULL",
+    };
+    let pending: Vec<String> = on_db!(db, |pool, DB| sqlx::query_scalar(sql).fetch_all(pool).await?);
     let mut sealed = 0;
     for j in pending {
         loop {
