@@ -174,7 +174,7 @@ pub async fn verify_audit(db: &Db) -> anyhow::Result<()> {
     }
     if v.mismatch_count > 0 {
         bail!(
-            "audit trail BROKEN: {} fields of reports differ from what their events say (checked {} reports)",
+            "audit trail BROKEN: {} report field(s) differ from what their events say (checked {} reports)",
             v.mismatch_count,
             v.reports
         );
