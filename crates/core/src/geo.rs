@@ -50,14 +50,12 @@ impl Coordinates {
     }
 }
 
-/// Plain decimal notation only: `inf`, `NaN` and hex forms that `f64::from_str` would take are refused.
+/// Plain decimal notation only: `inf`, `infinity` and `NaN`, which `f64::from_str` would take, are
+/// refused by their first letter; everything else it takes is decimal (and finite, checked after).
 fn parse_decimal(s: &str) -> Option<f64> {
     let s = s.trim();
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let valid = !body.is_empty()
-        && body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')
-        && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.');
-    if !valid {
+    if !body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
     s.parse::<f64>().ok().filter(|v| v.is_finite())

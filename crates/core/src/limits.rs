@@ -380,7 +380,8 @@ mod tests {
     #[test]
     fn dates_to_remove_are_parsed_the_same_way() {
         assert_eq!(Holiday::parse_date(" 2027-12-25 "), Ok(NaiveDate::from_ymd_opt(2027, 12, 25).unwrap()));
-        for bad in ["2027-12-32", "2027-1-01", "20271225", ""] {
+        // "2027-12-5" is a date chrono would read; its short day is refused by the shape, as a key must be exact.
+        for bad in ["2027-12-32", "2027-1-01", "2027-12-5", "20271225", ""] {
             assert_eq!(Holiday::parse_date(bad), Err(HolidayError::Date(bad.into())), "{bad:?}");
         }
     }
