@@ -164,11 +164,6 @@ impl JurisdictionRef {
         let index = catalog.jurisdictions.iter().position(|j| j.id() == id)?;
         Some(JurisdictionRef { catalog, index })
     }
-
-    /// How many jurisdictions the catalog it comes from holds.
-    pub fn siblings(&self) -> usize {
-        self.catalog.jurisdictions.len()
-    }
 }
 
 /// Shared state; cheap to clone.

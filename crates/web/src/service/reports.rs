@@ -22,11 +22,6 @@ impl Loaded {
     pub fn scope(&self) -> Scope<'_> {
         scope(&self.item)
     }
-
-    /// Whether the caller may also do `op` to this report.
-    pub fn may(&self, op: Operation) -> bool {
-        access::authorize(&self.caller.principal, op, &self.scope()).is_ok()
-    }
 }
 
 /// What the access rules need to know of a report. Its privacy was checked when it was read.
