@@ -48,8 +48,16 @@ impl Ticker {
     /// One pass over everything due now. Calendars are read afresh each pass, so holidays an admin
     /// adds count from the next pass on.
     pub async fn run_once(&self) -> Result<laksana_store::lifecycle::TickStats, laksana_store::StoreError> {
+        self.pass(&|| false).await
+    }
+
+    /// A pass that ends early, after the batch in hand, once `stop` says so.
+    async fn pass(
+        &self,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<laksana_store::lifecycle::TickStats, laksana_store::StoreError> {
         let rules = laksana_store::lifecycle::rules(&self.db, &self.public_url).await?;
-        let stats = laksana_store::lifecycle::tick(&self.db, &rules, self.clock.now(), 500).await?;
+        let stats = laksana_store::lifecycle::tick_until(&self.db, &rules, self.clock.now(), 500, stop).await?;
         if stats.due > 0 {
             tracing::info!(
                 due = stats.due,
@@ -64,9 +72,11 @@ impl Ticker {
         Ok(stats)
     }
 
-    /// Runs a pass every `every` until `stop` turns true.
+    /// Runs a pass every `every` until `stop` turns true (a pass in progress ends after its batch).
     pub async fn run(self, every: Duration, stop: watch::Receiver<bool>) {
-        repeat(every, stop, "ticker pass", || self.run_once()).await
+        let stopping = stop.clone();
+        let stopped = move || *stopping.borrow();
+        repeat(every, stop, "ticker pass", || self.pass(&stopped)).await
     }
 }
 

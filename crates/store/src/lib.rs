@@ -17,6 +17,7 @@ mod error;
 pub mod events;
 pub mod geo;
 mod group_commit;
+mod intake;
 pub mod jobs;
 pub mod lifecycle;
 pub mod migrate;

@@ -463,6 +463,18 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
 /// to one of them (`SKIP LOCKED`), SQLite runs one write transaction at a time, and every update also
 /// checks the version it read.
 pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch: u32) -> Result<TickStats> {
+    tick_until(db, rules, now, batch, &|| false).await
+}
+
+/// Like [`tick`], stopping early (after a committed batch) once `stop` says so: a server shutting
+/// down must not wait for a pass over a city's backlog. What is left is due again on the next pass.
+pub async fn tick_until(
+    db: &Db,
+    rules: &HashMap<String, Rules>,
+    now: Timestamp,
+    batch: u32,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<TickStats> {
     let mut stats = TickStats::default();
     let lock = match db {
         Db::Postgres(_) => " FOR UPDATE OF r SKIP LOCKED",
@@ -514,7 +526,7 @@ pub async fn tick(db: &Db, rules: &HashMap<String, Rules>, now: Timestamp, batch
         }
         tail.write(&mut tx, now.as_micros()).await?;
         tx.commit().await?;
-        if items.len() + unreadable < batch as usize {
+        if items.len() + unreadable < batch as usize || stop() {
             return Ok(stats);
         }
     }

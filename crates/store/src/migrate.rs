@@ -15,6 +15,7 @@ pub const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, name: "workflow", sql: include_str!("../migrations/sqlite/0002_workflow.sql") },
     Migration { version: 3, name: "sealed_audit", sql: include_str!("../migrations/sqlite/0003_sealed_audit.sql") },
+    Migration { version: 4, name: "lookup_indexes", sql: include_str!("../migrations/sqlite/0004_lookup_indexes.sql") },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -22,6 +23,11 @@ pub const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/postgres/0001_init.sql") },
     Migration { version: 2, name: "workflow", sql: include_str!("../migrations/postgres/0002_workflow.sql") },
     Migration { version: 3, name: "sealed_audit", sql: include_str!("../migrations/postgres/0003_sealed_audit.sql") },
+    Migration {
+        version: 4,
+        name: "lookup_indexes",
+        sql: include_str!("../migrations/postgres/0004_lookup_indexes.sql"),
+    },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

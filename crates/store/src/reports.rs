@@ -1,14 +1,9 @@
 //! Reports: intake, reading one, and the filtered lists behind Open311 and the JSON API.
 
-use laksana_core::audit::ReportState;
 use laksana_core::service::AttributeValues;
 use laksana_core::{ArchiveReason, Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
 use sqlx::FromRow;
 
-use crate::audit::NewEvent;
-use crate::outbox::WebhookEvent;
-use crate::sql::{Arg, Tx};
-use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
 /// Who reported: kept for those entitled to it (see docs/ARCHITECTURE.md, Privacy), never in public output.
@@ -290,7 +285,7 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
 
 /// Whether this submission is a retry of a report already stored (see [`insert`]).
 pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
-    find_retry(db, new).await
+    crate::intake::find_retry(db, new).await
 }
 
 /// One report by its public id.
@@ -318,173 +313,6 @@ pub async fn media_of(db: &Db, report_ids: &[i64]) -> Result<Vec<(i64, String)>>
         q.push(") ORDER BY id");
         q.build_query_as::<(i64, String)>().fetch_all(pool).await?
     }))
-}
-
-const RETRY_BY_KEY: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2";
-const RETRY_BY_DEVICE: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2
-     AND requested_at >= $3 AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
-     AND COALESCE(address, '') = $7 AND service_id = $8 ORDER BY id LIMIT 1";
-
-/// The query that finds the report `new` retries, if it can be a retry at all: by the client's own
-/// key, or by the same device, text and place within the retry window.
-fn retry_query(new: &NewReport) -> Option<(&'static str, Vec<Arg<'_>>)> {
-    new.api_key_id?;
-    if let Some(client_key) = &new.client_key {
-        return Some((RETRY_BY_KEY, args![new.api_key_id, client_key].to_vec()));
-    }
-    let device = new.device_id.as_deref()?;
-    Some((
-        RETRY_BY_DEVICE,
-        args![
-            new.api_key_id,
-            device,
-            new.requested_at.plus_seconds(-new.retry_window_secs).as_micros(),
-            new.description.as_str(),
-            Some(new.location.map_or(999.0, |c| c.lat())),
-            Some(new.location.map_or(999.0, |c| c.lon())),
-            new.address.as_deref().unwrap_or(""),
-            new.service_id,
-        ]
-        .to_vec(),
-    ))
-}
-
-fn accepted_retry((id, public_id): (i64, String)) -> Accepted {
-    Accepted { id, public_id: PublicId::parse(&public_id).expect("stored public ids are valid"), created: false }
-}
-
-async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
-    let Some((sql, args)) = retry_query(new) else { return Ok(None) };
-    Ok(db.fetch_optional::<(i64, String)>(sql, &args).await?.map(accepted_retry))
-}
-
-/// Why an intake transaction could not store a report: the public id drawn is taken (draw another),
-/// or something else went wrong (the transaction fails).
-pub(crate) enum InsertError {
-    Taken,
-    Other(StoreError),
-}
-
-impl From<StoreError> for InsertError {
-    fn from(e: StoreError) -> Self {
-        InsertError::Other(e)
-    }
-}
-
-const INSERT_REPORT: &str =
-    "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
-         address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name, reporter_last_name,
-         reporter_phone, device_id, account_id, privacy, channel, status, is_open, agency_id, deadline_at,
-         requested_at, updated_at, api_key_id, client_key, user_id, reporter_language, follow_up_hash, clock,
-         clock_started_at, next_tick_at, tick_stage)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-         $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
-     ON CONFLICT DO NOTHING RETURNING id";
-
-/// Stores one new report under `public_id` (or finds the report it retries), adding its first event,
-/// notices and webhook event to `tail`.
-pub(crate) async fn insert_one(
-    tx: &mut Tx,
-    new: &NewReport,
-    public_id: &PublicId,
-    tail: &mut Tail,
-) -> std::result::Result<Accepted, InsertError> {
-    if let Some((sql, args)) = retry_query(new)
-        && let Some(found) = tx.fetch_optional::<(i64, String)>(sql, &args).await?
-    {
-        return Ok(accepted_retry(found));
-    }
-    let attributes = serde_json::to_string(&new.attributes).expect("strings always serialise");
-    let at = new.requested_at.as_micros();
-    let inserted: Option<(i64,)> = tx
-        .fetch_optional(
-            INSERT_REPORT,
-            &args![
-                public_id.as_str(),
-                new.jurisdiction_id.as_str(),
-                new.service_id,
-                new.description.as_str(),
-                new.location.map(|c| c.lat()),
-                new.location.map(|c| c.lon()),
-                &new.address,
-                &new.address_id,
-                &new.zipcode,
-                new.district_id,
-                attributes.as_str(),
-                &new.reporter.email,
-                &new.reporter.first_name,
-                &new.reporter.last_name,
-                &new.reporter.phone,
-                &new.device_id,
-                &new.account_id,
-                new.privacy.as_str(),
-                new.channel.as_str(),
-                new.status.as_str(),
-                new.status.is_open(),
-                new.agency_id,
-                new.deadline_at.map(Timestamp::as_micros),
-                at,
-                new.updated_at.as_micros(),
-                new.api_key_id,
-                &new.client_key,
-                new.user_id,
-                new.reporter_language.as_str(),
-                &new.follow_up_hash,
-                new.clock.map(laksana_core::workflow::ClockKind::as_str),
-                new.clock.map(|_| at),
-                new.next_tick.map(|t| t.0.as_micros()),
-                new.next_tick.map_or(0, |t| t.1),
-            ],
-        )
-        .await?;
-    let Some((id,)) = inserted else {
-        // A unique value is taken: a concurrent retry with the same client key committed first (it is
-        // the answer), or the public id collided (draw another).
-        if let Some((sql, args)) = retry_query(new)
-            && let Some(found) = tx.fetch_optional::<(i64, String)>(sql, &args).await?
-        {
-            return Ok(accepted_retry(found));
-        }
-        return Err(InsertError::Taken);
-    };
-    // Photos that come with a report show the problem before the work.
-    let media: Vec<Vec<Arg<'_>>> = new.media_urls.iter().map(|url| args![id, url, "before", at].to_vec()).collect();
-    if !media.is_empty() {
-        tx.execute_rows("INSERT INTO report_media (report_id, url, kind, created_at)", &media, "").await?;
-    }
-    let state = ReportState {
-        status: new.status,
-        agency_id: new.agency_id,
-        privacy: new.privacy,
-        service_id: new.service_id,
-        description_sha256: crate::audit::description_hash(&new.description),
-        lat: new.location.map(|c| c.lat()),
-        lon: new.location.map(|c| c.lon()),
-        deadline_at: new.deadline_at.map(Timestamp::as_micros),
-        escalation_level: 0,
-        duplicate_of: None,
-        archive_reason: None,
-    };
-    let event = NewEvent {
-        report_id: id,
-        kind: "status".into(),
-        status: Some(new.status.as_str().into()),
-        note: None,
-        is_public: true,
-        actor: new.channel.as_str().into(),
-        created_at: at,
-        data: "{}".into(),
-        state: Some(crate::audit::state_json(&state)),
-    };
-    let notices = new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", public_id.as_str())));
-    let jobs = new.jobs.iter().cloned().chain(notices);
-    let hooks: Vec<WebhookEvent> = new
-        .webhook
-        .iter()
-        .map(|hook| WebhookEvent { service_request_id: public_id.to_string(), ..hook.clone() })
-        .collect();
-    tail.add(&new.jurisdiction_id, [event], jobs, &hooks);
-    Ok(Accepted { id, public_id: public_id.clone(), created: true })
 }
 
 /// Stores a new report with its media and its first event, or, when the submission is a retry of one

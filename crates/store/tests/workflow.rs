@@ -44,6 +44,19 @@ both_backends!(the_audit_chain_catches_an_edit_behind_the_applications_back, |ba
     assert!(b.reason.contains("missing"), "{b}");
 });
 
+both_backends!(a_ticker_pass_told_to_stop_ends_after_its_batch, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let later = t0().plus_days(90);
+    let rules = lifecycle::rules(&t.db, "http://localhost").await.unwrap();
+    // A server shutting down stops the pass after the batch in hand; the rest waits for the next pass.
+    let first = lifecycle::tick_until(&t.db, &rules, later, 5, &|| true).await.unwrap();
+    assert_eq!(first.due, 5, "{first:?}");
+    let rest = lifecycle::tick(&t.db, &rules, later, 500).await.unwrap();
+    assert!(rest.due > 40, "{rest:?}");
+    assert_eq!(lifecycle::tick(&t.db, &rules, later, 500).await.unwrap().due, 0);
+});
+
 both_backends!(two_tickers_on_one_database_act_exactly_once, |backend| {
     let t = TestDb::new(backend).await;
     seed::demo(&t.db, t0()).await.unwrap();
