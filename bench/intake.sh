@@ -7,7 +7,9 @@
 #      PRELOAD (synthetic reports stored first, default 0: e.g. 1000000 for a city's scale),
 #      DATABASE_URL (an empty PostgreSQL database; default a SQLite file),
 #      LAKSANA_BIN (a binary to measure instead of building one),
-#      READY_TIMEOUT (s, default 60), KEEP_TMP=1 to keep the data dir and log.
+#      TICKER_WAIT (s to wait for the first deadline-ticker pass over the preloaded history before
+#      measuring, default 0: measure while it runs), READY_TIMEOUT (s, default 60),
+#      KEEP_TMP=1 to keep the data dir and log.
 # See bench/README.md.
 set -euo pipefail
 
@@ -44,7 +46,9 @@ if [[ -z "$API_KEY" ]]; then
     die "could not find an 'api_key: <KEY>' line in the output of laksana apikey create"
 fi
 
+export RUST_LOG="${RUST_LOG:-warn,laksana_jobs=info}"
 start_server
+wait_for_ticker_pass "${TICKER_WAIT:-0}"
 
 log "wrk: ${DURATION}s, $CONNECTIONS connections, $THREADS threads, POST $BASE_URL/open311/v2/requests.json"
 wrk_out="$WORK_DIR/wrk.out"

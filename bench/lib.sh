@@ -146,6 +146,24 @@ start_server() {
     log "server ready (pid $SERVER_PID)"
 }
 
+# Waits (at most $1 seconds) until the server logs its first deadline-ticker pass: on a synthetic
+# history the first pass handles hundreds of thousands of due reports and would be measured too.
+# The server must run with RUST_LOG including laksana_jobs=info.
+wait_for_ticker_pass() {
+    local limit="$1" deadline
+    (( limit > 0 )) || return 0
+    log "waiting up to ${limit}s for the first ticker pass to finish"
+    deadline=$(( SECONDS + limit ))
+    until grep -q "ticker pass" "$SERVER_LOG" 2>/dev/null; do
+        check_server_alive
+        if (( SECONDS >= deadline )); then
+            log "no ticker pass logged (nothing due, or still running); measuring anyway"
+            return 0
+        fi
+        sleep 1
+    done
+}
+
 stop_server() {
     [[ -n "${SERVER_PID:-}" ]] || return 0
     if kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -42,16 +42,7 @@ log "synthetic seed took $(( SECONDS - seed_start ))s"
 # the ticker. Wait (bounded) for it to log its pass; the server logs nothing else below warn.
 export RUST_LOG="${RUST_LOG:-warn,laksana_jobs=info}"
 start_server
-log "waiting up to ${TICKER_WAIT:-300}s for the first ticker pass to finish"
-deadline=$(( SECONDS + ${TICKER_WAIT:-300} ))
-until grep -q "ticker pass" "$SERVER_LOG" 2>/dev/null; do
-    check_server_alive
-    if (( SECONDS >= deadline )); then
-        log "no ticker pass logged (nothing due, or still running); measuring anyway"
-        break
-    fi
-    sleep 1
-done
+wait_for_ticker_pass "${TICKER_WAIT:-300}"
 URL="$BASE_URL$QUERY_PATH"
 
 # Warm up caches (SQLite page cache, prepared statements) before measuring.
