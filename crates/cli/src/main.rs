@@ -27,6 +27,7 @@ macro_rules! say {
 
 mod admin;
 mod config;
+mod process;
 
 /// mimalloc, also standing in for the C library's malloc (SQLite's allocations included): glibc's
 /// allocator spends a quarter of a busy server's time on locks between threads that allocate rows
@@ -126,6 +127,7 @@ enum ApikeyCommand {
 }
 
 fn main() -> anyhow::Result<()> {
+    process::tune();
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
     init_tracing(&config);
@@ -303,22 +305,24 @@ fn print_demo(summary: &seed::DemoSummary, config: &Config) {
     say!("database: {}", config.redacted_database_url());
 }
 
-/// Gives back what loading data left behind (SQLite's page cache of the writer, and the allocator's
-/// freed pages): a server that loaded the demo at start then runs in the memory it needs to serve.
-async fn release_memory(db: &Db) {
-    if let Err(e) = db.release_memory().await {
-        tracing::warn!(error = %e, "could not shrink the database cache");
-    }
+/// Loads the demo through connections of its own, closed afterwards: what loading leaves behind
+/// (SQLite's page caches and prepared bulk statements, about 15 MB) then goes with them, and the
+/// allocator returns the freed pages, so the server runs in the memory it needs to serve.
+async fn load_demo(config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    let loaded = seed::demo(&db, SystemClock.now()).await;
+    db.close().await;
+    print_demo(&loaded?, config);
     // SAFETY: mi_collect only returns free memory to the operating system; it takes no pointers.
     unsafe { libmimalloc_sys::mi_collect(true) };
+    Ok(())
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
-    let db = open_db(&config).await?;
     if demo {
-        print_demo(&seed::demo(&db, SystemClock.now()).await?, &config);
-        release_memory(&db).await;
+        load_demo(&config).await?;
     }
+    let db = open_db(&config).await?;
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
         .install_recorder()
         .context("installing the metrics recorder")?;

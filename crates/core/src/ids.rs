@@ -58,6 +58,26 @@ macro_rules! slug_type {
                 &self.0
             }
         }
+
+        /// Read access as a string; the value stays as parsed.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
     };
 }
 
@@ -130,6 +150,26 @@ impl<'de> serde::Deserialize<'de> for PublicId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         PublicId::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a report id like K7QM-3XR9")))
+    }
+}
+
+/// Read access as a string; the value stays as parsed.
+impl std::ops::Deref for PublicId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for PublicId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for PublicId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 

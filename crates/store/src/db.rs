@@ -168,20 +168,6 @@ impl Db {
         }
     }
 
-    /// Gives back memory a bulk write left behind: SQLite's writer keeps the pages it wrote in its
-    /// cache (up to 32 MB) and the statements it prepared, which a server that loaded the demo at
-    /// start has no more use for.
-    pub async fn release_memory(&self) -> Result<()> {
-        use sqlx::Connection;
-        if let Db::Sqlite(s) = self {
-            let mut conn = s.write.acquire().await?;
-            // The bulk inserts' prepared statements (thousands of parameters each) are of no further use.
-            conn.clear_cached_statements().await?;
-            sqlx::query("PRAGMA shrink_memory").execute(&mut *conn).await?;
-        }
-        Ok(())
-    }
-
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<()> {
         on_db!(self, |pool, DB| {

@@ -120,8 +120,8 @@ fn webhook(
         return Vec::new();
     }
     vec![WebhookEvent {
-        jurisdiction_id: item.jurisdiction_id.clone(),
-        service_request_id: item.public_id.clone(),
+        jurisdiction_id: item.jurisdiction_id.to_string(),
+        service_request_id: item.public_id.to_string(),
         kind: kind.to_owned(),
         status: status.map(|s| s.as_str().to_owned()),
         note,
@@ -131,7 +131,7 @@ fn webhook(
 
 /// Notices a reporter gets for a state change.
 fn reporter_notice(item: &WorkItem, rules: &Rules, next: &Next, cmd_note: Option<&str>) -> Option<Notice> {
-    let pid = item.public_id.clone();
+    let pid = item.public_id.to_string();
     let date = |t: Option<Timestamp>| t.map(|t| rules.date(t)).unwrap_or_default();
     Some(match next.status {
         Status::NeedsInfo => {
@@ -199,7 +199,7 @@ pub async fn transition(
             hidden_original = original.privacy == Privacy::Rahasia;
             // The event is public: a rahasia original is not named in it.
             if !hidden_original {
-                data["duplicate_of"] = original.public_id.clone().into();
+                data["duplicate_of"] = original.public_id.as_str().into();
             }
         }
         Command::Resolve { photo_url: Some(url), .. } => {
@@ -242,7 +242,7 @@ pub async fn transition(
         });
     }
     let reporter = Audience::Reporter { report_id: item.id };
-    let pid = item.public_id.clone();
+    let pid = item.public_id.to_string();
     if let Some(n) = reporter_notice(item, rules, &next, public.as_deref()) {
         change.jobs.push(notify_job(reporter.clone(), n));
     }
@@ -258,19 +258,19 @@ pub async fn transition(
         }
         Command::HandBack { reason } => {
             let n = Notice::HandedBack { public_id: pid, reason: reason.to_string() };
-            change.jobs.push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.clone() }, n));
+            change.jobs.push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.to_string() }, n));
         }
         Command::Reopen { reason } => {
             let n = Notice::Reopened { public_id: pid, reason: reason.to_string() };
             if let Some(agency_id) = next.agency_id {
                 change.jobs.push(notify_job(Audience::Officers { agency_id }, n.clone()));
             }
-            change.jobs.push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.clone() }, n));
+            change.jobs.push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.to_string() }, n));
         }
         Command::MarkDuplicate { .. } => {
             let original = change.duplicate_of.expect("set above");
             let original = workflow::load_by_id(db, original).await?.ok_or(StoreError::NotFound)?;
-            let original = if hidden_original { "—".to_owned() } else { original.public_id };
+            let original = if hidden_original { "—".to_owned() } else { original.public_id.to_string() };
             change.jobs.push(notify_job(reporter, Notice::Duplicate { public_id: pid, original }));
         }
         _ => {}
@@ -376,7 +376,7 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
         }
     };
     change.next_tick = sched.next(clock, deadline, due.stage, now).map(|t| (t.at, t.stage));
-    let pid = item.public_id.clone();
+    let pid = item.public_id.to_string();
     let clock_name = clock.as_str().to_owned();
     let deadline_text = rules.date(deadline);
     let escalate = |change: &mut Change, level: i64| {
@@ -413,14 +413,14 @@ fn tick_change(item: &WorkItem, rules: &Rules, now: Timestamp, stats: &mut TickS
                 }
                 None => change
                     .jobs
-                    .push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.clone() }, n)),
+                    .push(notify_job(Audience::Operators { jurisdiction_id: item.jurisdiction_id.to_string() }, n)),
             }
         }
         TickEffect::EscalateAgain => {
             stats.escalations += 1;
             escalate(&mut change, 2);
             let n = Notice::Overdue { public_id: pid, clock: clock_name.clone(), deadline: deadline_text, level: 2 };
-            change.jobs.push(notify_job(Audience::Leaders { jurisdiction_id: item.jurisdiction_id.clone() }, n));
+            change.jobs.push(notify_job(Audience::Leaders { jurisdiction_id: item.jurisdiction_id.to_string() }, n));
         }
         effect @ (TickEffect::ArchiveIncomplete | TickEffect::CloseAccepted) => {
             let action =
@@ -502,7 +502,7 @@ pub async fn tick_until(
         let mut counted = Vec::with_capacity(items.len());
         for item in &items {
             let mut one = TickStats::default();
-            let change = match rules.get(&item.jurisdiction_id) {
+            let change = match rules.get(item.jurisdiction_id.as_str()) {
                 Some(r) => tick_change(item, r, now, &mut one)?,
                 // No rules (see `rules`): stop ticking this report rather than take it again and again.
                 None => Change { next_tick: None, ..Change::unchanged(item) },

@@ -1,7 +1,9 @@
 //! Reports: intake, reading one, and the filtered lists behind Open311 and the JSON API.
 
 use laksana_core::service::AttributeValues;
-use laksana_core::{ArchiveReason, Channel, Coordinates, Privacy, PublicId, Status, Timestamp};
+use laksana_core::{
+    ArchiveReason, Channel, Coordinates, JurisdictionId, Privacy, PublicId, ServiceCode, Status, Timestamp,
+};
 use sqlx::FromRow;
 
 use crate::{Db, Result, StoreError};
@@ -76,9 +78,9 @@ pub struct Accepted {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub id: i64,
-    pub public_id: String,
-    pub jurisdiction_id: String,
-    pub service_code: String,
+    pub public_id: PublicId,
+    pub jurisdiction_id: JurisdictionId,
+    pub service_code: ServiceCode,
     pub service_name: String,
     pub description: String,
     pub lat: Option<f64>,
@@ -148,10 +150,11 @@ impl TryFrom<ReportRow> for Report {
             } else {
                 serde_json::from_str(&r.attributes).map_err(|_| corrupt("attributes", &r.attributes))?
             },
+            public_id: PublicId::parse(&r.public_id).ok_or_else(|| corrupt("public_id", &r.public_id))?,
+            jurisdiction_id: JurisdictionId::parse(&r.jurisdiction_id)
+                .map_err(|_| corrupt("jurisdiction_id", &r.jurisdiction_id))?,
+            service_code: ServiceCode::parse(&r.service_code).map_err(|_| corrupt("service_code", &r.service_code))?,
             id: r.id,
-            public_id: r.public_id,
-            jurisdiction_id: r.jurisdiction_id,
-            service_code: r.service_code,
             service_name: r.service_name,
             description: r.description,
             lat: r.lat,

@@ -5,7 +5,7 @@
 use laksana_core::audit::ReportState;
 use laksana_core::service::SlaTier;
 use laksana_core::workflow::ClockKind;
-use laksana_core::{ArchiveReason, Privacy, Status, Timestamp};
+use laksana_core::{ArchiveReason, JurisdictionId, Privacy, PublicId, Status, Timestamp};
 use sqlx::FromRow;
 
 use crate::audit::NewEvent;
@@ -18,8 +18,8 @@ use crate::{Db, Result, StoreError};
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkItem {
     pub id: i64,
-    pub public_id: String,
-    pub jurisdiction_id: String,
+    pub public_id: PublicId,
+    pub jurisdiction_id: JurisdictionId,
     pub service_id: i64,
     pub service_name: String,
     pub description: String,
@@ -113,9 +113,10 @@ impl TryFrom<WorkItemRow> for WorkItem {
                 None => None,
                 Some(c) => Some(ClockKind::parse(c).ok_or_else(|| corrupt("clock", c))?),
             },
+            public_id: PublicId::parse(&r.public_id).ok_or_else(|| corrupt("public_id", &r.public_id))?,
+            jurisdiction_id: JurisdictionId::parse(&r.jurisdiction_id)
+                .map_err(|_| corrupt("jurisdiction_id", &r.jurisdiction_id))?,
             id: r.id,
-            public_id: r.public_id,
-            jurisdiction_id: r.jurisdiction_id,
             service_id: r.service_id,
             service_name: r.service_name,
             description: r.description,

@@ -208,7 +208,7 @@ both_backends!(writers_append_and_the_sealer_numbers_in_order, |backend| {
 async fn pick(t: &TestDb, sql: &str) -> (i64, String) {
     let id = count(t, &format!("SELECT MIN(id) FROM ({sql}) x")).await;
     let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap();
-    (id, item.unwrap_or_else(|| panic!("no row for {sql}")).public_id)
+    (id, item.unwrap_or_else(|| panic!("no row for {sql}")).public_id.to_string())
 }
 
 both_backends!(official_acts_on_settings_and_accounts_are_in_the_chain, |backend| {
@@ -290,7 +290,7 @@ both_backends!(a_clock_starts_when_its_state_is_entered, |backend| {
     assert_eq!(item.clock, Some(ClockKind::Verification));
     assert!(item.clock_started_at.is_some(), "seeded reports know when their clock started");
     let rules = lifecycle::rules(&t.db, "http://localhost").await.unwrap();
-    let rules = &rules[&item.jurisdiction_id];
+    let rules = &rules[item.jurisdiction_id.as_str()];
     let now = t0().plus_days(1);
     let verify = Command::Verify { agency_id: None, note: None };
     lifecycle::transition(&t.db, rules, &item, &verify, "user:1", now).await.unwrap();

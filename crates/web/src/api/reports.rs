@@ -76,9 +76,9 @@ fn report_out(r: &Report, j: &JurisdictionInfo, media: Vec<String>, now: Timesta
     let ts = |m: i64| Timestamp::from_micros(m).to_rfc3339_in(j.tz);
     let status = r.status;
     ReportOut {
-        id: r.public_id.clone(),
-        jurisdiction_id: r.jurisdiction_id.clone(),
-        service_code: r.service_code.clone(),
+        id: r.public_id.to_string(),
+        jurisdiction_id: r.jurisdiction_id.to_string(),
+        service_code: r.service_code.to_string(),
         service_name: r.service_name.clone(),
         description: r.description.clone(),
         status: status.as_str().into(),

@@ -29,11 +29,11 @@ fn request_node<'a>(
     let ts = |micros: i64| Node::str(Timestamp::from_micros(micros).to_rfc3339_in(j.tz));
     let (status, reason) = (r.status, r.archive_reason);
     let mut fields = vec![
-        ("service_request_id", Node::str(&r.public_id)),
+        ("service_request_id", Node::str(r.public_id.as_str())),
         ("status", Node::str(if extensions.is_some() { status.open311_extended(reason) } else { status.open311() })),
         ("status_notes", Node::opt(r.status_notes.as_deref())),
         ("service_name", Node::str(&r.service_name)),
-        ("service_code", Node::str(&r.service_code)),
+        ("service_code", Node::str(r.service_code.as_str())),
         ("description", Node::str(&r.description)),
         ("agency_responsible", Node::opt(r.agency_name.as_deref())),
         ("service_notice", Node::Null),
@@ -264,7 +264,8 @@ pub(crate) async fn token(
         let Some(r) = list.first() else {
             return Err(Open311Error::not_found(format, format!("token {token:?} not found")));
         };
-        let item = Node::Obj(vec![("service_request_id", Node::str(&r.public_id)), ("token", Node::str(token))]);
+        let item =
+            Node::Obj(vec![("service_request_id", Node::str(r.public_id.as_str())), ("token", Node::str(token))]);
         Ok(format.render(StatusCode::OK, "service_requests", &Node::List("request", vec![item])))
     }
     run(&state, &file, query.as_deref()).await.unwrap_or_else(IntoResponse::into_response)

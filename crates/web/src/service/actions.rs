@@ -55,7 +55,7 @@ pub async fn perform(
     }
     let rules = j.rules(&state.config().public_url);
     let out = lifecycle::transition(state.db(), &rules, &l.item, cmd, &actor_for(&l), state.clock().now()).await?;
-    Ok(Acted { id: l.item.public_id, status: out.status, version: out.version })
+    Ok(Acted { id: l.item.public_id.to_string(), status: out.status, version: out.version })
 }
 
 /// A reply or note to add to a report's timeline.
@@ -96,7 +96,7 @@ pub async fn comment(
         state.clock().now(),
     )
     .await?;
-    Ok(Acted { id: l.item.public_id, status: l.item.status, version })
+    Ok(Acted { id: l.item.public_id.to_string(), status: l.item.status, version })
 }
 
 /// A public staff reply (an Open311 update without a status): only those handling the report.
@@ -115,7 +115,7 @@ pub async fn reply(
     let version =
         lifecycle::comment(state.db(), &l.item, text.as_str(), true, kind, &l.caller.actor, state.clock().now())
             .await?;
-    Ok(Acted { id: l.item.public_id, status: l.item.status, version })
+    Ok(Acted { id: l.item.public_id.to_string(), status: l.item.status, version })
 }
 
 /// Raises a report's privacy level (operators); lowering is refused.
@@ -128,5 +128,5 @@ pub async fn raise_privacy(
 ) -> ServiceResult<Acted> {
     let l = load(state, j, caller, None, id, |_| Operation::RaisePrivacy).await?;
     let version = lifecycle::raise_privacy(state.db(), &l.item, to, &l.caller.actor, state.clock().now()).await?;
-    Ok(Acted { id: l.item.public_id, status: l.item.status, version })
+    Ok(Acted { id: l.item.public_id.to_string(), status: l.item.status, version })
 }

@@ -105,7 +105,9 @@ pub fn project_reporter(view: View, item: &WorkItem) -> Option<ReporterView> {
 pub async fn visible_original(state: &AppState, l: &Loaded) -> ServiceResult<Option<String>> {
     let Some(id) = l.item.duplicate_of else { return Ok(None) };
     Ok(match workflow::load_by_id(state.db(), id).await? {
-        Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)).is_ok() => Some(o.public_id),
+        Some(o) if access::authorize(&l.caller.principal, Operation::Read, &scope(&o)).is_ok() => {
+            Some(o.public_id.to_string())
+        }
         _ => None,
     })
 }

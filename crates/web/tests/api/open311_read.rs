@@ -18,7 +18,7 @@ async fn sample_ids(app: &TestApp) -> (String, String) {
             .unwrap();
     let open = all.iter().rev().find(|r| r.status == Status::InProgress && r.privacy == Privacy::Publik).unwrap();
     let closed = all.iter().rev().find(|r| r.status == Status::Closed && r.privacy == Privacy::Publik).unwrap();
-    (open.public_id.clone(), closed.public_id.clone())
+    (open.public_id.to_string(), closed.public_id.to_string())
 }
 
 both!(discovery_in_both_formats, |app| {
@@ -126,7 +126,7 @@ both!(pagination_returns_every_report_exactly_once, |app| {
     .await
     .unwrap()
     .into_iter()
-    .map(|r| r.public_id)
+    .map(|r| r.public_id.to_string())
     .collect();
     assert!(expected.len() > 100, "the demo has enough reports to page through");
     let mut seen = Vec::new();
@@ -163,11 +163,11 @@ both!(rahasia_reports_are_never_listed, |app| {
     assert_eq!(status, 404);
     let (_, _, body) = app.get_text(&format!("/open311/v2/requests.json?{J}&page_size=1000")).await;
     for r in &secret {
-        assert!(!body.contains(&r.public_id));
+        assert!(!body.contains(r.public_id.as_str()));
     }
     let (_, _, updates) = app.get_text(&format!("/open311/v2/servicerequestupdates.json?{J}&page_size=1000")).await;
     for r in &secret {
-        assert!(!updates.contains(&r.public_id));
+        assert!(!updates.contains(r.public_id.as_str()));
     }
 });
 
