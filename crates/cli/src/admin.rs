@@ -48,6 +48,26 @@ pub enum UserCommand {
         #[arg(long)]
         agency: Option<String>,
     },
+    /// Remove a role from an account (for every agency it held it for).
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        /// The jurisdiction the role holds in; leave out for a deployment-wide admin.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+    /// Disable an account: it cannot sign in, its sessions end and its API keys stop working at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 async fn grant_for(db: &Db, role: &str, jurisdiction: Option<String>, agency: Option<String>) -> anyhow::Result<Grant> {
@@ -130,6 +150,86 @@ pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
             let grant = grant_for(db, &role, jurisdiction, agency).await?;
             users::grant(db, user.id, &grant, &cli_actor(), now).await?;
             say!("{} is now also {}", user.email, grant.role);
+        }
+        UserCommand::Revoke { email, role, jurisdiction } => {
+            let user =
+                users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}"))?;
+            let n = users::revoke_grant(db, user.id, role, jurisdiction.as_deref(), &cli_actor(), now).await?;
+            if n == 0 {
+                bail!("{email} has no {role} role{}", jurisdiction.map(|j| format!(" in {j}")).unwrap_or_default());
+            }
+            say!("{email} is no longer {role}{}", jurisdiction.map(|j| format!(" in {j}")).unwrap_or_default());
+        }
+        UserCommand::Disable { email } => {
+            not_found_as(users::set_disabled(db, &email, true, &cli_actor(), now).await, &email)?;
+            say!("{email} is disabled: its sessions have ended and its API keys no longer work");
+        }
+        UserCommand::Enable { email } => {
+            not_found_as(users::set_disabled(db, &email, false, &cli_actor(), now).await, &email)?;
+            say!("{email} is enabled again");
+        }
+    }
+    Ok(())
+}
+
+fn not_found_as<T>(r: Result<T, laksana_store::StoreError>, email: &str) -> anyhow::Result<T> {
+    match r {
+        Err(laksana_store::StoreError::NotFound) => bail!("no account with email {email:?}"),
+        other => Ok(other?),
+    }
+}
+
+/// `laksana apikey list` and `revoke`.
+#[derive(Debug, clap::Subcommand)]
+pub enum KeyCommand {
+    /// List a jurisdiction's keys (their ids, names and first characters; never the keys).
+    List {
+        /// Leave out when the deployment has one jurisdiction.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+    /// Revoke a key by its id (see `apikey list`). A running server refuses it within a minute.
+    Revoke { id: i64 },
+}
+
+pub async fn keys(db: &Db, command: KeyCommand) -> anyhow::Result<()> {
+    match command {
+        KeyCommand::List { jurisdiction } => {
+            let j = match jurisdiction {
+                Some(j) => j,
+                None => match catalog::jurisdictions(db).await?.as_slice() {
+                    [one] => one.id.clone(),
+                    _ => bail!("name the jurisdiction with --jurisdiction"),
+                },
+            };
+            if catalog::jurisdiction(db, &j).await?.is_none() {
+                bail!("no jurisdiction {j:?}");
+            }
+            let list = laksana_store::apikeys::list(db, &j).await?;
+            if list.is_empty() {
+                say!("{j} has no API keys; create one with laksana apikey create");
+            }
+            for k in list {
+                let state = match k.revoked_at {
+                    Some(at) => format!(
+                        "revoked {}",
+                        laksana_core::Timestamp::from_micros(at).to_utc().format("%Y-%m-%d %H:%M UTC")
+                    ),
+                    None => "active".into(),
+                };
+                let user = k.user_id.map(|u| format!(" (acts as user #{u})")).unwrap_or_default();
+                say!("#{:<5} {}…  {:<10} {}{user}", k.id, k.prefix, state, k.name);
+            }
+        }
+        KeyCommand::Revoke { id } => {
+            match laksana_store::apikeys::revoke(db, None, id, &cli_actor(), SystemClock.now().as_micros()).await {
+                Err(laksana_store::StoreError::NotFound) => bail!("no API key #{id}; see laksana apikey list"),
+                r => {
+                    let j = r?;
+                    say!("API key #{id} of {j} is revoked; running servers refuse it within a minute");
+                }
+            }
         }
     }
     Ok(())

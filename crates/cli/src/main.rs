@@ -124,6 +124,8 @@ enum ApikeyCommand {
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
     },
+    #[command(flatten)]
+    Manage(admin::KeyCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -241,6 +243,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             out
         }
         Command::Worker => worker(config).await,
+        Command::Apikey { command: ApikeyCommand::Manage(command) } => {
+            let db = open_db(&config).await?;
+            let out = admin::keys(&db, command).await;
+            db.close().await;
+            out
+        }
         Command::Apikey { command: ApikeyCommand::Create { jurisdiction, name, user } } => {
             let db = open_db(&config).await?;
             if laksana_store::catalog::jurisdiction(&db, &jurisdiction).await?.is_none() {

@@ -311,6 +311,14 @@ pub fn actor(p: &Principal, scope: &Scope<'_>, caller_actor: &str) -> String {
     if st.reporter && !st.handles() { REPORTER_ACTOR.to_owned() } else { caller_actor.to_owned() }
 }
 
+/// How a timeline shows an event's actor to someone with `view`. Those who see internal events see it
+/// as recorded; the public and the reporter see staff and their integrations as `staff`, never an
+/// account's or a key's internal id, and everyone else as recorded (`reporter`, `system`, a channel).
+pub fn shown_actor(view: View, actor: &str) -> &str {
+    let staff = actor.starts_with("user:") || actor.starts_with("apikey:");
+    if staff && !view.internal { "staff" } else { actor }
+}
+
 impl Standing {
     /// Whether they handle the report: an operator, or an officer or the head of its agency.
     pub fn handles(&self) -> bool {
@@ -911,5 +919,21 @@ mod tests {
         assert_eq!(InboxScope::Jurisdiction { agency: Some(7) }.agency_ids(), Some(vec![7]));
         assert_eq!(InboxScope::Agencies(vec![7, 8]).agency_ids(), Some(vec![7, 8]));
         assert_eq!(InboxScope::Agencies(vec![]).agency_ids(), Some(vec![]));
+    }
+
+    #[test]
+    fn the_public_sees_staff_as_staff_never_by_id() {
+        let public = View { report: true, reporter_name: true, reporter_contact: false, internal: false };
+        let staff = View { internal: true, ..public };
+        for (actor, to_public) in [
+            ("user:17", "staff"),
+            ("apikey:3", "staff"),
+            ("reporter", "reporter"),
+            ("system", "system"),
+            ("open311", "open311"),
+        ] {
+            assert_eq!(shown_actor(public, actor), to_public, "{actor}");
+            assert_eq!(shown_actor(staff, actor), actor, "{actor}");
+        }
     }
 }

@@ -6,8 +6,9 @@ use std::fmt;
 use crate::PublicId;
 use crate::status::{Action, ArchiveReason};
 
-/// Free text a person typed for an action (a reason, a plan, evidence): 1 to 5,000 characters, no
-/// control characters except line breaks.
+/// Free text a person typed for an action (a reason, a plan, evidence) or a comment: 1 to 5,000
+/// characters of plain text (no HTML markup, no bidirectional formatting characters), no control
+/// characters except line breaks.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct Text(String);
@@ -25,6 +26,9 @@ impl Text {
         }
         if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             return Err("contains control characters".into());
+        }
+        if let Some(e) = crate::report::plain_text_error(s) {
+            return Err(e.into());
         }
         Ok(Text(s.to_owned()))
     }
@@ -208,6 +212,13 @@ mod tests {
         for blank in ["", " ", "\n\t "] {
             assert_eq!(Text::parse(blank), Err("must not be empty".to_owned()), "{blank:?}");
         }
+    }
+
+    #[test]
+    fn text_is_plain_text_without_markup_or_bidi_controls() {
+        assert!(Text::parse("<img src=x onerror=alert(1)>").is_err());
+        assert!(Text::parse("Sudah diperbaiki \u{202E}gnol").unwrap_err().contains("bidirectional"));
+        assert_eq!(text("Jarak < 5 m dari halte").as_str(), "Jarak < 5 m dari halte");
     }
 
     #[test]

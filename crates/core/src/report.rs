@@ -57,6 +57,8 @@ pub enum DescriptionError {
     TooLong(usize),
     #[error("description must be plain text, not HTML")]
     Html,
+    #[error("description must not contain bidirectional formatting characters")]
+    Bidi,
 }
 
 impl Description {
@@ -74,6 +76,9 @@ impl Description {
         if looks_like_html(s) {
             return Err(DescriptionError::Html);
         }
+        if s.chars().any(is_bidi_control) {
+            return Err(DescriptionError::Bidi);
+        }
         // Control characters other than line breaks and tabs only ever cause trouble downstream.
         let clean: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect();
         Ok(Self(clean))
@@ -84,7 +89,26 @@ impl Description {
     }
 }
 
-/// A `<` followed by a letter, `/` or `!` opens a tag; "< 5 meter" or "a<b" in prose does not.
+/// Why `s` is not plain text as a person types it: HTML markup, or bidirectional formatting
+/// characters. For every short field and comment, like [`Description`].
+pub fn plain_text_error(s: &str) -> Option<&'static str> {
+    if looks_like_html(s) {
+        return Some("must be plain text, not HTML");
+    }
+    if s.chars().any(is_bidi_control) {
+        return Some("must not contain bidirectional formatting characters");
+    }
+    None
+}
+
+/// Bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to
+/// U+2069): they make text display in another order than it is stored ("Trojan Source"), so a note
+/// could read differently to staff than what it says; plain Indonesian or English text never needs them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A `<` followed by a letter, `/` or `!` opens a tag; "< 5 meter" or "3<5" in prose does not.
 fn looks_like_html(s: &str) -> bool {
     s.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
@@ -106,6 +130,17 @@ mod tests {
         assert!(Description::parse(&"é".repeat(4000)).is_ok(), "the limit counts characters, not bytes");
         assert_eq!(Description::parse("<script>alert(1)</script>"), Err(DescriptionError::Html));
         assert!(Description::parse("Lubang < 5 meter dari halte").is_ok());
+        assert_eq!(Description::parse("Jalan \u{202E}kaspur"), Err(DescriptionError::Bidi));
+    }
+
+    #[test]
+    fn plain_text_refuses_markup_and_bidi_controls_only() {
+        for bad in ["<b>penting</b>", "</p>", "<!-- x -->", "a\u{202E}b", "\u{2066}x", "\u{200F}", "\u{061C}"] {
+            assert!(plain_text_error(bad).is_some(), "{bad:?}");
+        }
+        for ok in ["Jl. Merdeka No. 5 < 10 m", "Siti Rahmawati", "3<5", "< 5", "ok \u{2065} \u{2029}", "\u{202F}"] {
+            assert_eq!(plain_text_error(ok), None, "{ok:?}");
+        }
     }
 
     #[test]

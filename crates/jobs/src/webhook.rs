@@ -34,26 +34,57 @@ pub struct Webhook {
     allow_private: bool,
 }
 
-/// Whether an address is on the public internet. Webhooks must not reach the server's own network
-/// (loopback, private ranges, link-local cloud metadata…): a jurisdiction admin could otherwise probe it.
+/// IPv4 blocks that are not globally reachable (IANA's IPv4 special-purpose address registry, plus
+/// multicast and the reserved 240/4), as (network, prefix length).
+const IPV4_SPECIAL: &[([u8; 4], u8)] = &[
+    ([0, 0, 0, 0], 8),       // "this network"
+    ([10, 0, 0, 0], 8),      // private
+    ([100, 64, 0, 0], 10),   // shared address space (carrier-grade NAT)
+    ([127, 0, 0, 0], 8),     // loopback
+    ([169, 254, 0, 0], 16),  // link-local, cloud metadata
+    ([172, 16, 0, 0], 12),   // private
+    ([192, 0, 0, 0], 24),    // IETF protocol assignments
+    ([192, 0, 2, 0], 24),    // documentation
+    ([192, 88, 99, 0], 24),  // 6to4 relay anycast (deprecated)
+    ([192, 168, 0, 0], 16),  // private
+    ([198, 18, 0, 0], 15),   // benchmarking
+    ([198, 51, 100, 0], 24), // documentation
+    ([203, 0, 113, 0], 24),  // documentation
+    ([224, 0, 0, 0], 4),     // multicast
+    ([240, 0, 0, 0], 4),     // reserved, and the limited broadcast address
+];
+
+/// Blocks inside the global unicast range 2000::/3 that are not globally reachable, or that lead to
+/// IPv4 addresses a gateway would pick (IANA's IPv6 special-purpose address registry).
+const IPV6_SPECIAL: &[([u16; 8], u8)] = &[
+    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23), // IETF protocol assignments, Teredo included
+    ([0x2001, 0x0db8, 0, 0, 0, 0, 0, 0], 32), // documentation
+    ([0x2002, 0, 0, 0, 0, 0, 0, 0], 16), // 6to4: carries an IPv4 address
+    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20), // documentation
+];
+
+/// Whether an address is globally reachable on the internet. Webhooks must reach nothing else: not the
+/// server's own network (loopback, private ranges, link-local cloud metadata), nor special-purpose,
+/// multicast or translated ranges, or a jurisdiction admin could probe what lies behind the server.
+/// IPv6 must be global unicast (2000::/3, outside its special blocks), which also refuses NAT64
+/// (64:ff9b::/96), multicast, unique-local and site-local addresses; IPv4-mapped addresses are judged
+/// as the IPv4 address they carry.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64
-                || v4.octets()[0] == 0)
+            let bits = u32::from(v4);
+            !IPV4_SPECIAL.iter().any(|(net, len)| bits >> (32 - len) == u32::from_be_bytes(*net) >> (32 - len))
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let seg = v6.segments()[0];
-            !(v6.is_loopback() || v6.is_unspecified() || (seg & 0xfe00) == 0xfc00 || (seg & 0xffc0) == 0xfe80)
+            let bits = u128::from(v6);
+            let global_unicast = bits >> 125 == 0b001;
+            global_unicast
+                && !IPV6_SPECIAL
+                    .iter()
+                    .any(|(net, len)| bits >> (128 - len) == u128::from(std::net::Ipv6Addr::from(*net)) >> (128 - len))
         }
     }
 }
@@ -83,7 +114,8 @@ impl Webhook {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent("Laksana-Webhook/1");
         if !allow_private {
-            builder = builder.dns_resolver(Arc::new(PublicOnly));
+            // A proxy from the environment would resolve the target itself, past this check.
+            builder = builder.dns_resolver(Arc::new(PublicOnly)).no_proxy();
         }
         let client = builder.build().expect("a client with these settings always builds");
         Self { db, clock, client, allow_private }
@@ -175,10 +207,31 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:10.0.0.1",
+            // Special-purpose blocks that are not loopback or private but must not be reached either.
+            "198.18.0.1",
+            "198.19.255.254",
+            "240.0.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "192.0.0.8",
+            "192.88.99.1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::1",
+            "2002:a00:1::1",
+            "2001::1",
+            "2001:db8::1",
+            "fec0::1",
+            "ff02::1",
+            "::a00:1",
+            "100::1",
+            "3fff::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["8.8.8.8", "103.10.1.1", "2001:4860:4860::8888"] {
+        for public in
+            ["8.8.8.8", "103.10.1.1", "1.1.1.1", "198.20.0.1", "223.255.255.1", "2001:4860:4860::8888", "2404:6800::1"]
+        {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

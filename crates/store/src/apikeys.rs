@@ -98,15 +98,69 @@ async fn insert(
     }))
 }
 
-/// The live key with this plain text, if any.
+/// The live key with this plain text, if any: not revoked, and, when bound to an account, that
+/// account not disabled.
 pub async fn find(db: &Db, plain: &str) -> Result<Option<ApiKey>> {
     let hash = hash_key(plain);
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(
-            "SELECT id, jurisdiction_id, name, prefix, channel, user_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            "SELECT k.id, k.jurisdiction_id, k.name, k.prefix, k.channel, k.user_id FROM api_keys k
+             LEFT JOIN users u ON u.id = k.user_id
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.user_id IS NULL OR u.disabled_at IS NULL)",
         )
         .bind(&hash)
         .fetch_optional(pool)
         .await?
     }))
+}
+
+/// A key as an administrator sees it: never the key, only its prefix.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct KeyInfo {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub user_id: Option<i64>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// The keys of a jurisdiction, revoked ones included, oldest first.
+pub async fn list(db: &Db, jurisdiction_id: &str) -> Result<Vec<KeyInfo>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT id, name, prefix, user_id, created_at, revoked_at FROM api_keys WHERE jurisdiction_id = $1 ORDER BY id",
+        )
+        .bind(jurisdiction_id)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Revokes key `id` of `jurisdiction_id`; the act is recorded, by `actor`, in that jurisdiction's
+/// chain. `NotFound` when the jurisdiction has no such key; revoking a revoked key changes nothing.
+/// The key's jurisdiction, for callers that know only the id (the command line).
+pub async fn revoke(db: &Db, jurisdiction_id: Option<&str>, id: i64, actor: &str, now: i64) -> Result<String> {
+    let mut tx = db.begin().await?;
+    let (j, prefix, revoked): (String, String, Option<i64>) = tx
+        .fetch_optional(
+            "SELECT jurisdiction_id, prefix, revoked_at FROM api_keys WHERE id = $1 AND ($2 IS NULL OR jurisdiction_id = $2)",
+            &args![id, jurisdiction_id],
+        )
+        .await?
+        .ok_or(crate::StoreError::NotFound)?;
+    if revoked.is_none() {
+        tx.execute("UPDATE api_keys SET revoked_at = $1 WHERE id = $2", &args![now, id]).await?;
+        let act = Act {
+            jurisdiction: j.clone(),
+            subject: Subject::ApiKey(id),
+            kind: "revoked",
+            actor: actor.into(),
+            at: now,
+            data: serde_json::json!({ "prefix": prefix }),
+        };
+        crate::audit::record(&mut tx, &[act]).await?;
+    }
+    tx.commit().await?;
+    Ok(j)
 }

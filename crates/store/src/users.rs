@@ -244,6 +244,88 @@ async fn grant_in(tx: &mut Tx, user_id: i64, g: &Grant, actor: &str, now: Timest
     audit::record(tx, &[act]).await
 }
 
+/// Disables (or, with `disabled` false, enables again) an account by email: a disabled account cannot
+/// sign in, its sessions end now, and API keys bound to it stop working at once (see
+/// [`active_grants`] and `apikeys::find`). The act is recorded, by `actor`, in the chains of the
+/// jurisdictions the account works in. Returns the account's id.
+pub async fn set_disabled(db: &Db, email: &str, disabled: bool, actor: &str, now: Timestamp) -> Result<i64> {
+    let email = email.trim().to_lowercase();
+    let mut tx = db.begin().await?;
+    let at = disabled.then_some(now.as_micros());
+    let (id,): (i64,) = tx
+        .fetch_optional("UPDATE users SET disabled_at = $1 WHERE email = $2 RETURNING id", &args![at, email.as_str()])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if disabled {
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![id]).await?;
+    }
+    let kind = if disabled { "disabled" } else { "enabled" };
+    let acts: Vec<Act> = chains_of(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|j| Act {
+            jurisdiction: j,
+            subject: Subject::User(id),
+            kind,
+            actor: actor.into(),
+            at: now.as_micros(),
+            data: serde_json::json!({ "email": email }),
+        })
+        .collect();
+    audit::record(&mut tx, &acts).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes an account's grant of `role` in `jurisdiction_id` (every such grant, whatever its
+/// agency); how many were removed. Each removal is recorded, by `actor`, in that jurisdiction's chain.
+pub async fn revoke_grant(
+    db: &Db,
+    user_id: i64,
+    role: Role,
+    jurisdiction_id: Option<&str>,
+    actor: &str,
+    now: Timestamp,
+) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let removed: Vec<(i64, Option<i64>)> = tx
+        .fetch_all(
+            "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND jurisdiction_id IS NOT DISTINCT FROM $3
+             RETURNING id, agency_id",
+            &args![user_id, role.as_str(), jurisdiction_id],
+        )
+        .await?;
+    let acts: Vec<Act> = removed
+        .iter()
+        .map(|(id, agency_id)| Act {
+            jurisdiction: jurisdiction_id.unwrap_or(DEPLOYMENT).to_owned(),
+            subject: Subject::Grant(*id),
+            kind: "revoked",
+            actor: actor.into(),
+            at: now.as_micros(),
+            data: serde_json::json!({ "user_id": user_id, "role": role.as_str(), "agency_id": agency_id }),
+        })
+        .collect();
+    audit::record(&mut tx, &acts).await?;
+    tx.commit().await?;
+    Ok(removed.len() as u64)
+}
+
+/// The grants of an account that may act now: `None` when it is disabled or gone. Read on every use
+/// of a key bound to the account, so disabling it takes effect at once on every instance.
+pub async fn active_grants(db: &Db, user_id: i64) -> Result<Option<Vec<Grant>>> {
+    let live: Option<(i64,)> = on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id FROM users WHERE id = $1 AND disabled_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    match live {
+        Some(_) => grants_of(db, user_id).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
     let rows: Vec<(String, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
         sqlx::query_as("SELECT role, jurisdiction_id, agency_id FROM role_grants WHERE user_id = $1 ORDER BY id")

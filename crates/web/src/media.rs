@@ -75,6 +75,12 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     Ok(name)
 }
 
+/// Whether `name` is one [`store_blocking`] gives: 32 lowercase hex digits and `.jpg`.
+fn is_stored_name(name: &str) -> bool {
+    name.strip_suffix(".jpg")
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
 /// The media routes.
 pub(crate) fn router() -> axum::Router<crate::state::AppState> {
     axum::Router::new().route("/media/{*file}", axum::routing::get(serve))
@@ -92,12 +98,13 @@ async fn serve(
     use axum::response::IntoResponse;
     use tower::ServiceExt;
     let path = req.uri().path().to_owned();
-    let name = path.trim_start_matches("/media/").trim_start_matches("thumb/");
     let not_found = || (axum::http::StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response();
-    // Stored names are hex digits and an extension. Anything else (a percent-encoded twin of a name
-    // included, which the file server would decode) is not ours: the privacy check below must see
-    // exactly the name that is served.
-    if name.is_empty() || name.starts_with('.') || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+    // Exactly `/media/NAME` or `/media/thumb/NAME`, NAME as uploads are named (32 hex digits and
+    // `.jpg`). Anything else, a percent-encoded twin of a name or a directory included, is not ours:
+    // the privacy check below must see exactly the name that is served.
+    let rest = path.strip_prefix("/media/").unwrap_or_default();
+    let name = rest.strip_prefix("thumb/").unwrap_or(rest);
+    if !is_stored_name(name) {
         return not_found();
     }
     match laksana_store::reports::media_owner(state.db(), &format!("/media/{name}")).await {
@@ -125,7 +132,9 @@ async fn serve(
         }
         Ok(_) => {}
     }
-    let dir = tower_http::services::ServeDir::new(state.config().media_dir.clone());
+    // A directory is never listed nor redirected to (a redirect would lead outside /media).
+    let dir =
+        tower_http::services::ServeDir::new(state.config().media_dir.clone()).append_index_html_on_directories(false);
     let req = {
         let (mut parts, body) = req.into_parts();
         let rest = path.trim_start_matches("/media");

@@ -245,6 +245,12 @@ impl AppState {
         Ok(key)
     }
 
+    /// Forgets every remembered key answer, so a key revoked here is refused from the next request
+    /// on (other instances refuse it once their minute is up).
+    pub fn forget_api_keys(&self) {
+        self.0.api_keys.lock().expect("the key cache lock is never poisoned: no code panics holding it").clear();
+    }
+
     /// Whether this client sent too many wrong follow-up codes lately.
     pub fn follow_up_blocked(&self, client: std::net::IpAddr) -> bool {
         let map =

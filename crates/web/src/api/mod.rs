@@ -1,6 +1,7 @@
 //! The native JSON API under `/api/v1/`, described by an OpenAPI 3.1 document generated from the
 //! handlers and served at `/api/v1/openapi.json`.
 
+mod accounts;
 mod admin;
 mod extract;
 mod reports;
@@ -86,6 +87,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::webhooks_list, admin::webhooks_create))
             .routes(routes!(admin::deliveries))
             .routes(routes!(admin::users_create))
+            .routes(routes!(accounts::keys_list))
+            .routes(routes!(accounts::keys_revoke))
+            .routes(routes!(accounts::user_disable))
+            .routes(routes!(accounts::user_enable))
+            .routes(routes!(accounts::role_remove))
             .routes(routes!(admin::verify_audit))
             .routes(routes!(admin::activity)),
     )

@@ -83,7 +83,8 @@ pub(crate) struct EventOut {
     note: Option<String>,
     /// Whether the public timeline shows it.
     public: bool,
-    /// Who did it: `user:ID`, `reporter`, `system`, or the intake channel.
+    /// Who did it: `reporter`, `system`, the intake channel, or staff: `staff` for the public and the
+    /// reporter, `user:ID` or `apikey:ID` for staff who see internal events.
     actor: String,
     at: String,
     /// The action's details (agency, reason, duplicate, photo, escalation level).
@@ -107,7 +108,7 @@ pub(super) async fn events(
                 status: e.status,
                 note: e.note,
                 public: e.is_public,
-                actor: e.actor,
+                actor: laksana_core::access::shown_actor(l.view, &e.actor).to_owned(),
                 at: Timestamp::from_micros(e.created_at).to_rfc3339_in(j.tz),
                 data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
             })

@@ -14,11 +14,31 @@ use crate::state::AppState;
 /// The date of the last change to what this server's Open311 interface offers.
 const CHANGESET: &str = "2026-11-28T00:00:00+07:00";
 
+/// The discovery document. With `jurisdiction_id`, or on a server of one jurisdiction, it is that
+/// jurisdiction's; without it on a server of several, it is the server's, listing the jurisdictions
+/// it serves (GeoReport v2 discovery takes no parameters, and clients and validators start there).
 pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Result<Response, Open311Error> {
     let catalog = state.catalog();
-    let j = jurisdiction(&catalog, format, params)?;
-    let contact =
-        if j.jurisdiction.contact.is_empty() { state.config().contact.clone() } else { j.jurisdiction.contact.clone() };
+    let named = params.get("jurisdiction_id").is_some_and(|j| !j.trim().is_empty());
+    let (contact, key_service, served) = if named || catalog.jurisdictions.len() == 1 {
+        let j = jurisdiction(&catalog, format, params)?;
+        let contact = if j.jurisdiction.contact.is_empty() {
+            state.config().contact.clone()
+        } else {
+            j.jurisdiction.contact.clone()
+        };
+        let key_service = format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name);
+        (contact, key_service, None)
+    } else {
+        let contact = state.config().contact.clone();
+        let key_service = format!("API keys are issued by each jurisdiction's administrator: {contact}");
+        let served = catalog
+            .jurisdictions
+            .iter()
+            .map(|j| Node::Obj(vec![("jurisdiction_id", Node::str(j.id())), ("name", Node::str(&j.jurisdiction.name))]))
+            .collect();
+        (contact, key_service, Some(Node::List("jurisdiction", served)))
+    };
     let endpoint = Node::Obj(vec![
         ("specification", Node::str(SPECIFICATION)),
         ("url", Node::str(format!("{}/open311/v2", state.config().public_url.trim_end_matches('/')))),
@@ -26,16 +46,17 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
         ("type", Node::str("production")),
         ("formats", Node::List("format", vec![Node::str("text/xml"), Node::str("application/json")])),
     ]);
-    let doc = Node::Obj(vec![
+    let mut doc = vec![
         ("changeset", Node::str(CHANGESET)),
-        ("contact", Node::str(contact.clone())),
-        (
-            "key_service",
-            Node::str(format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name)),
-        ),
+        ("contact", Node::str(contact)),
+        ("key_service", Node::str(key_service)),
         ("endpoints", Node::List("endpoint", vec![endpoint])),
-    ]);
-    Ok(format.render(StatusCode::OK, "discovery", &doc))
+    ];
+    // An extension element: clients that do not know it skip it.
+    if let Some(served) = served {
+        doc.push(("jurisdictions", served));
+    }
+    Ok(format.render(StatusCode::OK, "discovery", &Node::Obj(doc)))
 }
 
 /// Services a citizen or client may report to: active ones, staff-only categories left out.

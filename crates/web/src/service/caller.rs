@@ -55,7 +55,11 @@ pub async fn key_caller(state: &AppState, key: &str) -> ServiceResult<Caller> {
     let key =
         state.api_key(key).await?.ok_or_else(|| ServiceError::Unauthenticated("the API key is not valid".into()))?;
     let (grants, actor) = match key.user_id {
-        Some(uid) => (users::grants_of(state.db(), uid).await?, format!("user:{uid}")),
+        // Read on every use, not cached with the key: disabling the account stops its keys at once.
+        Some(uid) => match users::active_grants(state.db(), uid).await? {
+            Some(grants) => (grants, format!("user:{uid}")),
+            None => return Err(ServiceError::Unauthenticated("the API key's account is disabled".into())),
+        },
         None => (Vec::new(), format!("apikey:{}", key.id)),
     };
     // A key only ever acts within its own jurisdiction, whatever its user may do elsewhere.

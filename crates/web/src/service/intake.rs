@@ -79,6 +79,13 @@ pub(crate) async fn authenticate<'c>(
         .filter(|k| !k.is_empty())
         .ok_or_else(|| ServiceError::Forbidden("api_key is required to submit a request".into()))?;
     let key = state.api_key(key).await?.ok_or_else(|| ServiceError::Forbidden("api_key is not valid".into()))?;
+    // A key bound to an account stops the moment the account is disabled, not when the key cache
+    // forgets it (keys of plain clients, the usual intake keys, cost no extra read).
+    if let Some(uid) = key.user_id
+        && laksana_store::users::active_grants(state.db(), uid).await?.is_none()
+    {
+        return Err(ServiceError::Forbidden("api_key belongs to a disabled account".into()));
+    }
     if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty())
         && requested != key.jurisdiction_id
     {
@@ -101,7 +108,11 @@ fn short(name: &str, v: Option<String>) -> ServiceResult<Option<String>> {
         Some(v) if v.chars().any(char::is_control) => {
             Err(ServiceError::Invalid(format!("{name} contains control characters")))
         }
-        v => Ok(v),
+        Some(v) => match laksana_core::report::plain_text_error(&v) {
+            Some(e) => Err(ServiceError::Invalid(format!("{name} {e}"))),
+            None => Ok(Some(v)),
+        },
+        None => Ok(None),
     }
 }
 

@@ -1,5 +1,6 @@
 //! End-to-end tests of the HTTP interface, each run on SQLite and on PostgreSQL.
 
+mod accounts;
 mod helpers;
 mod json_api;
 mod month;

@@ -360,4 +360,11 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     assert_eq!(app.client.get(public_url).send().await.unwrap().status(), 200);
     assert_eq!(app.get("/media/../laksana.db").await.status(), 404);
     assert_eq!(app.get("/media/nope.jpg").await.status(), 404);
+    // The thumbnail directory itself is neither listed nor redirected to (a redirect left /media).
+    for dir in ["/media/thumb", "/media/thumb/", "/media/thumb/thumb/", "/media/"] {
+        let res = app.get(dir).await;
+        assert_eq!((res.status().as_u16(), res.url().path()), (404, dir), "{dir}");
+    }
+    let public_name = public_url.rsplit('/').next().unwrap();
+    assert_eq!(app.get(&format!("/media/thumb/thumb/{public_name}")).await.status(), 404);
 });

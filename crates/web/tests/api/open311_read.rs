@@ -36,6 +36,31 @@ both!(discovery_in_both_formats, |app| {
     insta::assert_snapshot!("discovery_json", json);
 });
 
+both!(discovery_without_jurisdiction_lists_the_jurisdictions_served, |app| {
+    // The demo hosts two jurisdictions; GeoReport v2 discovery takes no parameters, so clients and
+    // validators that start there get the server's document, not a 400.
+    let (status, _, json) = app.get_text("/open311/v2/discovery.json").await;
+    assert_eq!(status, 200, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["endpoints"][0]["url"].as_str().unwrap().ends_with("/open311/v2"), "{v}");
+    let served: Vec<(&str, &str)> = v["jurisdictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["jurisdiction_id"].as_str().unwrap(), j["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(served.len(), 2, "{served:?}");
+    assert!(served.iter().any(|(id, name)| *id == "tangerangkota.go.id" && name.contains("Tangerang")), "{served:?}");
+    let (status, ct, xml) = app.get_text("/open311/v2/discovery.xml").await;
+    assert_eq!((status, ct.as_str()), (200, "text/xml; charset=utf-8"));
+    assert!(xml.contains("<jurisdictions><jurisdiction><jurisdiction_id>"), "{xml}");
+    // With jurisdiction_id the document is that jurisdiction's, without the list; an unknown one is 404.
+    let (_, _, one) = app.get_text(&format!("/open311/v2/discovery.json?{J}")).await;
+    assert!(!one.contains("jurisdictions"), "{one}");
+    let (status, _, _) = app.get_text("/open311/v2/discovery.json?jurisdiction_id=nowhere.go.id").await;
+    assert_eq!(status, 404);
+});
+
 both!(services_in_both_formats, |app| {
     let (status, _, xml) = app.get_text(&format!("/open311/v2/services.xml?{J}")).await;
     assert_eq!(status, 200);
