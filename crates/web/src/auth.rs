@@ -37,12 +37,26 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     })
 }
 
-/// A browser sending our cookie from another site's page is refused (CSRF): the Origin of a write
-/// must be this server's own.
-pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+/// A browser sending our cookie from another site's page is refused (CSRF). A write must say where it
+/// comes from: an `Origin` that is this server's own, scheme included (`public_url`'s, or its scheme
+/// with the request's `Host`), or, from a browser that sends no `Origin`, `Sec-Fetch-Site: same-origin`.
+/// A request that says neither is refused: browsers always send one of them on a cross-site POST.
+pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let header = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    let Some(origin) = header(header::ORIGIN) else {
+        return header(axum::http::HeaderName::from_static("sec-fetch-site")) == Some("same-origin");
+    };
+    let origin = origin.trim_end_matches('/');
+    let own = public_url.trim_end_matches('/');
+    let own_origin = match own.find("://").and_then(|i| own[i + 3..].find('/').map(|j| i + 3 + j)) {
+        Some(path) => &own[..path],
+        None => own,
+    };
+    if origin.eq_ignore_ascii_case(own_origin) {
+        return true;
+    }
+    let scheme = own_origin.split_once("://").map_or("http", |(s, _)| s);
+    header(header::HOST).is_some_and(|host| origin.eq_ignore_ascii_case(&format!("{scheme}://{host}")))
 }
 
 /// Sign-in details.

@@ -180,3 +180,50 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             .map_err(|e| Problem::bad_request(e.body_text()))
     }
 }
+
+/// A JSON body as bytes, for handlers that parse it themselves: refused with 415 unless it is sent as
+/// `application/json` (or a `+json` type). A page on another site can post `text/plain` without asking
+/// the browser's permission first; it cannot post JSON.
+pub(crate) struct JsonBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+        if !json {
+            return Err(Problem::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                "send the body as application/json",
+            ));
+        }
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(JsonBody)
+            .map_err(|e| Problem::new(e.status(), "Invalid request", e.body_text()))
+    }
+}
+
+/// The API key of a submission, checked before the body is read: a client without a valid key learns
+/// nothing from its body and costs no more than its headers.
+pub(crate) struct SubmissionKey(pub String);
+
+impl FromRequestParts<AppState> for SubmissionKey {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let key = crate::auth::bearer(&parts.headers)
+            .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
+        if state.api_key(key).await?.is_none() {
+            return Err(Problem::forbidden("api_key is not valid"));
+        }
+        Ok(SubmissionKey(key.to_owned()))
+    }
+}

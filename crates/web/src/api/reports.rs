@@ -1,11 +1,11 @@
 use std::collections::{BTreeMap, HashMap};
 
-use axum::body::Bytes;
 use axum::extract::State;
 
 use super::ApiQuery;
+use super::extract::{JsonBody, SubmissionKey};
 use axum::Json;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use laksana_core::{Channel, Status, Timestamp};
 use laksana_store::reports::{self, Report, ReportFilter};
 use serde::{Deserialize, Serialize};
@@ -236,18 +236,10 @@ pub(super) struct Created {
               (status = 404, description = "Unknown service", content_type = "application/problem+json")))]
 pub(super) async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    SubmissionKey(key): SubmissionKey,
+    JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Created>), Problem> {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, k)| k))
-        .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
-    // The key first: a client without a valid one learns nothing from its body.
-    if state.api_key(key).await?.is_none() {
-        return Err(Problem::forbidden("api_key is not valid"));
-    }
+    let key = key.as_str();
     let req: CreateReport = serde_json::from_slice(&body)
         .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
-use super::extract::{ApiJson, InJurisdiction, ReportTarget, StaffIn};
+use super::extract::{ApiJson, InJurisdiction, JsonBody, ReportTarget, StaffIn};
 use super::reports::{ReportOut, with_media};
 use crate::error::Problem;
 use crate::service::actions::{self, Acted, Comment, Expected};
@@ -186,7 +186,7 @@ pub(crate) fn parse_action(body: &[u8]) -> Result<(Expected, Command), Problem> 
 pub(super) async fn act(
     State(state): State<AppState>,
     t: ReportTarget,
-    body: axum::body::Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<ActionOut>, Problem> {
     let (expected, cmd) = parse_action(&body)?;
     let acted =
@@ -214,7 +214,7 @@ pub(crate) struct CommentIn {
 pub(super) async fn comment(
     State(state): State<AppState>,
     t: ReportTarget,
-    body: axum::body::Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<ActionOut>, Problem> {
     let c: CommentIn =
         serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("invalid comment: {e}")))?;

@@ -33,7 +33,7 @@ pub async fn caller(state: &AppState, method: &Method, headers: &HeaderMap) -> S
         return key_caller(state, key).await;
     }
     if let Some(token) = cookie_value(headers, COOKIE) {
-        if method != Method::GET && method != Method::HEAD && !same_origin(headers) {
+        if method != Method::GET && method != Method::HEAD && !same_origin(headers, &state.config().public_url) {
             return Err(ServiceError::Forbidden("cross-site request refused".into()));
         }
         let user = users::session_user(state.db(), token, state.clock().now())

@@ -132,8 +132,9 @@ both!(create_refusals_are_problems, |app| {
     problem(app.client.post(&url).json(&ok).send().await.unwrap(), 401, "Bearer").await;
     problem(app.client.post(&url).bearer_auth("nope").json(&ok).send().await.unwrap(), 403, "api_key is not valid")
         .await;
-    problem(app.client.post(&url).bearer_auth(KEY).body("{not json").send().await.unwrap(), 400, "not a valid report")
-        .await;
+    let not_json = app.client.post(&url).bearer_auth(KEY).header("content-type", "application/json").body("{not json");
+    problem(not_json.send().await.unwrap(), 400, "not a valid report").await;
+    problem(app.client.post(&url).bearer_auth(KEY).body("{}").send().await.unwrap(), 415, "application/json").await;
     let unknown_field = serde_json::json!({"service_code": "pju-mati", "address": "x", "colour": "red"});
     problem(app.client.post(&url).bearer_auth(KEY).json(&unknown_field).send().await.unwrap(), 400, "colour").await;
     let no_place = serde_json::json!({"service_code": "pju-mati"});
@@ -142,4 +143,54 @@ both!(create_refusals_are_problems, |app| {
     problem(app.client.post(&url).bearer_auth(KEY).json(&bad_service).send().await.unwrap(), 404, "nope").await;
     problem(app.get(&format!("/api/v1/reports/ZZZZ-ZZZZ?jurisdiction_id={TNG}")).await, 404, "ZZZZ-ZZZZ").await;
     problem(app.get("/api/v1/nothing-here").await, 404, "nothing-here").await;
+});
+
+both!(json_writes_must_be_sent_as_json_and_submissions_need_a_key_before_their_body, |app| {
+    let operator = app.staff("op@kota.test", laksana_core::access::Role::Operator, None).await;
+    let (id, _) = app.report("pju-mati", "publik", None).await;
+    // A page on another site may post text/plain without asking; the API takes JSON only as JSON.
+    let body = r#"{"text": "Sudah dicek", "public": true}"#;
+    for ct in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/reports/{id}/comments")))
+            .bearer_auth(&operator)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 415, "{ct}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/reports/{id}/comments")))
+        .bearer_auth(&operator)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Without a valid key a submission is refused on its headers alone, whatever its body.
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth("lks_not_a_key")
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
 });

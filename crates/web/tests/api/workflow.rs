@@ -418,6 +418,18 @@ both!(staff_sign_in_with_a_cookie_and_are_throttled, |app| {
             .json(&json!({"verification": 2}))
     };
     assert_eq!(put("https://evil.test").send().await.unwrap().status(), 403);
+    // The scheme counts: this host over another scheme is another origin.
+    assert_eq!(put(&app.base.replacen("http://", "https://", 1)).send().await.unwrap().status(), 403);
+    // Without Origin only a browser's own `Sec-Fetch-Site: same-origin` vouches for a write.
+    let bare = || {
+        app.client
+            .put(app.url("/api/v1/jurisdictions/tangerangkota.go.id/deadlines"))
+            .header("cookie", &session)
+            .json(&json!({"verification": 2}))
+    };
+    assert_eq!(bare().send().await.unwrap().status(), 403);
+    assert_eq!(bare().header("sec-fetch-site", "cross-site").send().await.unwrap().status(), 403);
+    assert_eq!(bare().header("sec-fetch-site", "same-origin").send().await.unwrap().status(), 200);
     let res = put(&app.base).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let d: serde_json::Value = res.json().await.unwrap();
