@@ -8,6 +8,10 @@ pub enum StoreError {
     /// A uniqueness or state conflict: the same thing exists already, or someone changed it first.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A client's retry key (Idempotency-Key, fixmystreet_id) names a stored report that is not this
+    /// submission.
+    #[error("{0}")]
+    KeyReused(String),
     /// Input the store was asked to keep is not valid (bad reference, bad value).
     #[error("invalid: {0}")]
     Invalid(String),

@@ -187,6 +187,7 @@ fn fail(p: Pending, e: &StoreError) {
         StoreError::NotFound => StoreError::NotFound,
         StoreError::Invalid(m) => StoreError::Invalid(m.clone()),
         StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+        StoreError::KeyReused(m) => StoreError::KeyReused(m.clone()),
         other => StoreError::Unavailable(other.to_string()),
     };
     match p {

@@ -14,8 +14,10 @@ use crate::sql::{Arg, Tx};
 use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
-const RETRY_BY_KEY: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND client_key = $2";
-const RETRY_BY_DEVICE: &str = "SELECT id, public_id FROM reports WHERE api_key_id = $1 AND device_id = $2
+const RETRY_BY_KEY: &str = "SELECT id, public_id, service_id, description, lat, lon, address FROM reports
+     WHERE api_key_id = $1 AND client_key = $2";
+const RETRY_BY_DEVICE: &str = "SELECT id, public_id, service_id, description, lat, lon, address FROM reports
+     WHERE api_key_id = $1 AND device_id = $2
      AND requested_at >= $3 AND description = $4 AND COALESCE(lat, 999) = $5 AND COALESCE(lon, 999) = $6
      AND COALESCE(address, '') = $7 AND service_id = $8 ORDER BY id LIMIT 1";
 
@@ -43,13 +45,34 @@ fn retry_query(new: &NewReport) -> Option<(&'static str, Vec<Arg<'_>>)> {
     ))
 }
 
-fn accepted_retry((id, public_id): (i64, String)) -> Accepted {
-    Accepted { id, public_id: PublicId::parse(&public_id).expect("stored public ids are valid"), created: false }
+/// A stored report a submission may be a retry of, as the retry queries select it.
+type RetryRow = (i64, String, i64, String, Option<f64>, Option<f64>, Option<String>);
+
+/// The stored report as the answer to a retry of `new`, if `new` is the same submission: the same
+/// service, text and place. A client key reused for a different submission is refused, never answered
+/// with the other report (which may be `rahasia`, and is certainly not this one).
+fn accepted_retry(row: RetryRow, new: &NewReport) -> Result<Accepted> {
+    let (id, public_id, service_id, description, lat, lon, address) = row;
+    let near = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    let same = service_id == new.service_id
+        && description == new.description
+        && near(lat, new.location.map(|c| c.lat()))
+        && near(lon, new.location.map(|c| c.lon()))
+        && address.as_deref().unwrap_or("") == new.address.as_deref().unwrap_or("");
+    if !same {
+        return Err(StoreError::KeyReused(
+            "this Idempotency-Key (or fixmystreet_id) was used for a different submission; send a new key".into(),
+        ));
+    }
+    Ok(Accepted { id, public_id: PublicId::parse(&public_id).expect("stored public ids are valid"), created: false })
 }
 
 pub(crate) async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
     let Some((sql, args)) = retry_query(new) else { return Ok(None) };
-    Ok(db.fetch_optional::<(i64, String)>(sql, &args).await?.map(accepted_retry))
+    db.fetch_optional::<RetryRow>(sql, &args).await?.map(|row| accepted_retry(row, new)).transpose()
 }
 
 /// How often a new report may draw a public id that turns out to be taken before its write fails.
@@ -114,7 +137,7 @@ async fn insert_one(
     draw: &mut (dyn FnMut() -> PublicId + Send),
 ) -> Result<Result<Accepted>> {
     if let Some(found) = find_retry_in(tx, new).await? {
-        return Ok(Ok(found));
+        return Ok(found);
     }
     let attributes = attributes_json(new);
     for _ in 0..ID_DRAWS {
@@ -126,15 +149,17 @@ async fn insert_one(
         }
         // A concurrent retry with the same client key may have committed first: it is the answer.
         if let Some(found) = find_retry_in(tx, new).await? {
-            return Ok(Ok(found));
+            return Ok(found);
         }
     }
     Ok(Err(StoreError::Conflict("could not allocate a unique public id".into())))
 }
 
-async fn find_retry_in(tx: &mut Tx, new: &NewReport) -> Result<Option<Accepted>> {
+/// The stored report `new` retries (`Ok(Some(Ok(_)))`), a reused key (`Ok(Some(Err(_)))`: that
+/// submission alone fails), or none.
+async fn find_retry_in(tx: &mut Tx, new: &NewReport) -> Result<Option<Result<Accepted>>> {
     let Some((sql, args)) = retry_query(new) else { return Ok(None) };
-    Ok(tx.fetch_optional::<(i64, String)>(sql, &args).await?.map(accepted_retry))
+    Ok(tx.fetch_optional::<RetryRow>(sql, &args).await?.map(|row| accepted_retry(row, new)))
 }
 
 /// `n` freshly drawn public ids, no two alike (a statement's rows must not collide with each other).

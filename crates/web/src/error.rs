@@ -86,6 +86,8 @@ impl Open311Error {
             // GeoReport v2: a missing or bad api_key is a 403.
             ServiceError::Unauthenticated(_) | ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+            // Not 400: the client must not resend the same key with a "fixed" submission.
+            ServiceError::KeyReused(_) => StatusCode::CONFLICT,
             ServiceError::WrongFollowUpCode { hidden: true } => StatusCode::NOT_FOUND,
             ServiceError::WrongFollowUpCode { hidden: false } => StatusCode::FORBIDDEN,
             ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -162,6 +164,7 @@ impl From<ServiceError> for Problem {
             ServiceError::Forbidden(_) => Problem::forbidden(detail),
             ServiceError::NotFound(_) => Problem::not_found(detail),
             ServiceError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "Conflict", detail),
+            ServiceError::KeyReused(_) => Problem::new(StatusCode::CONFLICT, "Retry key reused", detail),
             ServiceError::WrongFollowUpCode { hidden } => {
                 let mut p = if hidden { Problem::not_found(detail) } else { Problem::forbidden(detail) };
                 p.wrong_follow_up_code = true;

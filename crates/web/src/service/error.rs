@@ -22,6 +22,10 @@ pub enum ServiceError {
     /// The thing changed since the caller saw it, or its state does not allow this.
     #[error("{0}")]
     Conflict(String),
+    /// A retry key used again for a different submission: refused in every transport with 409, since
+    /// answering 400 would invite the client to "fix" the submission and keep the key.
+    #[error("{0}")]
+    KeyReused(String),
     /// A follow-up code that does not belong to the report. `hidden`: the caller could not see the
     /// report without it, so it stays unknown to them (a 404, not a 403). Counted by the rate limit.
     #[error("{}", if *hidden { "report not found" } else { "the follow-up code does not match this report" })]
@@ -46,6 +50,7 @@ impl From<StoreError> for ServiceError {
             StoreError::NotFound => ServiceError::NotFound("not found".into()),
             StoreError::Invalid(msg) => ServiceError::Invalid(msg),
             StoreError::Conflict(msg) => ServiceError::Conflict(msg),
+            StoreError::KeyReused(msg) => ServiceError::KeyReused(msg),
             StoreError::Unavailable(msg) => {
                 tracing::error!(error = %msg, "database unavailable");
                 ServiceError::Unavailable

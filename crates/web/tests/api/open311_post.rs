@@ -239,6 +239,36 @@ both!(retries_return_the_first_report, |app| {
     assert_ne!(a[0]["service_request_id"], d[0]["service_request_id"]);
 });
 
+both!(a_reused_retry_key_never_answers_with_another_report, |app| {
+    // A rahasia report filed with a client key...
+    let (s, first) =
+        app.post_form(PATH, &form(&[("attribute[fixmystreet_id]", "fms-9"), ("privacy", "rahasia")])).await;
+    assert_eq!(s, 201, "{first}");
+    let secret = first[0]["service_request_id"].as_str().unwrap().to_owned();
+    let before = count_reports(&app).await;
+    // ...and a different submission (other text, other place) with the same key: refused with 409,
+    // naming no report; nothing is stored.
+    for other in [
+        vec![("attribute[fixmystreet_id]", "fms-9"), ("description", "Jalan berlubang besar di depan pasar.")],
+        vec![("attribute[fixmystreet_id]", "fms-9"), ("lat", "-6.2000")],
+    ] {
+        let (s, v) = app.post_form(PATH, &form(&other)).await;
+        assert_eq!(s, 409, "{v}");
+        assert!(!v.to_string().contains(&secret), "{v}");
+        assert!(error_description(&v).contains("different submission"), "{v}");
+    }
+    let res = app
+        .client
+        .post(app.url(PATH))
+        .header("Idempotency-Key", "fms-9")
+        .form(&form(&[("description", "Sampah menumpuk di TPS.")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 409);
+    assert_eq!(count_reports(&app).await, before);
+});
+
 both!(concurrent_retries_create_one_report, |app| {
     let before = count_reports(&app).await;
     let sends =
