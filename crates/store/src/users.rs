@@ -15,10 +15,22 @@ use crate::audit::{self, Act, DEPLOYMENT, Subject};
 use crate::sql::Tx;
 use crate::{Db, Result, StoreError};
 
-/// Failed logins allowed before the account is locked for a while.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// The first lock lasts this long; each further failure doubles it, up to a day.
-const LOCK_SECS: i64 = 15 * 60;
+/// How long a password check waits for a free hasher before the request is refused as busy.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Password hashes (argon2id, 19 MiB and tens of milliseconds of CPU each) computed at once: one per
+/// core. A flood of sign-ins then waits here, a few kilobytes per request, instead of taking a thread
+/// and 19 MiB each and starving everything else.
+static HASHERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
+
+/// Runs `f` (a password hash or check) on the blocking pool once a hasher is free.
+async fn with_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let busy = || StoreError::Unavailable("too many sign-ins at once; try again shortly".into());
+    let _permit = tokio::time::timeout(HASH_WAIT, HASHERS.acquire()).await.map_err(|_| busy())?.map_err(|_| busy())?;
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Unavailable(format!("password hashing stopped: {e}")))
+}
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -56,29 +68,27 @@ pub async fn hash_password(password: &str) -> Result<String> {
         return Err(StoreError::Invalid(format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
     }
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_hasher(move || {
         let bytes: [u8; 16] = rand::rng().random();
         let salt = SaltString::encode_b64(&bytes)?;
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| StoreError::Unavailable(format!("password hashing stopped: {e}")))?
+    .await?
     .map_err(|e| StoreError::Invalid(format!("password: {e}")))
 }
 
-async fn verify_password(password: &str, hash: Option<String>) -> bool {
+async fn verify_password(password: &str, hash: Option<String>) -> Result<bool> {
     // Unknown accounts are checked against a fixed hash, so the answer takes as long either way.
     const DUMMY: &str =
         "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bqVwU3LX0ZLbbcN4e8jDvMyGzFV2cxbQVrWeSQHZ3Q";
     let password = password.to_owned();
     let found = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
-    tokio::task::spawn_blocking(move || {
+    let ok = with_hasher(move || {
         PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
-    .await
-    .unwrap_or(false)
-        && found
+    .await?;
+    Ok(ok && found)
 }
 
 /// Creates an account; a taken email is a conflict. The act is recorded, by `actor`, in the
@@ -169,7 +179,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<User>> {
     Ok(on_db!(db, |pool, DB| sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
 }
 
-/// Sets (or replaces) a password, lifts any login lock and ends every session of the account; the
+/// Sets (or replaces) a password and ends every session of the account; the
 /// act is recorded, by `actor`, in the chains of the jurisdictions the account works in.
 pub async fn set_password(db: &Db, email: &str, password: &str, actor: &str, now: Timestamp) -> Result<()> {
     let hash = hash_password(password).await?;
@@ -369,14 +379,13 @@ pub async fn holders(
 #[derive(Debug, Clone, PartialEq)]
 pub enum Login {
     Ok(User),
-    /// Wrong email or password (never says which).
+    /// Wrong email or password, or a disabled account (never says which).
     Refused,
-    /// Too many failures: try again after this instant.
-    Locked(Timestamp),
 }
 
-/// Checks a password, counting failures and locking the account after [`MAX_FAILED_LOGINS`].
-pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<Login> {
+/// Checks a password. Throttling guesses is the caller's (see the web crate's sign-in throttle): a
+/// lock kept on the account would let anyone lock anyone out, and only ever lock real accounts.
+pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login> {
     let email = email.trim().to_lowercase();
     let row: Option<(i64, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
         sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1")
@@ -385,48 +394,14 @@ pub async fn login(db: &Db, email: &str, password: &str, now: Timestamp) -> Resu
             .await?
     });
     let Some((id, hash, disabled)) = row else {
-        verify_password(password, None).await;
+        // Checked anyway, so that an unknown email takes as long as a known one.
+        verify_password(password, None).await?;
         return Ok(Login::Refused);
     };
-    // Claim the attempt before checking it: the failure is counted up front, so parallel guesses
-    // cannot all slip in before the first one is counted, and a locked account is not even checked.
-    let claimed: Option<i64> = in_write_tx!(db, |tx, DB| {
-        let n: Option<i64> = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1
-             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
-        )
-        .bind(id)
-        .bind(now.as_micros())
-        .fetch_optional(&mut *tx)
-        .await?;
-        Ok::<_, StoreError>(n)
-    })?;
-    let Some(failed) = claimed else {
-        let until: Option<i64> = on_db!(db, |pool, DB| {
-            sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1").bind(id).fetch_one(pool).await?
-        });
-        return Ok(Login::Locked(Timestamp::from_micros(until.unwrap_or(now.as_micros()))));
-    };
-    if verify_password(password, hash).await && disabled.is_none() {
-        in_write_tx!(db, |tx, DB| {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            Ok::<_, StoreError>(())
-        })?;
+    if verify_password(password, hash).await? && disabled.is_none() {
         return Ok(get(db, id).await?.map_or(Login::Refused, Login::Ok));
     }
-    if failed < MAX_FAILED_LOGINS {
-        return Ok(Login::Refused);
-    }
-    let doublings = (failed - MAX_FAILED_LOGINS).min(7) as u32;
-    let until = now.plus_seconds((LOCK_SECS << doublings).min(86_400)).as_micros();
-    in_write_tx!(db, |tx, DB| {
-        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(until).bind(id).execute(&mut *tx).await?;
-        Ok::<_, StoreError>(())
-    })?;
-    Ok(Login::Locked(Timestamp::from_micros(until)))
+    Ok(Login::Refused)
 }
 
 fn token_hash(token: &str) -> String {

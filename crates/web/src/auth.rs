@@ -108,31 +108,50 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
         .expect("hex tokens make valid header values")
 }
 
-/// Signs in with email and password; sets a fresh session cookie. After five failures in a row the
-/// account is locked for 15 minutes (doubling with each further failure).
+/// Signs in with email and password; sets a fresh session cookie. Failures are throttled per client
+/// address (20 in 15 minutes), per client and account (5) and per account (50, for clients that failed
+/// for it), alike for emails with and without an account; a client that has not failed for an account
+/// may still sign in to it.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = Me), (status = 401, description = "Wrong email or password", content_type = "application/problem+json"),
-              (status = 429, description = "Too many failures; see Retry-After", content_type = "application/problem+json")))]
+              (status = 429, description = "Too many failures; see Retry-After", content_type = "application/problem+json"),
+              (status = 503, description = "Too many sign-ins at once", content_type = "application/problem+json")))]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     Json(body): Json<LoginIn>,
 ) -> Result<Response, Problem> {
-    let now = state.clock().now();
-    match users::login(state.db(), &body.email, &body.password, now).await? {
-        Login::Refused => Err(Problem::unauthorized("wrong email or password")),
-        Login::Locked(until) => {
-            let secs = ((until.as_micros() - now.as_micros()) / 1_000_000).max(1);
-            let mut res = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                format!("too many failed sign-ins; try again in {} minutes", (secs + 59) / 60),
-            )
-            .into_response();
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-            Ok(res)
+    let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let client = crate::limit::client_key(peer.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()));
+    // The account as a digest of its email: the throttle keeps no email addresses in memory.
+    let account = laksana_store::apikeys::hash_key(&body.email.to_lowercase());
+    let pair = (client, account.clone());
+    let throttle = state.sign_in();
+    let wait =
+        throttle.by_client.blocked(&client).or_else(|| throttle.by_pair.blocked(&pair)).or_else(|| {
+            (throttle.by_pair.failures(&pair) > 0).then(|| throttle.by_account.blocked(&account)).flatten()
+        });
+    if let Some(secs) = wait {
+        let mut res = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            format!("too many failed sign-ins; try again in {} minutes", secs.div_ceil(60)),
+        )
+        .into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return Ok(res);
+    }
+    match users::login(state.db(), &body.email, &body.password).await? {
+        Login::Refused => {
+            throttle.by_client.failed(client);
+            throttle.by_account.failed(account);
+            throttle.by_pair.failed(pair);
+            Err(Problem::unauthorized("wrong email or password"))
         }
         Login::Ok(user) => {
+            throttle.by_pair.forget(&pair);
+            let now = state.clock().now();
             let old = cookie_value(&headers, COOKIE);
             let token = users::start_session(state.db(), user.id, now, SESSION_SECS, old).await?;
             let me = me_of(&state, user).await?;

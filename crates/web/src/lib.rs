@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod doc;
 pub mod error;
+pub mod limit;
 mod media;
 mod open311;
 mod ops;

@@ -13,6 +13,8 @@ use laksana_store::apikeys::{self, ApiKey};
 use laksana_store::catalog::{self, Jurisdiction, Service};
 use laksana_store::geo::DistrictIndex;
 use laksana_store::{Db, StoreError};
+
+use crate::limit::{Limiter, client_key};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Settings of the web layer.
@@ -178,10 +180,27 @@ const API_KEY_TTL: Duration = Duration::from_secs(60);
 /// instance): with 50-bit codes, guessing stays hopeless, and a client can only lock out itself.
 const FOLLOW_UP_TRIES: u32 = 20;
 const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(3600);
+/// Keys a throttle remembers per generation (see `limit`): about 10 MB at most per throttle.
+const THROTTLE_KEYS: usize = 100_000;
+const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Sign-in throttles (per instance). Failed sign-ins are counted per client address, per client and
+/// account together, and per account, whether the account exists or not, so that a refusal never tells
+/// which emails have accounts. A client that has not failed for an account may still sign in to it:
+/// nobody can lock someone else out from another address.
+pub(crate) struct SignInThrottle {
+    /// Guessing many accounts from one address.
+    pub by_client: Limiter<std::net::IpAddr>,
+    /// Guessing one account's password from one address.
+    pub by_pair: Limiter<(std::net::IpAddr, String)>,
+    /// Guessing one account's password from many addresses: applies to clients that failed for it.
+    pub by_account: Limiter<String>,
+}
 
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
-    follow_up_failures: Mutex<HashMap<std::net::IpAddr, (u32, Instant)>>,
+    follow_up: Limiter<std::net::IpAddr>,
+    sign_in: SignInThrottle,
     db: Db,
     clock: Arc<dyn Clock>,
     config: WebConfig,
@@ -200,7 +219,12 @@ impl AppState {
         let catalog = Catalog::load(&db).await?;
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
-            follow_up_failures: Mutex::new(HashMap::new()),
+            follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
+            sign_in: SignInThrottle {
+                by_client: Limiter::new(20, SIGN_IN_WINDOW, THROTTLE_KEYS),
+                by_pair: Limiter::new(5, SIGN_IN_WINDOW, THROTTLE_KEYS),
+                by_account: Limiter::new(50, SIGN_IN_WINDOW, THROTTLE_KEYS),
+            },
             db,
             clock,
             config,
@@ -253,23 +277,17 @@ impl AppState {
 
     /// Whether this client sent too many wrong follow-up codes lately.
     pub fn follow_up_blocked(&self, client: std::net::IpAddr) -> bool {
-        let map =
-            self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
-        map.get(&client).is_some_and(|(n, since)| *n >= FOLLOW_UP_TRIES && since.elapsed() < FOLLOW_UP_WINDOW)
+        self.0.follow_up.blocked(&client_key(client)).is_some()
     }
 
     /// Counts a wrong follow-up code sent by this client.
     pub fn follow_up_failed(&self, client: std::net::IpAddr) {
-        let mut map =
-            self.0.follow_up_failures.lock().expect("the follow-up lock is never poisoned: no code panics holding it");
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < FOLLOW_UP_WINDOW);
-        }
-        let e = map.entry(client).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= FOLLOW_UP_WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
+        self.0.follow_up.failed(client_key(client));
+    }
+
+    /// The sign-in throttles.
+    pub(crate) fn sign_in(&self) -> &SignInThrottle {
+        &self.0.sign_in
     }
 
     /// The current catalog snapshot.

@@ -135,3 +135,30 @@ both!(a_role_can_be_removed_and_only_admins_manage_accounts, |app| {
     // An account of another jurisdiction is not this admin's to manage.
     assert_eq!(app.call("POST", &format!("{BASE}/users/999999/disable"), Some(&admin), None, None).await.0, 404);
 });
+
+both!(sign_in_throttling_tells_no_accounts_apart_and_locks_nobody_out_from_elsewhere, |app| {
+    app.staff("admin2@kota.test", Role::Admin, None).await;
+    laksana_store::users::set_password(&app.db, "admin2@kota.test", "rahasia-sekali-123", "test", app.clock.now())
+        .await
+        .unwrap();
+    // Clients at two loopback addresses: an attacker and the account's owner.
+    let from =
+        |ip: &str| reqwest::Client::builder().local_address(ip.parse::<std::net::IpAddr>().unwrap()).build().unwrap();
+    let (attacker, owner) = (from("127.0.0.1"), from("127.0.0.2"));
+    let login = |client: &reqwest::Client, email: &str, pw: &str| {
+        client.post(app.url("/api/v1/auth/login")).json(&serde_json::json!({"email": email, "password": pw})).send()
+    };
+    // Five wrong passwords for a real account and for an unknown email look exactly alike.
+    for email in ["admin2@kota.test", "nobody@kota.test"] {
+        for _ in 0..5 {
+            assert_eq!(login(&attacker, email, "salah-salah-salah").await.unwrap().status(), 401, "{email}");
+        }
+        let refused = login(&attacker, email, "salah-salah-salah").await.unwrap();
+        assert_eq!(refused.status(), 429, "{email}");
+        let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=1800).contains(&wait), "{email}: {wait}");
+    }
+    // The attacker is refused even with the right password; the owner, elsewhere, signs in.
+    assert_eq!(login(&attacker, "admin2@kota.test", "rahasia-sekali-123").await.unwrap().status(), 429);
+    assert_eq!(login(&owner, "admin2@kota.test", "rahasia-sekali-123").await.unwrap().status(), 200);
+});

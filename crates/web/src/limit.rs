@@ -1,0 +1,152 @@
+//! Throttling of guesses (follow-up codes, sign-ins): per-instance counts of failures by key, bounded
+//! in memory and O(1) per request, whatever the number of keys an attacker brings.
+//!
+//! Counts live in two generations, each one window long: a key's count is its count in the current
+//! generation plus the previous one, so a failure weighs for one to two windows. When the window ends,
+//! or the current generation holds as many keys as allowed, the previous generation is dropped and
+//! the current one takes its place. Memory is therefore at most two generations of `capacity` keys,
+//! and no request ever scans the map. An attacker who brings more keys than `capacity` within a window
+//! ages everyone's counts faster; they still never grow the map.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Failures by key within a sliding window of one to two `window`s.
+pub struct Limiter<K> {
+    max: u32,
+    window: Duration,
+    capacity: usize,
+    gens: Mutex<Generations<K>>,
+}
+
+struct Generations<K> {
+    current: HashMap<K, u32>,
+    previous: HashMap<K, u32>,
+    started: Instant,
+}
+
+impl<K: Hash + Eq> Limiter<K> {
+    /// Refuses a key after `max` failures; remembers at most `capacity` keys per generation.
+    pub fn new(max: u32, window: Duration, capacity: usize) -> Self {
+        Self {
+            max,
+            window,
+            capacity,
+            gens: Mutex::new(Generations {
+                current: HashMap::new(),
+                previous: HashMap::new(),
+                started: Instant::now(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Generations<K>> {
+        let mut g = self.gens.lock().expect("the limiter lock is never poisoned: no code panics holding it");
+        let elapsed = g.started.elapsed();
+        if elapsed >= self.window {
+            g.previous = if elapsed >= 2 * self.window { HashMap::new() } else { std::mem::take(&mut g.current) };
+            g.current.clear();
+            g.started = Instant::now();
+        }
+        g
+    }
+
+    /// The failures counted for `key`.
+    pub fn failures(&self, key: &K) -> u32 {
+        let g = self.lock();
+        g.current.get(key).copied().unwrap_or(0).saturating_add(g.previous.get(key).copied().unwrap_or(0))
+    }
+
+    /// Seconds after which `key` may try again, when it has reached the limit.
+    pub fn blocked(&self, key: &K) -> Option<u64> {
+        (self.failures(key) >= self.max).then(|| {
+            let g = self.lock();
+            // Its failures in the previous generation weigh until the current one ends too.
+            let left = self.window.saturating_sub(g.started.elapsed());
+            let left = if g.previous.contains_key(key) { left + self.window } else { left };
+            left.as_secs().max(1)
+        })
+    }
+
+    /// Counts a failure of `key`.
+    pub fn failed(&self, key: K) {
+        let mut g = self.lock();
+        if g.current.len() >= self.capacity && !g.current.contains_key(&key) {
+            g.previous = std::mem::take(&mut g.current);
+            g.started = Instant::now();
+        }
+        *g.current.entry(key).or_insert(0) += 1;
+    }
+
+    /// Forgets the failures of `key` (after a success).
+    pub fn forget(&self, key: &K) {
+        let mut g = self.lock();
+        g.current.remove(key);
+        g.previous.remove(key);
+    }
+}
+
+/// The key a client address is counted under: an IPv6 client usually holds a whole /64, so that is
+/// one client; an IPv4-mapped address is its IPv4 address.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_blocked_at_the_limit_and_forgotten_after_success() {
+        let l = Limiter::new(3, Duration::from_secs(60), 100);
+        for _ in 0..2 {
+            l.failed("a");
+        }
+        assert_eq!(l.blocked(&"a"), None);
+        l.failed("a");
+        let wait = l.blocked(&"a").expect("blocked at 3");
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert_eq!(l.blocked(&"b"), None, "other keys are not affected");
+        l.forget(&"a");
+        assert_eq!(l.failures(&"a"), 0);
+    }
+
+    #[test]
+    fn memory_stays_bounded_whatever_the_number_of_keys() {
+        let l = Limiter::new(3, Duration::from_secs(3600), 1_000);
+        for i in 0..100_000u32 {
+            l.failed(i);
+        }
+        let g = l.gens.lock().unwrap();
+        assert!(g.current.len() <= 1_000 && g.previous.len() <= 1_000, "{} {}", g.current.len(), g.previous.len());
+    }
+
+    #[test]
+    fn failures_age_out_after_two_windows() {
+        let l = Limiter::new(1, Duration::from_millis(30), 10);
+        l.failed("a");
+        assert!(l.blocked(&"a").is_some());
+        std::thread::sleep(Duration::from_millis(65));
+        assert_eq!(l.blocked(&"a"), None);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(c));
+        assert_eq!(client_key("::ffff:10.1.2.3".parse().unwrap()), "10.1.2.3".parse::<IpAddr>().unwrap());
+        assert_eq!(client_key("10.1.2.3".parse().unwrap()), "10.1.2.3".parse::<IpAddr>().unwrap());
+    }
+}
