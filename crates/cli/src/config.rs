@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub contact: String,
     /// Mark the session cookie Secure; defaults to whether `public_url` is https.
     pub secure_cookies: Option<bool>,
+    /// The bearer token `/metrics` requires; without one only clients on this machine may read it.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -341,6 +341,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         contact: config.server.contact.clone(),
         public_url: config.public_url(),
         secure_cookies: config.secure_cookies(),
+        metrics_token: config.server.metrics_token.clone().filter(|t| !t.is_empty()),
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(&config.server.bind).await.with_context(|| {

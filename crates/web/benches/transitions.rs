@@ -80,6 +80,7 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         contact: "Bench".into(),
         public_url: base.clone(),
         secure_cookies: false,
+        metrics_token: None,
     };
     let clock = Arc::new(ManualClock::new(now));
     let state = AppState::new(db.clone(), clock, config, None).await.expect("the app state");

@@ -16,18 +16,35 @@ pub const THUMBNAIL_JOB: &str = "media.thumbnail";
 pub enum MediaError {
     #[error("not a JPEG, PNG or WebP image")]
     NotAnImage,
-    #[error("the image is too large (at most 8000 x 8000 pixels)")]
+    #[error("the image is too large (at most 40 megapixels and 8000 pixels on a side)")]
     TooLarge,
+    #[error("too many photos are being processed; try again shortly")]
+    Busy,
     #[error("could not store the image")]
     Io(#[from] std::io::Error),
 }
 
 /// Decoding a photo takes a core and up to `max_alloc` of memory: at most this many at once.
 static DECODERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Photos that may wait for a decoder; more are refused at once (503), so that a burst of expensive
+/// images delays an ordinary photo by a few decodes at most, not by the whole burst.
+const MAX_WAITING: usize = 4;
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// The most pixels a photo may declare: decoding costs time and memory by pixel, whatever the file's size.
+const MAX_PIXELS: u64 = 40_000_000;
+/// Stored photos are scaled down to this longer side: enough to see a pothole, small on disk.
+const MAX_EDGE: u32 = 2_560;
 
 /// Stores an uploaded image as a metadata-free JPEG; returns its file name.
 pub async fn store_image(dir: &Path, bytes: Bytes) -> Result<String, MediaError> {
-    let _permit = DECODERS.acquire().await.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
+    use std::sync::atomic::Ordering;
+    if WAITING.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+        return Err(MediaError::Busy);
+    }
+    let permit = DECODERS.acquire().await;
+    WAITING.fetch_sub(1, Ordering::AcqRel);
+    let _permit = permit.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || store_blocking(&dir, &bytes))
         .await
@@ -54,15 +71,27 @@ fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
     if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err(MediaError::NotAnImage);
     }
+    // The declared size first, from the header alone: a small file may declare a huge image.
+    let (w, h) = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .and_then(|r| r.into_dimensions().map_err(std::io::Error::other))
+        .map_err(|_| MediaError::NotAnImage)?;
+    if w > 8_000 || h > 8_000 || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(MediaError::TooLarge);
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(8_000);
     limits.max_image_height = Some(8_000);
     limits.max_alloc = Some(128 * 1024 * 1024);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| match e {
+    let mut img = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooLarge,
         _ => MediaError::NotAnImage,
     })?;
+    // Scaled down before the RGB copy, so the copy is small whatever was uploaded.
+    if img.width().max(img.height()) > MAX_EDGE {
+        img = img.thumbnail(MAX_EDGE, MAX_EDGE);
+    }
     std::fs::create_dir_all(dir)?;
     let name = format!("{}.jpg", hex::encode(rand::rng().random::<[u8; 16]>()));
     let mut out = Vec::new();
@@ -144,5 +173,66 @@ async fn serve(
     match dir.oneshot(req).await {
         Ok(res) => res.into_response(),
         Err(e) => match e {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    /// A PNG of a few hundred bytes that declares `w` x `h` 16-bit grey pixels.
+    fn declared_png(w: u32, h: u32) -> Vec<u8> {
+        let small = image::ImageBuffer::<image::Luma<u16>, _>::new(4, 4);
+        let mut png = Vec::new();
+        small.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).unwrap();
+        // IHDR's data starts after the 8-byte signature, its length and its type.
+        png[16..20].copy_from_slice(&w.to_be_bytes());
+        png[20..24].copy_from_slice(&h.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    fn dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("laksana-media-{}", hex::encode(rand::rng().random::<[u8; 8]>())));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_small_file_declaring_a_huge_image_is_refused_before_decoding() {
+        let d = dir();
+        let bomb = declared_png(8_000, 8_000);
+        assert!(bomb.len() < 1_000, "{}", bomb.len());
+        let started = std::time::Instant::now();
+        assert!(matches!(store_blocking(&d, &bomb), Err(MediaError::TooLarge)));
+        // 40 megapixels is the limit, whatever the sides.
+        assert!(matches!(store_blocking(&d, &declared_png(7_000, 6_000)), Err(MediaError::TooLarge)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "nothing was decoded");
+        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0, "nothing was stored");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_large_photo_is_stored_scaled_down_to_its_longer_side() {
+        let d = dir();
+        let wide = image::RgbImage::from_fn(2_600, 100, |x, _| image::Rgb([(x % 256) as u8, 90, 30]));
+        let mut jpeg = Vec::new();
+        wide.write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg).unwrap();
+        let name = store_blocking(&d, &jpeg).unwrap();
+        let stored = image::open(d.join(&name)).unwrap();
+        assert_eq!((stored.width(), stored.height()), (MAX_EDGE, 98));
+        let _ = std::fs::remove_dir_all(&d);
     }
 }

@@ -30,6 +30,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// Mark the session cookie `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The bearer token `/metrics` requires; without one only loopback clients may read it.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
             contact: String::new(),
             public_url: String::new(),
             secure_cookies: false,
+            metrics_token: None,
         }
     }
 }

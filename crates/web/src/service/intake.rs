@@ -131,7 +131,10 @@ async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<B
             Ok(name) => stored.push(name),
             Err(e) => {
                 media::remove(dir, &stored);
-                return Err(ServiceError::Invalid(format!("media: {e}")));
+                return Err(match e {
+                    media::MediaError::Busy => ServiceError::Unavailable,
+                    e => ServiceError::Invalid(format!("media: {e}")),
+                });
             }
         }
     }

@@ -64,6 +64,7 @@ impl TestApp {
             contact: "Test".into(),
             public_url: base.clone(),
             secure_cookies: false,
+            metrics_token: None,
         };
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let state = AppState::new(db.clone(), clock.clone(), config, Some(recorder.handle())).await.unwrap();
