@@ -50,6 +50,12 @@ pub struct ServerConfig {
     pub secure_cookies: Option<bool>,
     /// The bearer token `/metrics` requires; without one only clients on this machine may read it.
     pub metrics_token: Option<String>,
+    /// Connections open at once (lowered to leave room under the open-files limit).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 /64).
+    pub max_connections_per_client: usize,
+    /// Seconds for a request head to arrive, also between requests on a kept-alive connection.
+    pub header_read_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +81,9 @@ impl Config {
             .set_default("server.catalog_refresh_secs", 30)?
             .set_default("server.max_upload_mib", 10)?
             .set_default("server.contact", "")?
+            .set_default("server.max_connections", 4096)?
+            .set_default("server.max_connections_per_client", 256)?
+            .set_default("server.header_read_timeout_secs", 10)?
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?

@@ -377,7 +377,22 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         tracing::info!("shutting down: finishing requests in flight");
         let _ = stop_tx.send(true);
     };
-    laksana_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
+    let open_files = process::raise_open_files();
+    // Room under the open-files limit for the database, media files and refusals.
+    let room = usize::try_from(open_files.saturating_sub(512)).unwrap_or(usize::MAX).max(64);
+    let limits = laksana_web::ServerLimits {
+        max_connections: config.server.max_connections.clamp(1, room),
+        max_per_client: config.server.max_connections_per_client.max(1),
+        header_read_timeout: Duration::from_secs(config.server.header_read_timeout_secs.max(1)),
+    };
+    if limits.max_connections < config.server.max_connections {
+        tracing::warn!(
+            open_files,
+            max_connections = limits.max_connections,
+            "server.max_connections lowered to fit the open-files limit"
+        );
+    }
+    laksana_web::serve_with(listener, state, limits, shutdown).await.context("serving HTTP")?;
     let _ = refresher.await;
     for task in background {
         let _ = task.await;

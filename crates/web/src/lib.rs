@@ -10,8 +10,11 @@ pub mod limit;
 mod media;
 mod open311;
 mod ops;
+mod server;
 pub mod service;
 pub mod state;
+
+pub use server::ServerLimits;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -131,13 +134,22 @@ async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next
     res
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves until `shutdown` resolves, then lets in-flight requests finish; with the default
+/// [`ServerLimits`].
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, ServerLimits::default(), shutdown).await
+}
+
+/// [`serve`] with these connection limits.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    server::run(listener, app(state), limits, shutdown).await
 }
