@@ -194,19 +194,7 @@ pub async fn set_password(db: &Db, email: &str, password: &str, actor: &str, now
         .ok_or(StoreError::NotFound)?;
     // Every session of the account ends: a password change is often a response to a compromise.
     tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![id]).await?;
-    let acts: Vec<Act> = chains_of(&mut tx, id)
-        .await?
-        .into_iter()
-        .map(|j| Act {
-            jurisdiction: j,
-            subject: Subject::User(id),
-            kind: "password_set",
-            actor: actor.into(),
-            at: now.as_micros(),
-            data: serde_json::json!({ "email": email }),
-        })
-        .collect();
-    audit::record(&mut tx, &acts).await?;
+    record_on_account(&mut tx, id, &email, "password_set", actor, now).await?;
     tx.commit().await
 }
 
@@ -270,7 +258,21 @@ pub async fn set_disabled(db: &Db, email: &str, disabled: bool, actor: &str, now
         tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![id]).await?;
     }
     let kind = if disabled { "disabled" } else { "enabled" };
-    let acts: Vec<Act> = chains_of(&mut tx, id)
+    record_on_account(&mut tx, id, &email, kind, actor, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records an act on account `id` in the chain of every jurisdiction it works in.
+async fn record_on_account(
+    tx: &mut Tx,
+    id: i64,
+    email: &str,
+    kind: &'static str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let acts: Vec<Act> = chains_of(tx, id)
         .await?
         .into_iter()
         .map(|j| Act {
@@ -282,9 +284,7 @@ pub async fn set_disabled(db: &Db, email: &str, disabled: bool, actor: &str, now
             data: serde_json::json!({ "email": email }),
         })
         .collect();
-    audit::record(&mut tx, &acts).await?;
-    tx.commit().await?;
-    Ok(id)
+    audit::record(tx, &acts).await
 }
 
 /// Removes an account's grant of `role` in `jurisdiction_id` (every such grant, whatever its
