@@ -56,6 +56,10 @@ pub struct ServerConfig {
     pub max_connections_per_client: usize,
     /// Seconds for a request head to arrive, also between requests on a kept-alive connection.
     pub header_read_timeout_secs: u64,
+    /// Submissions one API key may make per minute; 0 for no limit.
+    pub intake_per_key_per_minute: u32,
+    /// Receipt emails one address may get per hour.
+    pub receipts_per_address_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +88,8 @@ impl Config {
             .set_default("server.max_connections", 4096)?
             .set_default("server.max_connections_per_client", 256)?
             .set_default("server.header_read_timeout_secs", 10)?
+            .set_default("server.intake_per_key_per_minute", 600)?
+            .set_default("server.receipts_per_address_per_hour", 5)?
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?

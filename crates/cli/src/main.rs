@@ -342,6 +342,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         public_url: config.public_url(),
         secure_cookies: config.secure_cookies(),
         metrics_token: config.server.metrics_token.clone().filter(|t| !t.is_empty()),
+        intake_per_key_per_minute: config.server.intake_per_key_per_minute,
+        receipts_per_address_per_hour: config.server.receipts_per_address_per_hour,
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(&config.server.bind).await.with_context(|| {

@@ -51,19 +51,25 @@ pub struct Open311Error {
     pub status: StatusCode,
     pub description: String,
     pub format: Format,
+    /// Seconds after which a refused client may try again (`Retry-After`, with 429).
+    pub retry_after: Option<u64>,
 }
 
 impl Open311Error {
+    pub fn new(format: Format, status: StatusCode, description: impl Into<String>) -> Self {
+        Self { status, description: description.into(), format, retry_after: None }
+    }
+
     pub fn bad_request(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, description: description.into(), format }
+        Self { status: StatusCode::BAD_REQUEST, description: description.into(), format, retry_after: None }
     }
 
     pub fn forbidden(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::FORBIDDEN, description: description.into(), format }
+        Self { status: StatusCode::FORBIDDEN, description: description.into(), format, retry_after: None }
     }
 
     pub fn not_found(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, description: description.into(), format }
+        Self { status: StatusCode::NOT_FOUND, description: description.into(), format, retry_after: None }
     }
 
     pub fn internal(format: Format, err: &dyn std::fmt::Display) -> Self {
@@ -72,6 +78,7 @@ impl Open311Error {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             description: "internal error; it has been logged".into(),
             format,
+            retry_after: None,
         }
     }
 
@@ -94,7 +101,11 @@ impl Open311Error {
             ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        Self { status, description: err.to_string(), format }
+        let retry_after = match &err {
+            ServiceError::TooManyRequests { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        };
+        Self { status, description: err.to_string(), format, retry_after }
     }
 }
 
@@ -107,7 +118,11 @@ impl IntoResponse for Open311Error {
                 ("description", Node::str(self.description)),
             ])],
         );
-        self.format.render(self.status, "errors", &node)
+        let mut res = self.format.render(self.status, "errors", &node);
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

@@ -32,6 +32,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The bearer token `/metrics` requires; without one only loopback clients may read it.
     pub metrics_token: Option<String>,
+    /// Submissions one API key may make per minute (about: counted over one to two minutes); 0: no limit.
+    pub intake_per_key_per_minute: u32,
+    /// Receipt emails one address may get per hour; further submissions are stored without one.
+    pub receipts_per_address_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -43,6 +47,8 @@ impl Default for WebConfig {
             public_url: String::new(),
             secure_cookies: false,
             metrics_token: None,
+            intake_per_key_per_minute: 600,
+            receipts_per_address_per_hour: 5,
         }
     }
 }
@@ -204,6 +210,10 @@ struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
     follow_up: Limiter<std::net::IpAddr>,
     sign_in: SignInThrottle,
+    /// Submissions per API key (see [`WebConfig::intake_per_key_per_minute`]).
+    intake_by_key: Limiter<i64>,
+    /// Receipt emails per address (a digest of it), so that nobody can flood an inbox through us.
+    receipts_by_address: Limiter<String>,
     db: Db,
     clock: Arc<dyn Clock>,
     config: WebConfig,
@@ -223,6 +233,12 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
+            intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
+            receipts_by_address: Limiter::new(
+                config.receipts_per_address_per_hour,
+                Duration::from_secs(3600),
+                THROTTLE_KEYS,
+            ),
             sign_in: SignInThrottle {
                 by_client: Limiter::new(20, SIGN_IN_WINDOW, THROTTLE_KEYS),
                 by_pair: Limiter::new(5, SIGN_IN_WINDOW, THROTTLE_KEYS),
@@ -286,6 +302,28 @@ impl AppState {
     /// Counts a wrong follow-up code sent by this client.
     pub fn follow_up_failed(&self, client: std::net::IpAddr) {
         self.0.follow_up.failed(client_key(client));
+    }
+
+    /// Counts a submission by API key `key`; when the key is over its limit, the seconds to wait instead.
+    pub(crate) fn intake_allowed(&self, key: i64) -> Result<(), u64> {
+        if self.0.config.intake_per_key_per_minute == 0 {
+            return Ok(());
+        }
+        if let Some(wait) = self.0.intake_by_key.blocked(&key) {
+            return Err(wait);
+        }
+        self.0.intake_by_key.failed(key);
+        Ok(())
+    }
+
+    /// Counts a receipt email to `address`; `false` when the address had its share this hour.
+    pub(crate) fn receipt_allowed(&self, address: &str) -> bool {
+        let digest = apikeys::hash_key(&address.to_lowercase());
+        if self.0.receipts_by_address.blocked(&digest).is_some() {
+            return false;
+        }
+        self.0.receipts_by_address.failed(digest);
+        true
     }
 
     /// The sign-in throttles.

@@ -46,11 +46,9 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             }
         }
     } else {
-        let body = axum::body::to_bytes(req.into_body(), 1024 * 1024).await.map_err(|_| Open311Error {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            description: "the form is larger than 1 MiB".into(),
-            format,
-        })?;
+        let body = axum::body::to_bytes(req.into_body(), 1024 * 1024)
+            .await
+            .map_err(|_| Open311Error::new(format, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than 1 MiB"))?;
         for (k, v) in form_pairs(&body) {
             params.push(k, v);
         }
@@ -113,7 +111,7 @@ pub(super) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 fn upload_error(state: &AppState, format: Format, status: StatusCode, text: String) -> Open311Error {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         let mib = state.config().max_upload_bytes as f64 / (1024.0 * 1024.0);
-        Open311Error { status, description: format!("the upload is too large (at most {mib:.0} MiB)"), format }
+        Open311Error::new(format, status, format!("the upload is too large (at most {mib:.0} MiB)"))
     } else {
         Open311Error::bad_request(format, format!("the upload could not be read: {text}"))
     }

@@ -38,11 +38,7 @@ async fn unknown_resource(uri: Uri) -> Open311Error {
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Open311Error {
     let path = uri.path();
-    Open311Error {
-        status: StatusCode::METHOD_NOT_ALLOWED,
-        description: format!("{method} is not allowed on {path}"),
-        format: path_format(path),
-    }
+    Open311Error::new(path_format(path), StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {path}"))
 }
 
 /// `name.ext` → (name, format); an unknown extension is a 404 answered in XML, the required format.
@@ -85,11 +81,7 @@ async fn post_resource(State(state): State<AppState>, Path(resource): Path<Strin
     let result = match name {
         "requests" => intake::post(&state, format, req).await,
         "servicerequestupdates" => updates::post(&state, format, req).await,
-        _ => Err(Open311Error {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            description: format!("{name} does not accept POST"),
-            format,
-        }),
+        _ => Err(Open311Error::new(format, StatusCode::METHOD_NOT_ALLOWED, format!("{name} does not accept POST"))),
     };
     result.unwrap_or_else(IntoResponse::into_response)
 }

@@ -97,6 +97,11 @@ pub(crate) async fn authenticate<'c>(
     let j = catalog
         .get(&key.jurisdiction_id)
         .ok_or_else(|| ServiceError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
+    // Each key has its rate, checked before anything about the submission is looked at.
+    state.intake_allowed(key.id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
+        detail: "too many submissions with this api_key; slow down and try again shortly".into(),
+        retry_after_secs,
+    })?;
     Ok((key, j))
 }
 
@@ -228,7 +233,9 @@ pub(crate) async fn submit(
     let code = follow_up_code();
     let language = Lang::parse(input.language.as_deref().unwrap_or("id"));
     let mut notices = Vec::new();
-    if let Some(to) = &email {
+    // A receipt goes to the address given, unverified: a few per hour at most, or anyone could flood an
+    // inbox through the city's server. The report is stored either way.
+    if let Some(to) = email.as_ref().filter(|to| state.receipt_allowed(to)) {
         let notice = Notice::Received {
             public_id: "{public_id}".into(),
             follow_up_code: Some(code.clone()),

@@ -65,6 +65,9 @@ impl TestApp {
             public_url: base.clone(),
             secure_cookies: false,
             metrics_token: None,
+            // Low enough that a test can reach it, above what any other test submits.
+            intake_per_key_per_minute: 150,
+            receipts_per_address_per_hour: 5,
         };
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let state = AppState::new(db.clone(), clock.clone(), config, Some(recorder.handle())).await.unwrap();

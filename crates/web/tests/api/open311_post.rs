@@ -398,3 +398,25 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     let public_name = public_url.rsplit('/').next().unwrap();
     assert_eq!(app.get(&format!("/media/thumb/thumb/{public_name}")).await.status(), 404);
 });
+
+both!(an_api_key_has_a_rate_and_an_address_a_few_receipts, |app| {
+    // The test app allows 150 submissions per key per minute; the demo seed used none of them.
+    for i in 0..150 {
+        let description = format!("Lampu jalan mati nomor {i}.");
+        let email = if i < 7 { "korban@contoh.id" } else { "" };
+        let (s, v) = app.post_form(PATH, &form(&[("description", &description), ("email", email)])).await;
+        assert_eq!(s, 201, "{i}: {v}");
+    }
+    let res = app.client.post(app.url(PATH)).form(&form(&[("description", "Satu lagi.")])).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=120).contains(&wait), "{wait}");
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(error_description(&v).contains("too many submissions"), "{v}");
+    let res = app.client.post(app.url("/open311/v2/requests.xml")).form(&form(&[])).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(res.text().await.unwrap().contains("<code>429</code>"));
+    // Seven reports named one address: it got five receipts, and all seven reports were stored.
+    let to_victim = app.mails().await.iter().filter(|(to, _)| to.contains("korban@contoh.id")).count();
+    assert_eq!(to_victim, 5);
+});
