@@ -13,6 +13,9 @@ use crate::error::{Format, Open311Error};
 use crate::service::intake::{self, IntakeInput};
 use crate::state::AppState;
 
+/// Multipart submissions (with photos) read at once; each may hold up to `server.max_upload_mib`.
+static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(16);
+
 pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Result<Response, Open311Error> {
     let bad = |msg: String| Open311Error::bad_request(format, msg);
     let idempotency_key = req
@@ -25,9 +28,15 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     let mut uploads = Vec::new();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+        // A multipart body may carry photos of several MiB: only a few are read at once, and a client
+        // over that gets 503 before a byte of its body is read.
+        let _upload = UPLOADS.try_acquire().map_err(|_| {
+            Open311Error::new(format, StatusCode::SERVICE_UNAVAILABLE, "too many uploads at once; try again shortly")
+        })?;
         let mut mp = Multipart::from_request(req, state)
             .await
             .map_err(|e| bad(format!("the multipart body could not be read: {}", e.body_text())))?;
+        let mut key_checked = false;
         loop {
             let field = match mp.next_field().await {
                 Ok(Some(f)) => f,
@@ -36,6 +45,20 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             };
             let name = field.name().unwrap_or_default().to_owned();
             if name == "media" {
+                // The key before the photo: a client without a valid one never gets to send one.
+                if !key_checked {
+                    let catalog = state.catalog();
+                    intake::check_key(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
+                        .await
+                        .map_err(|e| Open311Error::from_service(format, e))
+                        .map_err(|mut e| {
+                            if params.get("api_key").is_none() {
+                                e.description = "api_key is required, in the query or before the media parts".into();
+                            }
+                            e
+                        })?;
+                    key_checked = true;
+                }
                 let bytes = field.bytes().await.map_err(|e| upload_error(state, format, e.status(), e.body_text()))?;
                 if !bytes.is_empty() {
                     uploads.push(bytes);

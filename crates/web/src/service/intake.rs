@@ -67,8 +67,24 @@ fn follow_up_code() -> String {
     (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-/// Finds the live API key and checks it may act for the requested jurisdiction.
+/// [`check_key`], and the key's rate: what a submission passes before anything else about it is
+/// looked at.
 pub(crate) async fn authenticate<'c>(
+    state: &AppState,
+    catalog: &'c Catalog,
+    key: Option<&str>,
+    requested_jurisdiction: Option<&str>,
+) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
+    let (key, j) = check_key(state, catalog, key, requested_jurisdiction).await?;
+    state.intake_allowed(key.id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
+        detail: "too many submissions with this api_key; slow down and try again shortly".into(),
+        retry_after_secs,
+    })?;
+    Ok((key, j))
+}
+
+/// Finds the live API key and checks it may act for the requested jurisdiction.
+pub(crate) async fn check_key<'c>(
     state: &AppState,
     catalog: &'c Catalog,
     key: Option<&str>,
@@ -97,11 +113,6 @@ pub(crate) async fn authenticate<'c>(
     let j = catalog
         .get(&key.jurisdiction_id)
         .ok_or_else(|| ServiceError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
-    // Each key has its rate, checked before anything about the submission is looked at.
-    state.intake_allowed(key.id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
-        detail: "too many submissions with this api_key; slow down and try again shortly".into(),
-        retry_after_secs,
-    })?;
     Ok((key, j))
 }
 

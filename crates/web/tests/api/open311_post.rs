@@ -420,3 +420,27 @@ both!(an_api_key_has_a_rate_and_an_address_a_few_receipts, |app| {
     let to_victim = app.mails().await.iter().filter(|(to, _)| to.contains("korban@contoh.id")).count();
     assert_eq!(to_victim, 5);
 });
+
+both!(a_photo_is_read_only_after_a_valid_key, |app| {
+    let before = count_reports(&app).await;
+    let photo = || Part::bytes(jpeg_with_exif()).file_name("foto.jpg").mime_str("image/jpeg").unwrap();
+    // No key before the photo: refused at the photo, with what to do about it.
+    let form = Form::new().text("service_code", "pju-mati").part("media", photo()).text("api_key", KEY);
+    let res = app.client.post(app.url(PATH)).multipart(form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(error_description(&v).contains("before the media"), "{v}");
+    // A wrong key before the photo: refused too.
+    let form = Form::new().text("api_key", "lks_wrong").part("media", photo());
+    assert_eq!(app.client.post(app.url(PATH)).multipart(form).send().await.unwrap().status().as_u16(), 403);
+    // The key in the query string counts as before the body.
+    let form = Form::new()
+        .part("media", photo())
+        .text("service_code", "pju-mati")
+        .text("lat", "-6.17")
+        .text("long", "106.63")
+        .text("description", "Lampu jalan mati, foto terlampir.");
+    let res = app.client.post(app.url(&format!("{PATH}?api_key={KEY}"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(count_reports(&app).await, before + 1);
+});
