@@ -19,7 +19,13 @@ pub struct PublicEvent {
     pub created_at: i64,
 }
 
-const SELECT: &str = "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r.archive_reason, e.note, e.created_at
+/// The public events. The event that marked a duplicate names its original, which was public then;
+/// once the original is `rahasia`, its note names no report (`notice::duplicate_note(None)`).
+const SELECT: &str = "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r.archive_reason,
+    CASE WHEN r.duplicate_of IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%'
+        AND EXISTS (SELECT 1 FROM reports o WHERE o.id = r.duplicate_of AND o.privacy = 'rahasia')
+        THEN 'Sama dengan laporan lain / duplicate of another report' ELSE e.note END AS note,
+    e.created_at
     FROM audit_events e JOIN reports r ON r.id = e.report_id";
 
 /// Public events of a jurisdiction's listed reports in `[from, to]`, oldest first.
@@ -61,4 +67,17 @@ pub async fn public_events_of(db: &Db, report_ids: &[i64]) -> Result<Vec<PublicE
         q.push(") ORDER BY e.created_at, e.id");
         q.build_query_as::<PublicEvent>().fetch_all(pool).await?
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use laksana_core::notice::duplicate_note;
+
+    #[test]
+    fn the_queries_hide_exactly_the_note_that_names_the_original() {
+        let hidden = duplicate_note(None);
+        assert!(super::SELECT.contains(&format!("THEN '{hidden}'")));
+        let named = duplicate_note(Some("K7QM-3XR9"));
+        assert!(named.starts_with("Sama dengan laporan / duplicate of "), "{named}");
+    }
 }

@@ -174,9 +174,15 @@ impl TryFrom<ReportRow> for Report {
     }
 }
 
+/// The columns of a [`Report`]. A duplicate's status notes name its original only while the public
+/// may see it: once the original is `rahasia`, they read as the note that names no report (the two
+/// texts are `laksana_core::notice::duplicate_note`'s, which a test holds to).
 const REPORT_COLUMNS: &str = "r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
     r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name,
-    r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at, r.status_notes,
+    r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at,
+    CASE WHEN r.duplicate_of IS NOT NULL AND r.status_notes LIKE 'Sama dengan laporan / duplicate of %'
+        AND EXISTS (SELECT 1 FROM reports o WHERE o.id = r.duplicate_of AND o.privacy = 'rahasia')
+        THEN 'Sama dengan laporan lain / duplicate of another report' ELSE r.status_notes END AS status_notes,
     r.requested_at, r.updated_at, r.escalation_level";
 
 const REPORT_FROM: &str = "FROM reports r

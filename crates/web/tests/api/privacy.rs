@@ -200,3 +200,47 @@ both!(no_role_sees_what_section_6_forbids, |app| {
     assert_eq!(log.as_array().unwrap().len(), got.len(), "every delivery is logged");
     assert!(log.as_array().unwrap().iter().all(|d| d["status_code"] == 200));
 });
+
+both!(a_duplicate_stops_naming_its_original_once_the_original_is_rahasia, |app| {
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let (original, _) = app.report("sampah-menumpuk", "publik", Some("siti@warga.test")).await;
+    let (dup, _) = app.report("sampah-menumpuk", "publik", None).await;
+    let (s, v) = app
+        .act(
+            Some(&operator),
+            None,
+            &dup,
+            serde_json::json!({"action": "mark_duplicate", "expected_status": "submitted", "of": original}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let j = "jurisdiction_id=tangerangkota.go.id";
+    let outputs = || async {
+        let (_, _, timeline) = app.get_text(&format!("/api/v1/reports/{dup}/events?{j}")).await;
+        let (_, _, request) = app.get_text(&format!("/open311/v2/requests/{dup}.json?{j}")).await;
+        let (_, _, list) = app.get_text(&format!("/open311/v2/requests.json?{j}&status=closed&page_size=1000")).await;
+        let (_, _, updates) = app.get_text(&format!("/open311/v2/servicerequestupdates.json?{j}&page_size=1000")).await;
+        [timeline, request, list, updates]
+    };
+    // While the original is public, the duplicate's public outputs name it.
+    assert!(outputs().await.iter().any(|o| o.contains(&original)));
+    // It is raised to rahasia: from then on no public output names it.
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/reports/{original}/privacy?{j}"),
+            Some(&operator),
+            None,
+            Some(serde_json::json!({"privacy": "rahasia"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    for (name, text) in ["timeline", "request", "list", "updates"].iter().zip(outputs().await) {
+        assert!(!text.contains(&original), "{name} still names the original: {text}");
+    }
+    let (_, _, timeline) = app.get_text(&format!("/api/v1/reports/{dup}/events?{j}")).await;
+    assert!(timeline.contains("duplicate of another report"), "{timeline}");
+    // Staff still see which report it duplicates.
+    let (_, v) = app.call("GET", &format!("/api/v1/reports/{dup}"), Some(&operator), None, None).await;
+    assert_eq!(v["duplicate_of"], original.as_str());
+});
