@@ -27,11 +27,12 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
         } else {
             j.jurisdiction.contact.clone()
         };
-        let key_service = format!("API keys for {} are issued by its administrator: {contact}", j.jurisdiction.name);
+        let key_service =
+            format!("API keys for {} are issued by its administrator{}", j.jurisdiction.name, reach(&contact));
         (contact, key_service, None)
     } else {
         let contact = state.config().contact.clone();
-        let key_service = format!("API keys are issued by each jurisdiction's administrator: {contact}");
+        let key_service = format!("API keys are issued by each jurisdiction's administrator{}", reach(&contact));
         let served = catalog
             .jurisdictions
             .iter()
@@ -57,6 +58,11 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
         doc.push(("jurisdictions", served));
     }
     Ok(format.render(StatusCode::OK, "discovery", &Node::Obj(doc)))
+}
+
+/// ": CONTACT", or "." when there is no contact line.
+fn reach(contact: &str) -> String {
+    if contact.trim().is_empty() { ".".to_owned() } else { format!(": {contact}") }
 }
 
 /// Services a citizen or client may report to: active ones, staff-only categories left out.
