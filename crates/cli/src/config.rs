@@ -60,6 +60,9 @@ pub struct ServerConfig {
     pub intake_per_key_per_minute: u32,
     /// Receipt emails one address may get per hour.
     pub receipts_per_address_per_hour: u32,
+    /// Proxies whose `X-Forwarded-For` is believed: addresses or networks separated by commas, e.g.
+    /// `10.0.0.0/8, 127.0.0.1` (a string, so one environment variable can hold it).
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +81,17 @@ pub struct LogConfig {
 }
 
 impl Config {
+    /// `server.trusted_proxies`, parsed; a bad entry is an error naming it.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<laksana_web::limit::Network>> {
+        self.server
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| laksana_web::limit::Network::parse(p).map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}")))
+            .collect()
+    }
+
     /// Loads the configuration; `file` must exist when given, `laksana.toml` is optional.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         let mut b = config::Config::builder()
@@ -90,6 +104,7 @@ impl Config {
             .set_default("server.header_read_timeout_secs", 10)?
             .set_default("server.intake_per_key_per_minute", 600)?
             .set_default("server.receipts_per_address_per_hour", 5)?
+            .set_default("server.trusted_proxies", "")?
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?
@@ -172,5 +187,15 @@ mod tests {
         assert_eq!(c.redacted_database_url(), "postgres://laksana:***@db.internal/laksana");
         c.database.url = None;
         assert!(c.redacted_database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_comma_separated_variable() {
+        // SAFETY: no other test reads this variable, and nothing here runs on another thread.
+        unsafe { std::env::set_var("LAKSANA__SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1") };
+        let c = Config::load(None).unwrap();
+        unsafe { std::env::remove_var("LAKSANA__SERVER__TRUSTED_PROXIES") };
+        assert_eq!(c.trusted_proxies().unwrap().len(), 2);
+        assert!(Config::load(None).unwrap().trusted_proxies().unwrap().is_empty(), "none by default");
     }
 }

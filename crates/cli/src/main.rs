@@ -344,6 +344,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         metrics_token: config.server.metrics_token.clone().filter(|t| !t.is_empty()),
         intake_per_key_per_minute: config.server.intake_per_key_per_minute,
         receipts_per_address_per_hour: config.server.receipts_per_address_per_hour,
+        trusted_proxies: config.trusted_proxies()?,
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(&config.server.bind).await.with_context(|| {

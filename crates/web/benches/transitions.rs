@@ -83,6 +83,7 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         metrics_token: None,
         intake_per_key_per_minute: 0,
         receipts_per_address_per_hour: 5,
+        trusted_proxies: Vec::new(),
     };
     let clock = Arc::new(ManualClock::new(now));
     let state = AppState::new(db.clone(), clock, config, None).await.expect("the app state");

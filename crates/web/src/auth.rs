@@ -122,8 +122,7 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Json(body): Json<LoginIn>,
 ) -> Result<Response, Problem> {
-    let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let client = crate::limit::client_key(peer.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()));
+    let client = crate::limit::client_key(state.client_address(&extensions, &headers));
     // The account as a digest of its email: the throttle keeps no email addresses in memory.
     let account = laksana_store::apikeys::hash_key(&body.email.to_lowercase());
     let pair = (client, account.clone());

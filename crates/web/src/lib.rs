@@ -109,14 +109,12 @@ async fn record_metrics(State(_): State<AppState>, req: Request, next: Next) -> 
 }
 
 /// Refuses follow-up codes from a client address that sent too many wrong ones (429), and counts the
-/// wrong ones. Behind a proxy every client shares the proxy's address; see docs/operations.md.
+/// wrong ones. Behind a proxy listed in `server.trusted_proxies` the address is the forwarded one.
 async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(client) = (req.headers().contains_key(auth::FOLLOW_UP_HEADER))
-        .then(|| req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
-        .flatten()
-    else {
+    if !req.headers().contains_key(auth::FOLLOW_UP_HEADER) {
         return next.run(req).await;
-    };
+    }
+    let client = state.client_address(req.extensions(), req.headers());
     if state.follow_up_blocked(client) {
         let mut res = error::Problem::new(
             StatusCode::TOO_MANY_REQUESTS,

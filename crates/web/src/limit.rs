@@ -101,6 +101,70 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// A network a proxy may forward from: an address and a prefix length (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    /// Parses `ADDRESS` or `ADDRESS/PREFIX`.
+    pub fn parse(s: &str) -> Result<Network, String> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.trim(), None),
+        };
+        let addr: IpAddr = addr.parse().map_err(|_| format!("{s:?} is not an IP address or network"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("{s:?}: bad prefix length"))?,
+            None => max,
+        };
+        Ok(Network { addr, prefix })
+    }
+
+    /// Whether `ip` is in this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let bits = |len: u32, a: u128, b: u128| {
+            let p = u32::from(self.prefix);
+            p == 0 || (a >> (len - p)) == (b >> (len - p))
+        };
+        match (self.addr, client_key_exact(ip)) {
+            (IpAddr::V4(n), IpAddr::V4(i)) => bits(32, u128::from(u32::from(n)), u128::from(u32::from(i))),
+            (IpAddr::V6(n), IpAddr::V6(i)) => bits(128, u128::from(n), u128::from(i)),
+            _ => false,
+        }
+    }
+}
+
+fn client_key_exact(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// The client's address: the TCP peer, unless the peer is one of the `trusted` proxies. Then it is
+/// the last address in `X-Forwarded-For` that is not a trusted proxy (each proxy appends the address
+/// it received from, so the entries before are the client's own word and not believed).
+pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[Network]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let Some(list) = forwarded_for else { return peer };
+    let mut client = peer;
+    for hop in list.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if is_trusted(ip) => client = ip,
+            Ok(ip) => return ip,
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +201,26 @@ mod tests {
         assert!(l.blocked(&"a").is_some());
         std::thread::sleep(Duration::from_millis(65));
         assert_eq!(l.blocked(&"a"), None);
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let trusted = [Network::parse("10.0.0.0/8").unwrap(), Network::parse("::1").unwrap()];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // Not through a trusted proxy: the header is the client's word, and ignored.
+        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &trusted), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("10.1.1.1"), None, &[]), ip("10.1.1.1"));
+        // Through trusted proxies: the last address before them; what the client claimed before is not believed.
+        assert_eq!(
+            client_address(ip("10.1.1.1"), Some("6.6.6.6, 198.51.100.7, 10.2.2.2"), &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_address(ip("::1"), Some("2001:db8::5"), &trusted), ip("2001:db8::5"));
+        assert_eq!(client_address(ip("::ffff:10.1.1.1"), Some("198.51.100.7"), &trusted), ip("198.51.100.7"));
+        // A garbled entry stops the walk at the last good hop.
+        assert_eq!(client_address(ip("10.1.1.1"), Some("junk, 10.3.3.3"), &trusted), ip("10.3.3.3"));
+        assert!(Network::parse("10.0.0.0/33").is_err() && Network::parse("nope").is_err());
+        assert!(Network::parse("0.0.0.0/0").unwrap().contains(ip("8.8.8.8")));
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub intake_per_key_per_minute: u32,
     /// Receipt emails one address may get per hour; further submissions are stored without one.
     pub receipts_per_address_per_hour: u32,
+    /// Proxies whose `X-Forwarded-For` is believed for the client's address (none by default).
+    pub trusted_proxies: Vec<crate::limit::Network>,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
             metrics_token: None,
             intake_per_key_per_minute: 600,
             receipts_per_address_per_hour: 5,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -302,6 +305,20 @@ impl AppState {
     /// Counts a wrong follow-up code sent by this client.
     pub fn follow_up_failed(&self, client: std::net::IpAddr) {
         self.0.follow_up.failed(client_key(client));
+    }
+
+    /// The address of the client that sent a request: its TCP peer, or what a trusted proxy says
+    /// (`X-Forwarded-For`, see [`WebConfig::trusted_proxies`]); unspecified when unknown (in-process calls).
+    pub fn client_address(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        let peer = extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        crate::limit::client_address(peer, forwarded, &self.0.config.trusted_proxies)
     }
 
     /// Counts a submission by API key `key`; when the key is over its limit, the seconds to wait instead.

@@ -68,6 +68,7 @@ impl TestApp {
             // Low enough that a test can reach it, above what any other test submits.
             intake_per_key_per_minute: 150,
             receipts_per_address_per_hour: 5,
+            trusted_proxies: Vec::new(),
         };
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let state = AppState::new(db.clone(), clock.clone(), config, Some(recorder.handle())).await.unwrap();
