@@ -108,14 +108,16 @@ async fn record_metrics(State(_): State<AppState>, req: Request, next: Next) -> 
     res
 }
 
-/// Refuses follow-up codes from a client address that sent too many wrong ones (429), and counts the
-/// wrong ones. Behind a proxy listed in `server.trusted_proxies` the address is the forwarded one.
+/// Refuses follow-up codes from a client address that sent too many wrong ones, and for a report that
+/// received too many wrong ones from anywhere (429), and counts the wrong ones. Behind a proxy listed in
+/// `server.trusted_proxies` the address is the forwarded one.
 async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !req.headers().contains_key(auth::FOLLOW_UP_HEADER) {
         return next.run(req).await;
     }
     let client = state.client_address(req.extensions(), req.headers());
-    if state.follow_up_blocked(client) {
+    let report = report_in_path(req.uri().path());
+    if state.follow_up_blocked(client) || report.as_deref().is_some_and(|r| state.follow_up_report_blocked(r)) {
         let mut res = error::Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many attempts",
@@ -127,9 +129,16 @@ async fn follow_up_limit(State(state): State<AppState>, req: Request, next: Next
     }
     let res = next.run(req).await;
     if res.extensions().get::<error::WrongFollowUpCode>().is_some() {
-        state.follow_up_failed(client);
+        state.follow_up_failed(client, report);
     }
     res
+}
+
+/// The report a path names (`/api/v1/reports/{id}…`, `/open311/v2/requests/{id}.json`), as its public id.
+fn report_in_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/api/v1/reports/").or_else(|| path.strip_prefix("/open311/v2/requests/"))?;
+    let id = rest.split(['/', '.']).next()?;
+    laksana_core::PublicId::parse(id).map(|p| p.to_string())
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish; with the default

@@ -192,6 +192,9 @@ const API_KEY_TTL: Duration = Duration::from_secs(60);
 /// instance): with 50-bit codes, guessing stays hopeless, and a client can only lock out itself.
 const FOLLOW_UP_TRIES: u32 = 20;
 const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(3600);
+/// Wrong follow-up codes one report may receive per window from all addresses together. With 50-bit
+/// codes 200 guesses an hour leave no chance; a reporter, who has the code, never comes near it.
+const FOLLOW_UP_PER_REPORT: u32 = 200;
 /// Keys a throttle remembers per generation (see `limit`): about 10 MB at most per throttle.
 const THROTTLE_KEYS: usize = 100_000;
 const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -212,6 +215,8 @@ pub(crate) struct SignInThrottle {
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
     follow_up: Limiter<std::net::IpAddr>,
+    /// Wrong follow-up codes per report, from any address: bounds guessing spread over many addresses.
+    follow_up_by_report: Limiter<String>,
     sign_in: SignInThrottle,
     /// Submissions per API key (see [`WebConfig::intake_per_key_per_minute`]).
     intake_by_key: Limiter<i64>,
@@ -236,6 +241,7 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
+            follow_up_by_report: Limiter::new(FOLLOW_UP_PER_REPORT, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
             receipts_by_address: Limiter::new(
                 config.receipts_per_address_per_hour,
@@ -302,9 +308,17 @@ impl AppState {
         self.0.follow_up.blocked(&client_key(client)).is_some()
     }
 
-    /// Counts a wrong follow-up code sent by this client.
-    pub fn follow_up_failed(&self, client: std::net::IpAddr) {
+    /// Whether report `public_id` received too many wrong follow-up codes lately, from anywhere.
+    pub fn follow_up_report_blocked(&self, public_id: &str) -> bool {
+        self.0.follow_up_by_report.blocked(&public_id.to_owned()).is_some()
+    }
+
+    /// Counts a wrong follow-up code sent by this client (for this report, when the path names one).
+    pub fn follow_up_failed(&self, client: std::net::IpAddr, report: Option<String>) {
         self.0.follow_up.failed(client_key(client));
+        if let Some(r) = report {
+            self.0.follow_up_by_report.failed(r);
+        }
     }
 
     /// The address of the client that sent a request: its TCP peer, or what a trusted proxy says

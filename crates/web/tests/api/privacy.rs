@@ -244,3 +244,29 @@ both!(a_duplicate_stops_naming_its_original_once_the_original_is_rahasia, |app| 
     let (_, v) = app.call("GET", &format!("/api/v1/reports/{dup}"), Some(&operator), None, None).await;
     assert_eq!(v["duplicate_of"], original.as_str());
 });
+
+both!(wrong_follow_up_codes_are_limited_per_report_from_any_number_of_addresses, |app| {
+    let (id, code) = app.report("pju-mati", "publik", None).await;
+    let (other, other_code) = app.report("pju-mati", "publik", None).await;
+    let from = |i: u32| {
+        let ip: std::net::IpAddr = format!("127.0.{}.{}", 10 + i / 200, 1 + i % 200).parse().unwrap();
+        reqwest::Client::builder().local_address(ip).build().unwrap()
+    };
+    let get = |client: reqwest::Client, report: String, code: String| {
+        let url = app.url(&format!("/api/v1/reports/{report}?jurisdiction_id=tangerangkota.go.id"));
+        async move { client.get(url).header("x-follow-up-code", code).send().await.unwrap().status().as_u16() }
+    };
+    // Ten addresses send twenty wrong codes each: every one is answered, none of them is over its own limit.
+    for i in 0..10 {
+        let client = from(i);
+        for n in 0..20 {
+            assert_eq!(get(client.clone(), id.clone(), format!("{n:010}")).await, 403, "address {i}, try {n}");
+        }
+    }
+    // The report had its 200 wrong codes this hour: from a new address, even the right code waits.
+    let fresh = from(99);
+    assert_eq!(get(fresh.clone(), id.clone(), "0000000000".into()).await, 429);
+    assert_eq!(get(fresh.clone(), id.clone(), code).await, 429);
+    // Other reports are not affected.
+    assert_eq!(get(fresh, other, other_code).await, 200);
+});
