@@ -4,7 +4,6 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use axum::body::Bytes;
 use image::{ImageFormat, ImageReader, Limits};
 use rand::Rng;
 
@@ -35,8 +34,68 @@ const MAX_PIXELS: u64 = 40_000_000;
 /// Stored photos are scaled down to this longer side: enough to see a pothole, small on disk.
 const MAX_EDGE: u32 = 2_560;
 
+/// A photo being received: written to a temporary file under `media/.incoming` as its bytes arrive, so
+/// a slow upload holds disk, not memory; the file is removed when this is dropped.
+#[derive(Debug)]
+pub struct Upload {
+    path: PathBuf,
+    file: Option<tokio::fs::File>,
+    len: usize,
+}
+
+impl Upload {
+    /// Starts a temporary file in `media_dir`'s `.incoming` folder.
+    pub async fn create(media_dir: &Path) -> std::io::Result<Upload> {
+        let incoming = media_dir.join(".incoming");
+        tokio::fs::create_dir_all(&incoming).await?;
+        let path = incoming.join(format!("{}.part", hex::encode(rand::rng().random::<[u8; 16]>())));
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(Upload { path, file: Some(file), len: 0 })
+    }
+
+    /// Appends the next bytes of the photo.
+    pub async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        self.len += chunk.len();
+        self.file.as_mut().expect("an upload is written only before it is stored").write_all(chunk).await
+    }
+
+    /// Whether nothing was received.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    async fn finish(&mut self) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        if let Some(mut f) = self.file.take() {
+            f.flush().await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Removes what a crash left in `media/.incoming`: files older than an hour (the media directory may
+/// be shared by several instances, whose uploads in progress are younger).
+pub fn clear_incoming(media_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(media_dir.join(".incoming")) else { return };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > hour));
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Stores an uploaded image as a metadata-free JPEG; returns its file name.
-pub async fn store_image(dir: &Path, bytes: Bytes) -> Result<String, MediaError> {
+pub async fn store_image(dir: &Path, mut upload: Upload) -> Result<String, MediaError> {
+    upload.finish().await?;
     use std::sync::atomic::Ordering;
     if WAITING.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
         WAITING.fetch_sub(1, Ordering::AcqRel);
@@ -46,9 +105,12 @@ pub async fn store_image(dir: &Path, bytes: Bytes) -> Result<String, MediaError>
     WAITING.fetch_sub(1, Ordering::AcqRel);
     let _permit = permit.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
     let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || store_blocking(&dir, &bytes))
-        .await
-        .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
+    tokio::task::spawn_blocking(move || {
+        let open = || std::fs::File::open(&upload.path).map(std::io::BufReader::new);
+        store_from(&dir, open)
+    })
+    .await
+    .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
 }
 
 /// Removes stored files of a submission that was not kept.
@@ -66,13 +128,22 @@ pub fn public_url(base: &str, stored: &str) -> String {
     if stored.starts_with('/') { format!("{}{stored}", base.trim_end_matches('/')) } else { stored.to_owned() }
 }
 
+#[cfg(test)]
 fn store_blocking(dir: &PathBuf, bytes: &[u8]) -> Result<String, MediaError> {
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| MediaError::NotAnImage)?;
+    store_from(dir, || Ok(Cursor::new(bytes)))
+}
+
+/// Decodes the image `open` reads (opened twice: once for the declared size alone) and stores it.
+fn store_from<R: std::io::BufRead + std::io::Seek>(
+    dir: &PathBuf,
+    open: impl Fn() -> std::io::Result<R>,
+) -> Result<String, MediaError> {
+    let mut reader = ImageReader::new(open()?).with_guessed_format().map_err(|_| MediaError::NotAnImage)?;
     if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err(MediaError::NotAnImage);
     }
     // The declared size first, from the header alone: a small file may declare a huge image.
-    let (w, h) = ImageReader::new(Cursor::new(bytes))
+    let (w, h) = ImageReader::new(open()?)
         .with_guessed_format()
         .and_then(|r| r.into_dimensions().map_err(std::io::Error::other))
         .map_err(|_| MediaError::NotAnImage)?;

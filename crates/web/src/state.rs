@@ -238,6 +238,7 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> Result<Self, StoreError> {
         let catalog = Catalog::load(&db).await?;
+        crate::media::clear_incoming(&config.media_dir);
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),

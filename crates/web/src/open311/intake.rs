@@ -38,7 +38,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             .map_err(|e| bad(format!("the multipart body could not be read: {}", e.body_text())))?;
         let mut key_checked = false;
         loop {
-            let field = match mp.next_field().await {
+            let mut field = match mp.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
                 Err(e) => return Err(upload_error(state, format, e.status(), e.body_text())),
@@ -59,9 +59,22 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
                         })?;
                     key_checked = true;
                 }
-                let bytes = field.bytes().await.map_err(|e| upload_error(state, format, e.status(), e.body_text()))?;
-                if !bytes.is_empty() {
-                    uploads.push(bytes);
+                // Written to a temporary file as it arrives: a slow upload holds disk, not memory (the body
+                // limit still ends it at `server.max_upload_mib`).
+                let mut upload = crate::media::Upload::create(&state.config().media_dir)
+                    .await
+                    .map_err(|e| Open311Error::internal(format, &e))?;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            upload.write(&chunk).await.map_err(|e| Open311Error::internal(format, &e))?;
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err(upload_error(state, format, e.status(), e.body_text())),
+                    }
+                }
+                if !upload.is_empty() {
+                    uploads.push(upload);
                 }
             } else {
                 let text = field.text().await.map_err(|e| bad(format!("field {name}: {}", e.body_text())))?;

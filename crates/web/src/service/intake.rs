@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use laksana_core::notice::{self, Lang, Notice};
 use laksana_core::open311::RETRY_WINDOW_SECS;
 use laksana_core::report::Description;
@@ -41,7 +40,7 @@ pub(crate) struct IntakeInput {
     pub privacy: Option<String>,
     pub attributes: BTreeMap<String, Vec<String>>,
     pub media_urls: Vec<String>,
-    pub uploads: Vec<Bytes>,
+    pub uploads: Vec<media::Upload>,
     pub client_key: Option<String>,
     /// The reporter's language for notices (`id` default, `en`).
     pub language: Option<String>,
@@ -134,7 +133,11 @@ fn short(name: &str, v: Option<String>) -> ServiceResult<Option<String>> {
 
 /// Stores the report with its uploaded photos. A retry is recognised before any photo is decoded, and
 /// photos of a submission that is not stored are removed again.
-async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<Bytes>) -> ServiceResult<Accepted> {
+async fn store_with_uploads(
+    state: &AppState,
+    mut new: NewReport,
+    uploads: Vec<media::Upload>,
+) -> ServiceResult<Accepted> {
     if !uploads.is_empty()
         && let Some(existing) = reports::find_existing(state.db(), &new).await?
     {
@@ -142,8 +145,8 @@ async fn store_with_uploads(state: &AppState, mut new: NewReport, uploads: Vec<B
     }
     let dir = &state.config().media_dir;
     let mut stored = Vec::new();
-    for bytes in uploads {
-        match media::store_image(dir, bytes).await {
+    for upload in uploads {
+        match media::store_image(dir, upload).await {
             Ok(name) => stored.push(name),
             Err(e) => {
                 media::remove(dir, &stored);

@@ -101,6 +101,9 @@ both!(multipart_with_attributes_and_a_photo, |app| {
     assert!(!bytes.windows(11).any(|w| w == b"GPS-SECRET!"), "GPS metadata is removed");
     let (waiting, _) = laksana_store::jobs::counts(&app.db).await.unwrap();
     assert_eq!(waiting, 1, "a thumbnail job is queued");
+    // The photo was received into a temporary file, removed once it was stored.
+    let incoming = app.media_dir().join(".incoming");
+    assert_eq!(std::fs::read_dir(&incoming).map(|d| d.count()).unwrap_or(0), 0, "no temporary file is left");
 });
 
 both!(refusals_name_the_field_and_store_nothing, |app| {
