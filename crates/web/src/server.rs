@@ -111,14 +111,21 @@ pub async fn run(
             continue;
         };
         let app = app.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-            app.clone().oneshot(req.map(axum::body::Body::new))
-        });
-        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let conn = graceful.watch(conn);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let head_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            // The first request head is read here, so that a client too slow to send it gets a 408 it
+            // can read; hyper's own timer (which only closes) covers the heads after it.
+            let mut stream = stream;
+            let Some(head) = first_head(&mut stream, head_timeout).await else { return drop(slot) };
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let io = TokioIo::new(Prefixed { prefix: head, at: 0, inner: stream });
+            let conn = builder.serve_connection_with_upgrades(io, service).into_owned();
+            if let Err(e) = watcher.watch(conn).await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(slot);
@@ -140,32 +147,121 @@ fn take_slot(slots: &Arc<Semaphore>, clients: &Arc<PerClient>, client: IpAddr, p
     Some(Slot { _permit: permit, clients: clients.clone(), client })
 }
 
+/// The largest first request head read before hyper takes over (hyper answers 431 if it is larger).
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Reads the connection's first request head (up to its blank line) within `timeout`. A client that
+/// started one but did not finish it in time gets `408` in its path's error format; `None` then, and
+/// when the client closes or sends nothing at all.
+async fn first_head(stream: &mut TcpStream, timeout: Duration) -> Option<Vec<u8>> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return None,
+            Ok(Ok(n)) => head.extend_from_slice(&chunk[..n]),
+            Err(_) => {
+                if !head.is_empty() {
+                    answer(stream, &head, 408, "Request Timeout", "the request head did not arrive in time").await;
+                }
+                return None;
+            }
+        }
+    }
+    Some(head)
+}
+
+/// A connection whose first bytes were already read: they are read again first.
+struct Prefixed {
+    prefix: Vec<u8>,
+    at: usize,
+    inner: TcpStream,
+}
+
+impl tokio::io::AsyncRead for Prefixed {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if self.at < self.prefix.len() {
+            let at = self.at;
+            let n = buf.remaining().min(self.prefix.len() - at);
+            buf.put_slice(&self.prefix[at..at + n]);
+            self.at += n;
+            return std::task::Poll::Ready(Ok(()));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Prefixed {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
+
 /// Answers a connection over a cap with `503` and `Retry-After`, in the error format of the path its
 /// request line names (Open311 XML or JSON, otherwise problem+json), and closes it.
 async fn refuse(mut stream: TcpStream) {
     let mut head = [0u8; 512];
     let n = tokio::time::timeout(REFUSAL_PEEK, stream.read(&mut head)).await.ok().and_then(Result::ok).unwrap_or(0);
-    let path = std::str::from_utf8(&head[..n]).ok().and_then(|h| h.split(' ').nth(1)).unwrap_or("/");
-    let message = "the server is busy; try again in a moment";
-    let (content_type, body) = if path.starts_with("/open311/")
-        && path.split('?').next().is_some_and(|p| p.ends_with(".xml"))
-    {
+    answer(&mut stream, &head[..n], 503, "Service Unavailable", "the server is busy; try again in a moment").await;
+}
+
+/// Writes an error answer (`Retry-After: 1`) in the error format of the path `head`'s request line
+/// names, and closes the connection.
+async fn answer(stream: &mut TcpStream, head: &[u8], status: u16, reason: &str, message: &str) {
+    let path = std::str::from_utf8(head).ok().and_then(|h| h.split(' ').nth(1)).unwrap_or("/");
+    let xml = path.split('?').next().is_some_and(|p| p.ends_with(".xml"));
+    let (content_type, body) = if path.starts_with("/open311/") && xml {
         (
             "text/xml; charset=utf-8",
             format!(
-                "<?xml version=\"1.0\" encoding=\"utf-8\"?><errors><error><code>503</code><description>{message}</description></error></errors>"
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><errors><error><code>{status}</code><description>{message}</description></error></errors>"
             ),
         )
     } else if path.starts_with("/open311/") {
-        ("application/json; charset=utf-8", format!("[{{\"code\":503,\"description\":\"{message}\"}}]"))
+        ("application/json; charset=utf-8", format!("[{{\"code\":{status},\"description\":\"{message}\"}}]"))
     } else {
         (
             "application/problem+json",
-            format!("{{\"type\":\"about:blank\",\"title\":\"Unavailable\",\"status\":503,\"detail\":\"{message}\"}}"),
+            format!("{{\"type\":\"about:blank\",\"title\":\"{reason}\",\"status\":{status},\"detail\":\"{message}\"}}"),
         )
     };
     let response = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: {content_type}\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     );
     let _ = tokio::time::timeout(REFUSAL_PEEK, async {
@@ -203,9 +299,24 @@ mod tests {
         let mut slow = TcpStream::connect(addr).await.unwrap();
         slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n").await.unwrap();
         assert!(request(addr, "/healthz").await.ends_with("ok"));
-        let mut buf = [0u8; 64];
-        let n = tokio::time::timeout(Duration::from_secs(3), slow.read(&mut buf)).await.expect("closed in time");
-        assert!(n.is_ok(), "the connection is closed, not left open");
+        let mut answer = String::new();
+        tokio::time::timeout(Duration::from_secs(3), slow.read_to_string(&mut answer))
+            .await
+            .expect("answered and closed in time")
+            .unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408 Request Timeout"), "{answer}");
+        assert!(answer.contains("application/problem+json") && answer.contains("\"status\":408"), "{answer}");
+        // On an Open311 path, in Open311's format.
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET /open311/v2/requests.xml?jurisdiction_id=x HTTP/1.1\r\nhost").await.unwrap();
+        let mut answer = String::new();
+        tokio::time::timeout(Duration::from_secs(3), slow.read_to_string(&mut answer)).await.unwrap().unwrap();
+        assert!(answer.contains("text/xml") && answer.contains("<code>408</code>"), "{answer}");
+        // A connection that sends nothing at all is closed without an answer.
+        let mut silent = TcpStream::connect(addr).await.unwrap();
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(Duration::from_secs(3), silent.read(&mut buf)).await.unwrap().unwrap();
+        assert_eq!(n, 0);
     }
 
     #[tokio::test]
