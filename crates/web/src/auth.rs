@@ -141,14 +141,25 @@ pub(crate) async fn login(
         res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return Ok(res);
     }
-    match users::login(state.db(), &body.email, &body.password).await? {
-        Login::Refused => {
-            throttle.by_client.failed(client);
-            throttle.by_account.failed(account);
-            throttle.by_pair.failed(pair);
-            Err(Problem::unauthorized("wrong email or password"))
+    // Counted before the password is checked, so that concurrent attempts cannot all pass the check
+    // above before the first failure is counted; a success takes its count back.
+    throttle.by_client.failed(client);
+    throttle.by_account.failed(account.clone());
+    throttle.by_pair.failed(pair.clone());
+    let refund = || {
+        throttle.by_client.refund(&client);
+        throttle.by_account.refund(&account);
+        throttle.by_pair.refund(&pair);
+    };
+    let outcome = users::login(state.db(), &body.email, &body.password).await;
+    match outcome {
+        Err(e) => {
+            refund();
+            Err(e.into())
         }
-        Login::Ok(user) => {
+        Ok(Login::Refused) => Err(Problem::unauthorized("wrong email or password")),
+        Ok(Login::Ok(user)) => {
+            refund();
             throttle.by_pair.forget(&pair);
             let now = state.clock().now();
             let old = cookie_value(&headers, COOKIE);

@@ -81,6 +81,16 @@ impl<K: Hash + Eq> Limiter<K> {
         *g.current.entry(key).or_insert(0) += 1;
     }
 
+    /// Takes back one counted failure of `key` (an attempt counted up front that turned out well).
+    pub fn refund(&self, key: &K) {
+        let mut g = self.lock();
+        if let Some(n) = g.current.get_mut(key).filter(|n| **n > 0) {
+            *n -= 1;
+        } else if let Some(n) = g.previous.get_mut(key).filter(|n| **n > 0) {
+            *n -= 1;
+        }
+    }
+
     /// Forgets the failures of `key` (after a success).
     pub fn forget(&self, key: &K) {
         let mut g = self.lock();
