@@ -267,10 +267,8 @@ fn record(new: &NewReport, id: i64, public_id: PublicId, tail: &mut Tail) -> Acc
 
 #[cfg(all(test, feature = "testing"))]
 mod tests {
-    use laksana_core::{Channel, Coordinates, Privacy, Status};
 
     use super::*;
-    use crate::reports::Reporter;
     use crate::testing::{TestDb, scalar};
     use crate::{apikeys, catalog, seed};
 
@@ -280,37 +278,8 @@ mod tests {
         let now = Timestamp::from_micros(1_795_000_000_000_000);
         let service = catalog::service(db, TNG, "pju-mati").await.unwrap().expect("the demo has pju-mati");
         NewReport {
-            jurisdiction_id: TNG.into(),
-            service_id: service.id,
-            agency_id: service.agency_id,
-            description: "Lampu jalan mati di depan sekolah.".into(),
-            location: Some(Coordinates::new(-6.17, 106.63).unwrap()),
-            address: None,
-            address_id: None,
-            zipcode: None,
-            district_id: None,
-            attributes: Default::default(),
-            reporter: Reporter::default(),
-            device_id: None,
-            account_id: None,
-            privacy: Privacy::Publik,
-            channel: Channel::Open311,
-            status: Status::Submitted,
-            requested_at: now,
-            updated_at: now,
-            deadline_at: None,
             media_urls: vec!["https://example.org/a.jpg".into()],
-            jobs: Vec::new(),
-            api_key_id: None,
-            client_key: None,
-            retry_window_secs: 60,
-            user_id: None,
-            reporter_language: "id".into(),
-            follow_up_hash: None,
-            clock: None,
-            next_tick: None,
-            notices: Vec::new(),
-            webhook: None,
+            ..crate::testing::new_report(TNG, &service, "Lampu jalan mati di depan sekolah.", now)
         }
     }
 

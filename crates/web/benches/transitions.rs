@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use laksana_core::access::{Grant, Role};
 use laksana_core::time::{ManualClock, parse_datetime};
-use laksana_core::{Channel, Coordinates, Privacy, Status, Timestamp};
+use laksana_core::{Channel, Timestamp};
 use laksana_store::reports::{NewReport, Reporter};
 use laksana_store::testing::TestDb;
 use laksana_store::{Backend, Db, apikeys, catalog, reports, seed, users};
@@ -102,41 +102,20 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         .expect("the demo has sampah-menumpuk");
 
     let template = NewReport {
-        jurisdiction_id: TNG.into(),
-        service_id: service.id,
-        agency_id: service.agency_id,
-        description: "Sampah di TPS sudah tiga hari tidak diangkut, baunya menyengat (bench).".into(),
-        location: Some(Coordinates::new(-6.1783, 106.6319).expect("valid coordinates")),
-        address: None,
-        address_id: None,
-        zipcode: None,
-        district_id: None,
-        attributes: Default::default(),
         reporter: Reporter {
             first_name: Some("Siti".into()),
             last_name: Some("Rahmawati".into()),
             ..Reporter::default()
         },
-        device_id: None,
-        account_id: None,
-        privacy: Privacy::Publik,
         channel: Channel::Api,
-        status: Status::Submitted,
-        requested_at: now,
-        updated_at: now,
-        deadline_at: None,
-        media_urls: Vec::new(),
-        jobs: Vec::new(),
-        api_key_id: None,
-        client_key: None,
-        retry_window_secs: 60,
-        user_id: None,
-        reporter_language: "id".into(),
         follow_up_hash: Some(apikeys::hash_key(CODE)),
         clock: Some(laksana_core::workflow::ClockKind::Verification),
-        next_tick: None,
-        notices: Vec::new(),
-        webhook: None,
+        ..laksana_store::testing::new_report(
+            TNG,
+            &service,
+            "Sampah di TPS sudah tiga hari tidak diangkut, baunya menyengat (bench).",
+            now,
+        )
     };
     let started = Instant::now();
     let ids = insert_reports(&db, template, n).await;

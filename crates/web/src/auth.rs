@@ -120,26 +120,29 @@ pub(crate) async fn login(
     State(state): State<AppState>,
     extensions: axum::http::Extensions,
     headers: HeaderMap,
-    Json(body): Json<LoginIn>,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
     let client = crate::limit::client_key(state.client_address(&extensions, &headers));
+    let throttle = state.sign_in();
+    // The client's own limit first, on its headers alone; then a body of a few kilobytes at most.
+    if let Some(secs) = throttle.by_client.blocked(&client) {
+        return Ok(too_many_sign_ins(secs));
+    }
+    crate::api::extract::require_json(&headers)?;
+    let bytes = axum::body::to_bytes(body, MAX_LOGIN_BODY)
+        .await
+        .map_err(|_| Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", "a sign-in is at most 4 KiB"))?;
+    let body: LoginIn =
+        serde_json::from_slice(&bytes).map_err(|e| Problem::bad_request(format!("invalid sign-in: {e}")))?;
     // The account as a digest of its email: the throttle keeps no email addresses in memory.
     let account = laksana_store::apikeys::hash_key(&body.email.to_lowercase());
     let pair = (client, account.clone());
-    let throttle = state.sign_in();
-    let wait =
-        throttle.by_client.blocked(&client).or_else(|| throttle.by_pair.blocked(&pair)).or_else(|| {
-            (throttle.by_pair.failures(&pair) > 0).then(|| throttle.by_account.blocked(&account)).flatten()
-        });
+    let wait = throttle
+        .by_pair
+        .blocked(&pair)
+        .or_else(|| (throttle.by_pair.failures(&pair) > 0).then(|| throttle.by_account.blocked(&account)).flatten());
     if let Some(secs) = wait {
-        let mut res = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            format!("too many failed sign-ins; try again in {} minutes", secs.div_ceil(60)),
-        )
-        .into_response();
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        return Ok(res);
+        return Ok(too_many_sign_ins(secs));
     }
     // Counted before the password is checked, so that concurrent attempts cannot all pass the check
     // above before the first failure is counted; a success takes its count back.
@@ -170,6 +173,20 @@ pub(crate) async fn login(
             Ok(res)
         }
     }
+}
+
+/// The largest sign-in body read.
+const MAX_LOGIN_BODY: usize = 4 * 1024;
+
+fn too_many_sign_ins(secs: u64) -> Response {
+    let mut res = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        format!("too many failed sign-ins; try again in {} minutes", secs.div_ceil(60)),
+    )
+    .into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
 }
 
 /// Ends the session.

@@ -28,6 +28,13 @@ struct Generations<K> {
     started: Instant,
 }
 
+impl<K: Hash + Eq> Generations<K> {
+    fn used(&self, key: &K) -> u32 {
+        let count = |m: &HashMap<K, u32>| m.get(key).copied().unwrap_or(0);
+        count(&self.current).saturating_add(count(&self.previous))
+    }
+}
+
 impl<K: Hash + Eq> Limiter<K> {
     /// Refuses a key after `max` failures; remembers at most `capacity` keys per generation.
     pub fn new(max: u32, window: Duration, capacity: usize) -> Self {
@@ -57,24 +64,44 @@ impl<K: Hash + Eq> Limiter<K> {
     /// The failures counted for `key`.
     pub fn failures(&self, key: &K) -> u32 {
         let g = self.lock();
-        g.current.get(key).copied().unwrap_or(0).saturating_add(g.previous.get(key).copied().unwrap_or(0))
+        g.used(key)
     }
 
     /// Seconds after which `key` may try again, when it has reached the limit.
     pub fn blocked(&self, key: &K) -> Option<u64> {
-        (self.failures(key) >= self.max).then(|| {
-            let g = self.lock();
-            // Its failures in the previous generation weigh until the current one ends too.
-            let left = self.window.saturating_sub(g.started.elapsed());
-            let left = if g.previous.contains_key(key) { left + self.window } else { left };
-            left.as_secs().max(1)
-        })
+        let g = self.lock();
+        let used = g.used(key);
+        (used >= self.max).then(|| self.wait(&g, key))
+    }
+
+    /// Until `key`'s failures age out: its failures in the previous generation weigh until the current
+    /// one ends too.
+    fn wait(&self, g: &Generations<K>, key: &K) -> u64 {
+        let left = self.window.saturating_sub(g.started.elapsed());
+        let left = if g.previous.contains_key(key) { left + self.window } else { left };
+        left.as_secs().max(1)
     }
 
     /// Counts a failure of `key`.
     pub fn failed(&self, key: K) {
         let mut g = self.lock();
-        if g.current.len() >= self.capacity && !g.current.contains_key(&key) {
+        Self::count(&mut g, key, self.capacity);
+    }
+
+    /// Counts one use of `key` unless it has reached the limit; then the seconds to wait instead. The
+    /// check and the count are one step, so concurrent uses cannot all pass before any is counted.
+    pub fn take(&self, key: K) -> Result<(), u64> {
+        let mut g = self.lock();
+        let used = g.used(&key);
+        if used >= self.max {
+            return Err(self.wait(&g, &key));
+        }
+        Self::count(&mut g, key, self.capacity);
+        Ok(())
+    }
+
+    fn count(g: &mut Generations<K>, key: K, capacity: usize) {
+        if g.current.len() >= capacity && !g.current.contains_key(&key) {
             g.previous = std::mem::take(&mut g.current);
             g.started = Instant::now();
         }

@@ -147,8 +147,9 @@ fn take_slot(slots: &Arc<Semaphore>, clients: &Arc<PerClient>, client: IpAddr, p
     Some(Slot { _permit: permit, clients: clients.clone(), client })
 }
 
-/// The largest first request head read before hyper takes over (hyper answers 431 if it is larger).
-const MAX_HEAD: usize = 64 * 1024;
+/// The most of a first request head read before hyper takes over (and reads the rest itself): with
+/// `max_connections` heads waiting at once, this bounds what slow clients hold (4,096 × 16 KiB = 64 MiB).
+const MAX_HEAD: usize = 16 * 1024;
 
 /// Reads the connection's first request head (up to its blank line) within `timeout`. A client that
 /// started one but did not finish it in time gets `408` in its path's error format; `None` then, and

@@ -341,21 +341,12 @@ impl AppState {
         if self.0.config.intake_per_key_per_minute == 0 {
             return Ok(());
         }
-        if let Some(wait) = self.0.intake_by_key.blocked(&key) {
-            return Err(wait);
-        }
-        self.0.intake_by_key.failed(key);
-        Ok(())
+        self.0.intake_by_key.take(key)
     }
 
     /// Counts a receipt email to `address`; `false` when the address had its share this hour.
     pub(crate) fn receipt_allowed(&self, address: &str) -> bool {
-        let digest = apikeys::hash_key(&address.to_lowercase());
-        if self.0.receipts_by_address.blocked(&digest).is_some() {
-            return false;
-        }
-        self.0.receipts_by_address.failed(digest);
-        true
+        self.0.receipts_by_address.take(apikeys::hash_key(&address.to_lowercase())).is_ok()
     }
 
     /// The sign-in throttles.

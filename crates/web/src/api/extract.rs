@@ -181,6 +181,25 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// Refuses (415) a body not sent as `application/json` or a `+json` type.
+pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), Problem> {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+    if json {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            "send the body as application/json",
+        ))
+    }
+}
+
 /// A JSON body as bytes, for handlers that parse it themselves: refused with 415 unless it is sent as
 /// `application/json` (or a `+json` type). A page on another site can post `text/plain` without asking
 /// the browser's permission first; it cannot post JSON.
@@ -190,20 +209,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
     type Rejection = Problem;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        let json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
-        if !json {
-            return Err(Problem::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported media type",
-                "send the body as application/json",
-            ));
-        }
+        require_json(req.headers())?;
         axum::body::Bytes::from_request(req, state)
             .await
             .map(JsonBody)
@@ -211,8 +217,8 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
     }
 }
 
-/// The API key of a submission, checked before the body is read: a client without a valid key learns
-/// nothing from its body and costs no more than its headers.
+/// The API key of a submission, checked and counted against its rate before the body is read: a client
+/// without a valid key, or over its key's rate, costs no more than its headers.
 pub(crate) struct SubmissionKey(pub String);
 
 impl FromRequestParts<AppState> for SubmissionKey {
@@ -221,9 +227,8 @@ impl FromRequestParts<AppState> for SubmissionKey {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
         let key = crate::auth::bearer(&parts.headers)
             .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
-        if state.api_key(key).await?.is_none() {
-            return Err(Problem::forbidden("api_key is not valid"));
-        }
+        let found = state.api_key(key).await?.ok_or_else(|| Problem::forbidden("api_key is not valid"))?;
+        service::intake::count_submission(state, found.id)?;
         Ok(SubmissionKey(key.to_owned()))
     }
 }

@@ -3,7 +3,7 @@
 
 mod accounts;
 mod admin;
-mod extract;
+pub(crate) mod extract;
 mod reports;
 mod services;
 mod workflow;

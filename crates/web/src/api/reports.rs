@@ -243,7 +243,8 @@ pub(super) async fn create(
     let req: CreateReport = serde_json::from_slice(&body)
         .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();
-    let (key, j) = intake::authenticate(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await?;
+    // Counted against the key's rate already (`SubmissionKey`), before the body was read.
+    let (key, j) = intake::check_key(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await?;
     let input = IntakeInput {
         service_code: Some(req.service_code),
         lat: req.lat.map(|v| v.to_string()),

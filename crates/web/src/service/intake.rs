@@ -75,11 +75,16 @@ pub(crate) async fn authenticate<'c>(
     requested_jurisdiction: Option<&str>,
 ) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
     let (key, j) = check_key(state, catalog, key, requested_jurisdiction).await?;
-    state.intake_allowed(key.id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
+    count_submission(state, key.id)?;
+    Ok((key, j))
+}
+
+/// Counts a submission against key `key_id`'s rate; refused when the key is over it.
+pub(crate) fn count_submission(state: &AppState, key_id: i64) -> ServiceResult<()> {
+    state.intake_allowed(key_id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
         detail: "too many submissions with this api_key; slow down and try again shortly".into(),
         retry_after_secs,
-    })?;
-    Ok((key, j))
+    })
 }
 
 /// Finds the live API key and checks it may act for the requested jurisdiction.
