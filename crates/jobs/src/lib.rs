@@ -87,16 +87,19 @@ pub const SEAL_EVERY: Duration = Duration::from_millis(250);
 /// jurisdiction's chain head. Every instance may run one; each jurisdiction is sealed by one at a time.
 pub struct Sealer {
     db: Db,
+    /// Where the next pass starts; passes never overlap, the lock only lets `run_once` take `&self`.
+    cursor: tokio::sync::Mutex<laksana_store::audit::SealCursor>,
 }
 
 impl Sealer {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, cursor: Default::default() }
     }
 
-    /// Seals everything committed and not sealed yet.
+    /// Seals what was committed since the last pass (and, every few seconds, everything not sealed yet).
     pub async fn run_once(&self) -> Result<u64, laksana_store::StoreError> {
-        let n = laksana_store::audit::seal_pending(&self.db).await?;
+        let mut cursor = self.cursor.lock().await;
+        let n = laksana_store::audit::seal_next(&self.db, &mut cursor).await?;
         if n > 0 {
             metrics::counter!("laksana_audit_events_sealed_total").increment(n);
         }

@@ -330,10 +330,11 @@ async fn append_stored(tx: &mut Tx, j: &str, mut events: Vec<StoredEvent>) -> Re
     Ok(())
 }
 
-/// Numbers and hashes up to a batch of jurisdiction `j`'s unsealed events, in the order they were
-/// written; how many it sealed. On PostgreSQL it takes the chain head only if no other sealer holds
-/// it (and then seals nothing): one sealer per jurisdiction at a time, across instances.
-pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
+/// Numbers and hashes up to a batch of jurisdiction `j`'s unsealed events with an id above `after`,
+/// in the order they were written; how many it sealed and the highest id among them. On PostgreSQL it
+/// takes the chain head only if no other sealer holds it (and then seals nothing): one sealer per
+/// jurisdiction at a time, across instances.
+pub(crate) async fn seal(tx: &mut Tx, j: &str, after: i64) -> Result<(u64, i64)> {
     tx.execute(
         "INSERT INTO audit_heads (jurisdiction_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (jurisdiction_id) DO NOTHING",
         &args![j, GENESIS],
@@ -343,18 +344,17 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
     let head: Option<(i64, String)> = tx
         .fetch_optional(&format!("SELECT seq, hash FROM audit_heads WHERE jurisdiction_id = $1{lock}"), &args![j])
         .await?;
-    let Some((mut seq, mut prev)) = head else { return Ok(0) };
+    let Some((mut seq, mut prev)) = head else { return Ok((0, after)) };
     let pending: Vec<StoredEvent> = tx
         .fetch_all(
             &format!(
-                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE jurisdiction_id = $1 AND seq IS NULL ORDER BY id LIMIT $2"
+                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE jurisdiction_id = $1 AND seq IS NULL AND id > $3
+                 ORDER BY id LIMIT $2"
             ),
-            &args![j, SEAL_BATCH],
+            &args![j, SEAL_BATCH, after],
         )
         .await?;
-    if pending.is_empty() {
-        return Ok(0);
-    }
+    let Some(last) = pending.last().map(|e| e.id) else { return Ok((0, after)) };
     let mut links = Vec::with_capacity(pending.len());
     for e in &pending {
         seq += 1;
@@ -373,7 +373,7 @@ pub(crate) async fn seal(tx: &mut Tx, j: &str) -> Result<u64> {
     }
     tx.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE jurisdiction_id = $1", &args![j, seq, prev.as_str()])
         .await?;
-    Ok(pending.len() as u64)
+    Ok((pending.len() as u64, last))
 }
 
 const PENDING_CHAINS: &str = "WITH RECURSIVE pending (j) AS (
@@ -385,7 +385,7 @@ const PENDING_CHAINS: &str = "WITH RECURSIVE pending (j) AS (
      SELECT j FROM pending WHERE j IS NOT NULL";
 
 /// Seals every committed event not sealed yet, jurisdiction by jurisdiction; how many it sealed.
-/// What the sealer runs, and what a database from before the chain needs once.
+/// What a database from before the chain needs once, and what the sealer does now and then.
 pub async fn seal_pending(db: &Db) -> Result<u64> {
     // The chains with unsealed events, one index probe per chain (a skip scan): a DISTINCT reads every
     // unsealed entry, which behind a burst of writes is hundreds of thousands every 250 ms. SQLite's
@@ -398,19 +398,76 @@ pub async fn seal_pending(db: &Db) -> Result<u64> {
     };
     let pending: Vec<String> =
         on_db!(db, |pool, DB| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?);
-    let mut sealed = 0;
-    for j in pending {
+    Ok(seal_chains(db, pending, i64::MIN).await?.0)
+}
+
+/// Seals the events of `chains` with an id above `after`; how many, and the highest id sealed.
+async fn seal_chains(db: &Db, chains: Vec<String>, after: i64) -> Result<(u64, i64)> {
+    let (mut sealed, mut highest) = (0, after);
+    for j in chains {
+        let mut from = after;
         loop {
             let mut tx = db.begin().await?;
-            let n = seal(&mut tx, &j).await?;
+            let (n, last) = seal(&mut tx, &j, from).await?;
             tx.commit().await?;
             sealed += n;
+            from = last;
+            highest = highest.max(last);
             if n < SEAL_BATCH as u64 {
                 break;
             }
         }
     }
-    Ok(sealed)
+    Ok((sealed, highest))
+}
+
+/// How many of the sealer's passes look only past the last event it sealed before one looks at all.
+const FULL_PASS_EVERY: u32 = 20;
+
+/// Where the sealer's next pass starts.
+///
+/// A pass seals what was committed after the events the sealer sealed last: a seek past the last id,
+/// where a scan of every unsealed entry would first step over the entries of everything sealed since
+/// the table was last vacuumed (tens of milliseconds per pass behind a burst of writes). An event that
+/// commits after an event with a higher id was sealed, or that another instance's sealer left behind,
+/// is below that point; every [`FULL_PASS_EVERY`]-th pass seals everything, so such an event waits a
+/// few seconds more, never forever.
+#[derive(Debug, Default)]
+pub struct SealCursor {
+    after: i64,
+    passes: u32,
+}
+
+/// One pass of the sealer (see [`SealCursor`]); how many events it sealed.
+pub async fn seal_next(db: &Db, cursor: &mut SealCursor) -> Result<u64> {
+    let full = cursor.passes.is_multiple_of(FULL_PASS_EVERY);
+    cursor.passes = cursor.passes.wrapping_add(1);
+    if full {
+        let n = seal_pending(db).await?;
+        // Everything committed before the pass began is sealed now: later passes start past it.
+        let highest: Option<i64> = on_db!(db, |pool, DB| {
+            sqlx::query_scalar("SELECT MAX(id) FROM audit_events WHERE seq IS NOT NULL").fetch_one(pool).await?
+        });
+        cursor.after = cursor.after.max(highest.unwrap_or(0));
+        return Ok(n);
+    }
+    let chains: Vec<String> = on_db!(db, |pool, DB| {
+        // One seek per jurisdiction into the unsealed index, past the cursor. Written as a subquery
+        // with LIMIT so that PostgreSQL cannot turn it into a join that reads the whole index, which
+        // its statistics (blind to the entries of rows sealed since the last vacuum) think is tiny.
+        sqlx::query_scalar::<DB, String>(
+            "SELECT c.j FROM (SELECT id AS j FROM jurisdictions UNION ALL SELECT $2) c WHERE (
+                 SELECT e.id FROM audit_events e WHERE e.jurisdiction_id = c.j AND e.seq IS NULL AND e.id > $1
+                 ORDER BY e.id LIMIT 1) IS NOT NULL",
+        )
+        .bind(cursor.after)
+        .bind(DEPLOYMENT)
+        .fetch_all(pool)
+        .await?
+    });
+    let (n, highest) = seal_chains(db, chains, cursor.after).await?;
+    cursor.after = highest;
+    Ok(n)
 }
 
 /// The first link that does not hold.

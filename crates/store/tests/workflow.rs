@@ -205,6 +205,42 @@ both_backends!(writers_append_and_the_sealer_numbers_in_order, |backend| {
     assert!(v.intact() && v.unsealed == 0, "{:?} {:?}", v.broken, v.mismatches);
 });
 
+/// An unsealed event of `chain` with row id `id`, as a writer leaves it.
+async fn unsealed_event(t: &TestDb, chain: &str, id: i64) {
+    t.execute_raw(&format!(
+        "INSERT INTO audit_events (id, jurisdiction_id, subject_kind, subject_id, kind, is_public, actor, created_at,
+             data, canon) VALUES ({id}, '{chain}', 'user', '7', 'disabled', false, 'admin', 1, '{{}}', 2)"
+    ))
+    .await;
+}
+
+both_backends!(the_sealer_seeks_past_what_it_sealed_and_still_seals_late_commits, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let mut cursor = audit::SealCursor::default();
+    // The first pass looks at everything.
+    audit::seal_next(&t.db, &mut cursor).await.unwrap();
+    let top = count(&t, "SELECT MAX(id) FROM audit_events").await;
+
+    // New events past the cursor, in a jurisdiction's chain and the deployment's, are sealed next pass.
+    unsealed_event(&t, "tangerangkota.go.id", top + 10).await;
+    unsealed_event(&t, audit::DEPLOYMENT, top + 11).await;
+    assert_eq!(audit::seal_next(&t.db, &mut cursor).await.unwrap(), 2);
+
+    // An event that commits after one with a higher id was sealed sits below the cursor: the quick
+    // passes do not see it, the next full pass seals it, and the chains hold.
+    unsealed_event(&t, "tangerangkota.go.id", top + 5).await;
+    let mut passes = Vec::new();
+    while count(&t, "SELECT COUNT(*) FROM audit_events WHERE seq IS NULL").await > 0 {
+        passes.push(audit::seal_next(&t.db, &mut cursor).await.unwrap());
+        assert!(passes.len() <= 20, "a late commit waits for at most one round of passes: {passes:?}");
+    }
+    assert_eq!(passes.iter().sum::<u64>(), 1);
+    assert!(passes.len() > 1, "the next quick pass does not scan below the cursor: {passes:?}");
+    let v = audit::verify(&t.db).await.unwrap();
+    assert!(v.intact() && v.unsealed == 0, "{:?} {:?}", v.broken, v.mismatches);
+});
+
 async fn pick(t: &TestDb, sql: &str) -> (i64, String) {
     let id = count(t, &format!("SELECT MIN(id) FROM ({sql}) x")).await;
     let item = laksana_store::workflow::load_by_id(&t.db, id).await.unwrap();
