@@ -58,6 +58,8 @@ pub struct ServerConfig {
     pub header_read_timeout_secs: u64,
     /// Submissions one API key may make per minute; 0 for no limit.
     pub intake_per_key_per_minute: u32,
+    /// Submissions one client address may make per minute without an API key; 0 for no limit.
+    pub intake_per_address_per_minute: u32,
     /// Receipt emails one address may get per hour.
     pub receipts_per_address_per_hour: u32,
     /// Proxies whose `X-Forwarded-For` is believed: addresses or networks separated by commas, e.g.
@@ -103,6 +105,7 @@ impl Config {
             .set_default("server.max_connections_per_client", 256)?
             .set_default("server.header_read_timeout_secs", 10)?
             .set_default("server.intake_per_key_per_minute", 600)?
+            .set_default("server.intake_per_address_per_minute", 30)?
             .set_default("server.receipts_per_address_per_hour", 5)?
             .set_default("server.trusted_proxies", "")?
             .set_default("database.max_connections", 16)?

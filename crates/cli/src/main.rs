@@ -343,6 +343,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies(),
         metrics_token: config.server.metrics_token.clone().filter(|t| !t.is_empty()),
         intake_per_key_per_minute: config.server.intake_per_key_per_minute,
+        intake_per_address_per_minute: config.server.intake_per_address_per_minute,
         receipts_per_address_per_hour: config.server.receipts_per_address_per_hour,
         trusted_proxies: config.trusted_proxies()?,
     };

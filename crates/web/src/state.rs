@@ -34,6 +34,9 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Submissions one API key may make per minute (about: counted over one to two minutes); 0: no limit.
     pub intake_per_key_per_minute: u32,
+    /// Submissions one client address may make per minute without an API key (about: counted over one
+    /// to two minutes); a submission with a valid key counts against the key instead. 0: no limit.
+    pub intake_per_address_per_minute: u32,
     /// Receipt emails one address may get per hour; further submissions are stored without one.
     pub receipts_per_address_per_hour: u32,
     /// Proxies whose `X-Forwarded-For` is believed for the client's address (none by default).
@@ -50,6 +53,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             metrics_token: None,
             intake_per_key_per_minute: 600,
+            intake_per_address_per_minute: 30,
             receipts_per_address_per_hour: 5,
             trusted_proxies: Vec::new(),
         }
@@ -220,6 +224,8 @@ struct Inner {
     sign_in: SignInThrottle,
     /// Submissions per API key (see [`WebConfig::intake_per_key_per_minute`]).
     intake_by_key: Limiter<i64>,
+    /// Submissions per client address (see [`WebConfig::intake_per_address_per_minute`]).
+    intake_by_address: Limiter<std::net::IpAddr>,
     /// Receipt emails per address (a digest of it), so that nobody can flood an inbox through us.
     receipts_by_address: Limiter<String>,
     db: Db,
@@ -244,6 +250,11 @@ impl AppState {
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             follow_up_by_report: Limiter::new(FOLLOW_UP_PER_REPORT, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
+            intake_by_address: Limiter::new(
+                config.intake_per_address_per_minute,
+                Duration::from_secs(60),
+                THROTTLE_KEYS,
+            ),
             receipts_by_address: Limiter::new(
                 config.receipts_per_address_per_hour,
                 Duration::from_secs(3600),
@@ -342,6 +353,23 @@ impl AppState {
             return Ok(());
         }
         self.0.intake_by_key.take(key)
+    }
+
+    /// Counts a submission without a valid key from `client` (by its /64 for IPv6); when the address is
+    /// over its limit, the seconds to wait instead.
+    pub(crate) fn intake_by_address(&self, client: std::net::IpAddr) -> Result<(), u64> {
+        if self.0.config.intake_per_address_per_minute == 0 {
+            return Ok(());
+        }
+        self.0.intake_by_address.take(client_key(client))
+    }
+
+    /// Seconds to wait when `client` has used up its submissions without a valid key; counts nothing.
+    pub(crate) fn intake_address_blocked(&self, client: std::net::IpAddr) -> Option<u64> {
+        if self.0.config.intake_per_address_per_minute == 0 {
+            return None;
+        }
+        self.0.intake_by_address.blocked(&client_key(client))
     }
 
     /// Counts a receipt email to `address`; `false` when the address had its share this hour.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::FOLLOW_UP_HEADER;
 use crate::error::Problem;
-use crate::service::{self, Caller};
+use crate::service::{self, Caller, ServiceError};
 use crate::state::{AppState, JurisdictionRef};
 
 impl FromRequestParts<AppState> for Caller {
@@ -218,16 +218,21 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
 }
 
 /// The API key of a submission, checked and counted against its rate before the body is read: a client
-/// without a valid key, or over its key's rate, costs no more than its headers.
+/// without a valid key, or over its key's rate, costs no more than its headers. A missing or wrong key
+/// counts against the client's address, so guessing keys is bounded too.
 pub(crate) struct SubmissionKey(pub String);
 
 impl FromRequestParts<AppState> for SubmissionKey {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let key = crate::auth::bearer(&parts.headers)
-            .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
-        let found = state.api_key(key).await?.ok_or_else(|| Problem::forbidden("api_key is not valid"))?;
+        let client = state.client_address(&parts.extensions, &parts.headers);
+        let refused = |e| Problem::from(service::intake::refused_key(state, client, e));
+        let key = crate::auth::bearer(&parts.headers).ok_or_else(|| {
+            refused(ServiceError::Unauthenticated("send an API key as `Authorization: Bearer <key>`".into()))
+        })?;
+        let found =
+            state.api_key(key).await?.ok_or_else(|| refused(ServiceError::Forbidden("api_key is not valid".into())))?;
         service::intake::count_submission(state, found.id)?;
         Ok(SubmissionKey(key.to_owned()))
     }

@@ -16,8 +16,15 @@ use crate::state::AppState;
 /// Multipart submissions (with photos) read at once; each may hold up to `server.max_upload_mib`.
 static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(16);
 
+/// The largest form-encoded submission read: a description of 4,000 characters, each percent-encoded
+/// UTF-8, is under 50 KiB.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
 pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Result<Response, Open311Error> {
     let bad = |msg: String| Open311Error::bad_request(format, msg);
+    // A client whose address used up its submissions without a valid key is refused before its body
+    // is read (the key may be in the body; a client that sends it in the query is judged by it alone).
+    let client = state.client_address(req.extensions(), req.headers());
     let idempotency_key = req
         .headers()
         .get("idempotency-key")
@@ -25,6 +32,17 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     let mut params = Params::parse(req.uri().query().unwrap_or(""));
+    {
+        let catalog = state.catalog();
+        let early = match params.get("api_key") {
+            Some(key) => intake::check_key(state, &catalog, Some(key), params.get("jurisdiction_id"))
+                .await
+                .map(drop)
+                .map_err(|e| intake::refused_key(state, client, e)),
+            None => intake::check_address(state, client),
+        };
+        early.map_err(|e| Open311Error::from_service(format, e))?;
+    }
     let mut uploads = Vec::new();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
@@ -50,6 +68,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
                     let catalog = state.catalog();
                     intake::check_key(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
                         .await
+                        .map_err(|e| intake::refused_key(state, client, e))
                         .map_err(|e| Open311Error::from_service(format, e))
                         .map_err(|mut e| {
                             if params.get("api_key").is_none() {
@@ -82,9 +101,9 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             }
         }
     } else {
-        let body = axum::body::to_bytes(req.into_body(), 1024 * 1024)
+        let body = axum::body::to_bytes(req.into_body(), MAX_FORM_BYTES)
             .await
-            .map_err(|_| Open311Error::new(format, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than 1 MiB"))?;
+            .map_err(|_| Open311Error::new(format, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than 256 KiB"))?;
         for (k, v) in form_pairs(&body) {
             params.push(k, v);
         }
@@ -93,7 +112,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     let catalog = state.catalog();
     let to_open311 = |e| Open311Error::from_service(format, e);
     // Authentication first: nothing else about the request is looked at for a client without a key.
-    let (key, j) = intake::authenticate(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
+    let (key, j) = intake::authenticate(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"), client)
         .await
         .map_err(to_open311)?;
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();

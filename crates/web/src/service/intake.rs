@@ -66,17 +66,24 @@ fn follow_up_code() -> String {
     (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-/// [`check_key`], and the key's rate: what a submission passes before anything else about it is
-/// looked at.
+/// [`check_key`], then the rate that applies: the key's own when the key is valid, else the client
+/// address's (`server.intake_per_address_per_minute`), so that a client without a valid key, or
+/// guessing keys, is bounded too. An app relaying many citizens through one address is limited per
+/// key, never by its address.
 pub(crate) async fn authenticate<'c>(
     state: &AppState,
     catalog: &'c Catalog,
     key: Option<&str>,
     requested_jurisdiction: Option<&str>,
+    client: std::net::IpAddr,
 ) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
-    let (key, j) = check_key(state, catalog, key, requested_jurisdiction).await?;
-    count_submission(state, key.id)?;
-    Ok((key, j))
+    match check_key(state, catalog, key, requested_jurisdiction).await {
+        Ok((key, j)) => {
+            count_submission(state, key.id)?;
+            Ok((key, j))
+        }
+        Err(e) => Err(refused_key(state, client, e)),
+    }
 }
 
 /// Counts a submission against key `key_id`'s rate; refused when the key is over it.
@@ -85,6 +92,31 @@ pub(crate) fn count_submission(state: &AppState, key_id: i64) -> ServiceResult<(
         detail: "too many submissions with this api_key; slow down and try again shortly".into(),
         retry_after_secs,
     })
+}
+
+/// The answer to a submission refused for its key (`e`): counted against its client's address, and
+/// 429 instead once the address is over its limit. Other failures (the database) count nothing.
+pub(crate) fn refused_key(state: &AppState, client: std::net::IpAddr, e: ServiceError) -> ServiceError {
+    if !matches!(e, ServiceError::Forbidden(_) | ServiceError::NotFound(_) | ServiceError::Unauthenticated(_)) {
+        return e;
+    }
+    match state.intake_by_address(client) {
+        Ok(()) => e,
+        Err(retry_after_secs) => address_limited(retry_after_secs),
+    }
+}
+
+/// Refuses (429) a client whose address used up its submissions without a valid key: checked before
+/// reading a body whose key is not known yet, without counting anything.
+pub(crate) fn check_address(state: &AppState, client: std::net::IpAddr) -> ServiceResult<()> {
+    state.intake_address_blocked(client).map_or(Ok(()), |wait| Err(address_limited(wait)))
+}
+
+fn address_limited(retry_after_secs: u64) -> ServiceError {
+    ServiceError::TooManyRequests {
+        detail: "too many submissions without a valid api_key from this address; try again later".into(),
+        retry_after_secs,
+    }
 }
 
 /// Finds the live API key and checks it may act for the requested jurisdiction.

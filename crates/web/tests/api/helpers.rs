@@ -67,6 +67,8 @@ impl TestApp {
             metrics_token: None,
             // Low enough that a test can reach it, above what any other test submits.
             intake_per_key_per_minute: 150,
+            // Low enough that a test can reach it; tests submit with keys, which do not count here.
+            intake_per_address_per_minute: 20,
             receipts_per_address_per_hour: 5,
             trusted_proxies: Vec::new(),
         };

@@ -402,6 +402,62 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     assert_eq!(app.get(&format!("/media/thumb/thumb/{public_name}")).await.status(), 404);
 });
 
+both!(a_client_without_a_valid_key_is_limited_by_its_address, |app| {
+    // Submissions with a valid key count against the key: more than the address's 20 get through.
+    for i in 0..25 {
+        let (s, v) = app.post_form(PATH, &form(&[("description", &format!("Jalan berlubang nomor {i}."))])).await;
+        assert_eq!(s, 201, "{i}: {v}");
+    }
+    // Without a key, or with a wrong one, each counts against the address: refused for the key until
+    // the address has used its 20, then 429.
+    for i in 0..20 {
+        let key = if i % 2 == 0 { "" } else { "tebakan-kunci" };
+        let (s, v) = app.post_form(PATH, &form(&[("api_key", key)])).await;
+        assert_eq!(s, 403, "{i}: {v}");
+    }
+    let res = app.client.post(app.url(PATH)).form(&form(&[("api_key", "")])).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=120).contains(&wait), "{wait}");
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(error_description(&v).contains("without a valid api_key from this address"), "{v}");
+    let res = app.client.post(app.url("/open311/v2/requests.xml")).body("api_key=").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(res.text().await.unwrap().contains("<code>429</code>"));
+    // Before reading a body, the server cannot know the key inside it: from this address a body is
+    // refused unread now, even one with a valid key. A key in the query is judged before the body.
+    let (s, _) = app.post_form(PATH, &form(&[])).await;
+    assert_eq!(s, 429);
+    let (s, v) = app.post_form(&format!("{PATH}?api_key={KEY}"), &form(&[("description", "Satu lagi.")])).await;
+    assert_eq!(s, 201, "{v}");
+    let (s, _) = app.post_form("/open311/v2/requests.json?api_key=tebakan", &form(&[])).await;
+    assert_eq!(s, 429);
+    // The JSON API counts the same address: a wrong bearer key now gets 429 (problem+json), and a
+    // valid one is still served.
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth("tebakan-kunci")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth(KEY)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400, "past the key and its rate, the empty report is refused");
+});
+
 both!(an_api_key_has_a_rate_and_an_address_a_few_receipts, |app| {
     // The test app allows 150 submissions per key per minute; the demo seed used none of them.
     for i in 0..150 {
