@@ -82,6 +82,7 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         secure_cookies: false,
         metrics_token: None,
         intake_per_key_per_minute: 0,
+        intake_per_address_per_minute: 0,
         receipts_per_address_per_hour: 5,
         trusted_proxies: Vec::new(),
     };
