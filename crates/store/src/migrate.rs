@@ -16,6 +16,11 @@ pub const SQLITE: &[Migration] = &[
     Migration { version: 2, name: "workflow", sql: include_str!("../migrations/sqlite/0002_workflow.sql") },
     Migration { version: 3, name: "sealed_audit", sql: include_str!("../migrations/sqlite/0003_sealed_audit.sql") },
     Migration { version: 4, name: "lookup_indexes", sql: include_str!("../migrations/sqlite/0004_lookup_indexes.sql") },
+    Migration {
+        version: 5,
+        name: "drop_login_lock",
+        sql: include_str!("../migrations/sqlite/0005_drop_login_lock.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -27,6 +32,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "lookup_indexes",
         sql: include_str!("../migrations/postgres/0004_lookup_indexes.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "drop_login_lock",
+        sql: include_str!("../migrations/postgres/0005_drop_login_lock.sql"),
     },
 ];
 
