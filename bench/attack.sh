@@ -37,7 +37,7 @@ python3 bench/attack.py measure "$BASE_URL" "$SERVER_PID" "$API_KEY" 10 || true
 log "attack: $KIND by $ATTACKERS; measuring for ${DURATION:-30} s"
 # The codes attack guesses the follow-up code of a real report: the newest public one.
 if [[ "$KIND" == codes ]]; then
-    ATTACK_KEY="$(curl -s "$BASE_URL/open311/v2/requests.json?jurisdiction_id=tangerangkota.go.id&page_size=1" \
+    ATTACK_KEY="$(curl -sf --max-time 10 "$BASE_URL/open311/v2/requests.json?jurisdiction_id=tangerangkota.go.id&page_size=1" \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["service_request_id"])')"
 fi
 python3 bench/attack.py attack "$KIND" "$BASE_URL" "$ATTACKERS" "$ATTACK_KEY" &
@@ -45,7 +45,7 @@ ATTACK_PID=$!
 sleep 5
 rc=0
 python3 bench/attack.py measure "$BASE_URL" "$SERVER_PID" "$API_KEY" "${DURATION:-30}" || rc=$?
-kill -TERM "$ATTACK_PID"
+kill -TERM "$ATTACK_PID" 2>/dev/null || true
 wait "$ATTACK_PID" || true
 check_server_alive
 [[ "$rc" -eq 0 ]] || die "ordinary requests failed during the attack"

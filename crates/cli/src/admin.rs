@@ -156,10 +156,11 @@ pub async fn user(db: &Db, command: UserCommand) -> anyhow::Result<()> {
                 users::find_by_email(db, &email).await?.with_context(|| format!("no account with email {email:?}"))?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}"))?;
             let n = users::revoke_grant(db, user.id, role, jurisdiction.as_deref(), &cli_actor(), now).await?;
+            let scope = jurisdiction.map(|j| format!(" in {j}")).unwrap_or_default();
             if n == 0 {
-                bail!("{email} has no {role} role{}", jurisdiction.map(|j| format!(" in {j}")).unwrap_or_default());
+                bail!("{email} has no {role} role{scope}");
             }
-            say!("{email} is no longer {role}{}", jurisdiction.map(|j| format!(" in {j}")).unwrap_or_default());
+            say!("{email} is no longer {role}{scope}");
         }
         UserCommand::Disable { email } => {
             not_found_as(users::set_disabled(db, &email, true, &cli_actor(), now).await, &email)?;

@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn trusted_proxies_come_as_a_comma_separated_variable() {
-        // SAFETY: no other test reads this variable, and nothing here runs on another thread.
+        // SAFETY: no other test reads this variable, and std serialises environment access between threads.
         unsafe { std::env::set_var("LAKSANA__SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1") };
         let c = Config::load(None).unwrap();
         unsafe { std::env::remove_var("LAKSANA__SERVER__TRUSTED_PROXIES") };

@@ -1,4 +1,4 @@
-//! Settings of the process itself, made once at start before any thread exists.
+//! Settings of the process itself, made once at start: they apply to every thread, whenever made.
 
 /// Raises the soft limit of open files to the hard limit (as Go's runtime does), so the connection cap,
 /// not the descriptor table, decides how many clients are served; returns the limit now in force.

@@ -20,13 +20,14 @@ pub struct PublicEvent {
 }
 
 /// The public events. The event that marked a duplicate names its original, which was public then;
-/// once the original is `rahasia`, its note names no report (`notice::duplicate_note(None)`).
-const SELECT: &str = "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r.archive_reason,
-    CASE WHEN r.duplicate_of IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%'
-        AND EXISTS (SELECT 1 FROM reports o WHERE o.id = r.duplicate_of AND o.privacy = 'rahasia')
-        THEN 'Sama dengan laporan lain / duplicate of another report' ELSE e.note END AS note,
-    e.created_at
-    FROM audit_events e JOIN reports r ON r.id = e.report_id";
+/// once the original is `rahasia`, its note names no report (see `reports::hide_rahasia_original`).
+static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT e.id, e.report_id, r.public_id, e.kind, e.status, r.archive_reason, {} AS note, e.created_at
+         FROM audit_events e JOIN reports r ON r.id = e.report_id",
+        crate::reports::hide_rahasia_original("r", "e.data LIKE '%\"duplicate_of\"%'", "e.note")
+    )
+});
 
 /// Public events of a jurisdiction's listed reports in `[from, to]`, oldest first.
 pub async fn updates(
@@ -37,8 +38,9 @@ pub async fn updates(
     limit: u32,
 ) -> Result<Vec<PublicEvent>> {
     let sql = format!(
-        "{SELECT} WHERE e.jurisdiction_id = $1 AND e.is_public = $2 AND r.privacy <> 'rahasia'
-         AND e.created_at >= $3 AND e.created_at <= $4 ORDER BY e.created_at, e.id LIMIT $5"
+        "{} WHERE e.jurisdiction_id = $1 AND e.is_public = $2 AND r.privacy <> 'rahasia'
+         AND e.created_at >= $3 AND e.created_at <= $4 ORDER BY e.created_at, e.id LIMIT $5",
+        *SELECT
     );
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -58,7 +60,7 @@ pub async fn public_events_of(db: &Db, report_ids: &[i64]) -> Result<Vec<PublicE
         return Ok(Vec::new());
     }
     Ok(on_db!(db, |pool, DB| {
-        let mut q = sqlx::QueryBuilder::<DB>::new(SELECT);
+        let mut q = sqlx::QueryBuilder::<DB>::new(SELECT.as_str());
         q.push(" WHERE e.is_public = ").push_bind(true).push(" AND e.report_id IN (");
         let mut sep = q.separated(", ");
         for id in report_ids {
@@ -67,17 +69,4 @@ pub async fn public_events_of(db: &Db, report_ids: &[i64]) -> Result<Vec<PublicE
         q.push(") ORDER BY e.created_at, e.id");
         q.build_query_as::<PublicEvent>().fetch_all(pool).await?
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use laksana_core::notice::duplicate_note;
-
-    #[test]
-    fn the_queries_hide_exactly_the_note_that_names_the_original() {
-        let hidden = duplicate_note(None);
-        assert!(super::SELECT.contains(&format!("THEN '{hidden}'")));
-        let named = duplicate_note(Some("K7QM-3XR9"));
-        assert!(named.starts_with("Sama dengan laporan / duplicate of "), "{named}");
-    }
 }

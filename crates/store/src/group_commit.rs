@@ -22,7 +22,7 @@ use laksana_core::{PublicId, Timestamp};
 
 use crate::intake::insert_many;
 use crate::reports::{Accepted, NewReport};
-use crate::sql::WritePool;
+use crate::sql::{Arg, WritePool};
 use crate::tail::Tail;
 use crate::workflow::{Change, WorkItem, conflict, update_report};
 use crate::{Db, Result, StoreError};
@@ -219,8 +219,10 @@ async fn write_batch(
             batch.iter().filter(|n| n.api_key_id.is_some()).filter_map(|n| n.device_id.as_deref()).collect();
         devices.sort_unstable();
         devices.dedup();
-        for d in devices {
-            tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &args![d]).await?;
+        // One statement for the batch: a VALUES list is scanned, and the locks taken, in its order.
+        let rows: Vec<Vec<Arg<'_>>> = devices.iter().map(|d| args![*d].to_vec()).collect();
+        if !rows.is_empty() {
+            tx.execute_rows("SELECT pg_advisory_xact_lock(hashtext(d.column1)) FROM (", &rows, ") AS d").await?;
         }
     }
     let mut tail = Tail::default();

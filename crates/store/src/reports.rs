@@ -174,16 +174,30 @@ impl TryFrom<ReportRow> for Report {
     }
 }
 
+/// `note`, except that a duplicate's text that names its original (`names_original`, an SQL condition)
+/// reads as the note that names no report (`notice::duplicate_note(None)`) once the original of report
+/// alias `r` is `rahasia`: public text never names a `rahasia` report.
+pub(crate) fn hide_rahasia_original(r: &str, names_original: &str, note: &str) -> String {
+    format!(
+        "CASE WHEN {r}.duplicate_of IS NOT NULL AND {names_original}
+             AND EXISTS (SELECT 1 FROM reports o WHERE o.id = {r}.duplicate_of AND o.privacy = 'rahasia')
+         THEN '{hidden}' ELSE {note} END",
+        hidden = laksana_core::notice::duplicate_note(None)
+    )
+}
+
 /// The columns of a [`Report`]. A duplicate's status notes name its original only while the public
-/// may see it: once the original is `rahasia`, they read as the note that names no report (the two
-/// texts are `laksana_core::notice::duplicate_note`'s, which a test holds to).
-const REPORT_COLUMNS: &str = "r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
-    r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name,
-    r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at,
-    CASE WHEN r.duplicate_of IS NOT NULL AND r.status_notes LIKE 'Sama dengan laporan / duplicate of %'
-        AND EXISTS (SELECT 1 FROM reports o WHERE o.id = r.duplicate_of AND o.privacy = 'rahasia')
-        THEN 'Sama dengan laporan lain / duplicate of another report' ELSE r.status_notes END AS status_notes,
-    r.requested_at, r.updated_at, r.escalation_level";
+/// may see it (see [`hide_rahasia_original`]).
+static REPORT_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let named = format!("r.status_notes LIKE '{}%'", laksana_core::notice::duplicate_note(Some("")));
+    format!(
+        "r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
+         r.description, r.lat, r.lon, r.address, r.address_id, r.zipcode, d.name AS district_name,
+         r.privacy, r.channel, r.status, r.archive_reason, a.name AS agency_name, r.deadline_at,
+         {} AS status_notes, r.requested_at, r.updated_at, r.escalation_level",
+        hide_rahasia_original("r", &named, "r.status_notes")
+    )
+});
 
 const REPORT_FROM: &str = "FROM reports r
     JOIN services s ON s.id = r.service_id
@@ -219,7 +233,7 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
         return Ok(Vec::new());
     }
     let rows: Vec<ReportRow> = on_db!(db, |pool, DB| {
-        let mut q = sqlx::QueryBuilder::<DB>::new(format!("SELECT {REPORT_COLUMNS} {REPORT_FROM}"));
+        let mut q = sqlx::QueryBuilder::<DB>::new(format!("SELECT {} {REPORT_FROM}", *REPORT_COLUMNS));
         q.push(" WHERE r.jurisdiction_id = ").push_bind(&f.jurisdiction_id);
         if !f.include_rahasia {
             q.push(" AND r.privacy <> 'rahasia'");
@@ -300,7 +314,8 @@ pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>>
 /// One report by its public id.
 pub async fn get(db: &Db, jurisdiction_id: &str, public_id: &str) -> Result<Option<Report>> {
     let sql = format!(
-        "SELECT {REPORT_COLUMNS}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2"
+        "SELECT {}, r.attributes {REPORT_FROM} WHERE r.jurisdiction_id = $1 AND r.public_id = $2",
+        *REPORT_COLUMNS
     );
     let row: Option<ReportRow> = on_db!(db, |pool, DB| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(jurisdiction_id).bind(public_id).fetch_optional(pool).await?

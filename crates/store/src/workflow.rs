@@ -364,26 +364,31 @@ pub struct Event {
     pub data: String,
 }
 
-pub async fn events_of(db: &Db, report_id: i64, internal: bool) -> Result<Vec<Event>> {
-    Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as(
-            // As in `events`: the note and data that name a duplicate's original, for those who do not
-            // see internal events, once the original is rahasia, name no report.
-            "SELECT e.id, e.kind, e.status,
-                 CASE WHEN h.hidden IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%'
-                     THEN 'Sama dengan laporan lain / duplicate of another report' ELSE e.note END AS note,
-                 e.is_public, e.actor, e.created_at,
-                 CASE WHEN h.hidden IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%' THEN '{}' ELSE e.data END AS data
+/// A report's events. As in `events`: the note and data that name a duplicate's original, for those who
+/// do not see internal events, once the original is rahasia, name no report.
+static EVENTS_OF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT e.id, e.kind, e.status,
+             CASE WHEN h.hidden IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%'
+                 THEN '{}' ELSE e.note END AS note,
+             e.is_public, e.actor, e.created_at,
+                 CASE WHEN h.hidden IS NOT NULL AND e.data LIKE '%\"duplicate_of\"%' THEN '{{}}' ELSE e.data END AS data
              FROM audit_events e
              LEFT JOIN (SELECT r.id AS hidden FROM reports r JOIN reports o ON o.id = r.duplicate_of
                         WHERE r.id = $1 AND o.privacy = 'rahasia' AND NOT $3) h ON h.hidden = e.report_id
              WHERE e.report_id = $1 AND (e.is_public = $2 OR $3) ORDER BY e.id",
-        )
-        .bind(report_id)
-        .bind(true)
-        .bind(internal)
-        .fetch_all(pool)
-        .await?
+        laksana_core::notice::duplicate_note(None)
+    )
+});
+
+pub async fn events_of(db: &Db, report_id: i64, internal: bool) -> Result<Vec<Event>> {
+    Ok(on_db!(db, |pool, DB| {
+        sqlx::query_as(sqlx::AssertSqlSafe(EVENTS_OF.as_str()))
+            .bind(report_id)
+            .bind(true)
+            .bind(internal)
+            .fetch_all(pool)
+            .await?
     }))
 }
 

@@ -61,25 +61,20 @@ impl Open311Error {
     }
 
     pub fn bad_request(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, description: description.into(), format, retry_after: None }
+        Self::new(format, StatusCode::BAD_REQUEST, description)
     }
 
     pub fn forbidden(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::FORBIDDEN, description: description.into(), format, retry_after: None }
+        Self::new(format, StatusCode::FORBIDDEN, description)
     }
 
     pub fn not_found(format: Format, description: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, description: description.into(), format, retry_after: None }
+        Self::new(format, StatusCode::NOT_FOUND, description)
     }
 
     pub fn internal(format: Format, err: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            description: "internal error; it has been logged".into(),
-            format,
-            retry_after: None,
-        }
+        Self::new(format, StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged")
     }
 
     pub fn from_store(format: Format, err: StoreError) -> Self {

@@ -129,12 +129,9 @@ impl<K: Hash + Eq> Limiter<K> {
 /// The key a client address is counted under: an IPv6 client usually holds a whole /64, so that is
 /// one client; an IPv4-mapped address is its IPv4 address.
 pub fn client_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
-        },
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        v4 => v4,
     }
 }
 
@@ -167,18 +164,11 @@ impl Network {
             let p = u32::from(self.prefix);
             p == 0 || (a >> (len - p)) == (b >> (len - p))
         };
-        match (self.addr, client_key_exact(ip)) {
+        match (self.addr, ip.to_canonical()) {
             (IpAddr::V4(n), IpAddr::V4(i)) => bits(32, u128::from(u32::from(n)), u128::from(u32::from(i))),
             (IpAddr::V6(n), IpAddr::V6(i)) => bits(128, u128::from(n), u128::from(i)),
             _ => false,
         }
-    }
-}
-
-fn client_key_exact(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
     }
 }
 

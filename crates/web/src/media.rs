@@ -25,10 +25,10 @@ pub enum MediaError {
 
 /// Decoding a photo takes a core and up to `max_alloc` of memory: at most this many at once.
 static DECODERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-/// Photos that may wait for a decoder; more are refused at once (503), so that a burst of expensive
-/// images delays an ordinary photo by a few decodes at most, not by the whole burst.
-const MAX_WAITING: usize = 4;
-static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Photos being decoded or waiting for a decoder: those 2 and 4 more. Further photos are refused at once
+/// (503), so that a burst of expensive images delays an ordinary photo by a few decodes at most, not by
+/// the whole burst. Permits, not a counter: a request dropped while it waits gives its place back.
+static QUEUE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2 + 4);
 /// The most pixels a photo may declare: decoding costs time and memory by pixel, whatever the file's size.
 const MAX_PIXELS: u64 = 40_000_000;
 /// Stored photos are scaled down to this longer side: enough to see a pothole, small on disk.
@@ -96,16 +96,12 @@ pub fn clear_incoming(media_dir: &Path) {
 /// Stores an uploaded image as a metadata-free JPEG; returns its file name.
 pub async fn store_image(dir: &Path, mut upload: Upload) -> Result<String, MediaError> {
     upload.finish().await?;
-    use std::sync::atomic::Ordering;
-    if WAITING.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
-        WAITING.fetch_sub(1, Ordering::AcqRel);
-        return Err(MediaError::Busy);
-    }
-    let permit = DECODERS.acquire().await;
-    WAITING.fetch_sub(1, Ordering::AcqRel);
-    let _permit = permit.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
+    let place = QUEUE.try_acquire().map_err(|_| MediaError::Busy)?;
+    let decoder = DECODERS.acquire().await.map_err(|e| MediaError::Io(std::io::Error::other(e)))?;
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
+        // Held by the decode itself: a request dropped meanwhile does not free a decoder still busy.
+        let _held = (place, decoder);
         let open = || std::fs::File::open(&upload.path).map(std::io::BufReader::new);
         store_from(&dir, open)
     })
@@ -175,7 +171,7 @@ fn store_from<R: std::io::BufRead + std::io::Seek>(
     Ok(name)
 }
 
-/// Whether `name` is one [`store_blocking`] gives: 32 lowercase hex digits and `.jpg`.
+/// Whether `name` is one [`store_image`] gives: 32 lowercase hex digits and `.jpg`.
 fn is_stored_name(name: &str) -> bool {
     name.strip_suffix(".jpg")
         .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))

@@ -355,6 +355,14 @@ impl AppState {
         self.0.intake_by_key.take(key)
     }
 
+    /// Seconds to wait when key `key` is over its limit; counts nothing.
+    pub(crate) fn intake_key_blocked(&self, key: i64) -> Option<u64> {
+        if self.0.config.intake_per_key_per_minute == 0 {
+            return None;
+        }
+        self.0.intake_by_key.blocked(&key)
+    }
+
     /// Counts a submission without a valid key from `client` (by its /64 for IPv6); when the address is
     /// over its limit, the seconds to wait instead.
     pub(crate) fn intake_by_address(&self, client: std::net::IpAddr) -> Result<(), u64> {

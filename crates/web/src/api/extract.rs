@@ -220,7 +220,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
 /// The API key of a submission, checked and counted against its rate before the body is read: a client
 /// without a valid key, or over its key's rate, costs no more than its headers. A missing or wrong key
 /// counts against the client's address, so guessing keys is bounded too.
-pub(crate) struct SubmissionKey(pub String);
+pub(crate) struct SubmissionKey(pub laksana_store::apikeys::ApiKey);
 
 impl FromRequestParts<AppState> for SubmissionKey {
     type Rejection = Problem;
@@ -231,9 +231,8 @@ impl FromRequestParts<AppState> for SubmissionKey {
         let key = crate::auth::bearer(&parts.headers).ok_or_else(|| {
             refused(ServiceError::Unauthenticated("send an API key as `Authorization: Bearer <key>`".into()))
         })?;
-        let found =
-            state.api_key(key).await?.ok_or_else(|| refused(ServiceError::Forbidden("api_key is not valid".into())))?;
+        let found = service::intake::find_key(state, Some(key)).await.map_err(refused)?;
         service::intake::count_submission(state, found.id)?;
-        Ok(SubmissionKey(key.to_owned()))
+        Ok(SubmissionKey(found))
     }
 }

@@ -239,12 +239,11 @@ pub(super) async fn create(
     SubmissionKey(key): SubmissionKey,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Created>), Problem> {
-    let key = key.as_str();
     let req: CreateReport = serde_json::from_slice(&body)
         .map_err(|e| Problem::bad_request(format!("the body is not a valid report: {e}")))?;
     let catalog = state.catalog();
-    // Counted against the key's rate already (`SubmissionKey`), before the body was read.
-    let (key, j) = intake::check_key(&state, &catalog, Some(key), req.jurisdiction_id.as_deref()).await?;
+    // Found and counted against its rate already (`SubmissionKey`), before the body was read.
+    let j = intake::key_scope(&catalog, &key, req.jurisdiction_id.as_deref())?;
     let input = IntakeInput {
         service_code: Some(req.service_code),
         lat: req.lat.map(|v| v.to_string()),

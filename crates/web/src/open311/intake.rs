@@ -32,17 +32,20 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     let mut params = Params::parse(req.uri().query().unwrap_or(""));
-    {
-        let catalog = state.catalog();
-        let early = match params.get("api_key") {
-            Some(key) => intake::check_key(state, &catalog, Some(key), params.get("jurisdiction_id"))
+    // The key, once known (from the query now, or from the fields before the first photo): looked up
+    // once, its rate checked before any more of the body is read. The query's key is the one
+    // `Params::get` answers later too.
+    let mut found = match params.get("api_key") {
+        Some(_) => Some(
+            admit_key(state, &state.catalog(), &params, client)
                 .await
-                .map(drop)
-                .map_err(|e| intake::refused_key(state, client, e)),
-            None => intake::check_address(state, client),
-        };
-        early.map_err(|e| Open311Error::from_service(format, e))?;
-    }
+                .map_err(|e| Open311Error::from_service(format, e))?,
+        ),
+        None => {
+            intake::check_address(state, client).map_err(|e| Open311Error::from_service(format, e))?;
+            None
+        }
+    };
     let mut uploads = Vec::new();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
@@ -54,7 +57,6 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         let mut mp = Multipart::from_request(req, state)
             .await
             .map_err(|e| bad(format!("the multipart body could not be read: {}", e.body_text())))?;
-        let mut key_checked = false;
         loop {
             let mut field = match mp.next_field().await {
                 Ok(Some(f)) => f,
@@ -64,11 +66,9 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
             let name = field.name().unwrap_or_default().to_owned();
             if name == "media" {
                 // The key before the photo: a client without a valid one never gets to send one.
-                if !key_checked {
-                    let catalog = state.catalog();
-                    intake::check_key(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"))
+                if found.is_none() {
+                    let key = admit_key(state, &state.catalog(), &params, client)
                         .await
-                        .map_err(|e| intake::refused_key(state, client, e))
                         .map_err(|e| Open311Error::from_service(format, e))
                         .map_err(|mut e| {
                             if params.get("api_key").is_none() {
@@ -76,7 +76,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
                             }
                             e
                         })?;
-                    key_checked = true;
+                    found = Some(key);
                 }
                 // Written to a temporary file as it arrives: a slow upload holds disk, not memory (the body
                 // limit still ends it at `server.max_upload_mib`).
@@ -112,9 +112,10 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     let catalog = state.catalog();
     let to_open311 = |e| Open311Error::from_service(format, e);
     // Authentication first: nothing else about the request is looked at for a client without a key.
-    let (key, j) = intake::authenticate(state, &catalog, params.get("api_key"), params.get("jurisdiction_id"), client)
-        .await
-        .map_err(to_open311)?;
+    let (key, j) =
+        intake::authenticate(state, &catalog, found, params.get("api_key"), params.get("jurisdiction_id"), client)
+            .await
+            .map_err(to_open311)?;
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in params.pairs() {
         if let Some(code) =
@@ -161,6 +162,22 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
 
 pub(super) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+/// The key `params` name, checked for the jurisdiction they name and for its rate (nothing counted)
+/// before more of the body is read; a refused key counts against the client's address.
+async fn admit_key(
+    state: &AppState,
+    catalog: &crate::state::Catalog,
+    params: &Params,
+    client: std::net::IpAddr,
+) -> Result<laksana_store::apikeys::ApiKey, crate::service::ServiceError> {
+    let key =
+        intake::find_key(state, params.get("api_key")).await.map_err(|e| intake::refused_key(state, client, e))?;
+    intake::key_scope(catalog, &key, params.get("jurisdiction_id"))
+        .map_err(|e| intake::refused_key(state, client, e))?;
+    intake::check_key_rate(state, &key)?;
+    Ok(key)
 }
 
 fn upload_error(state: &AppState, format: Format, status: StatusCode, text: String) -> Open311Error {

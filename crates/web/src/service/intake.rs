@@ -66,32 +66,43 @@ fn follow_up_code() -> String {
     (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-/// [`check_key`], then the rate that applies: the key's own when the key is valid, else the client
-/// address's (`server.intake_per_address_per_minute`), so that a client without a valid key, or
-/// guessing keys, is bounded too. An app relaying many citizens through one address is limited per
-/// key, never by its address.
+/// The key of a submission and the jurisdiction it may submit to, then the rate that applies: the
+/// key's own when the key is valid, else the client address's (`server.intake_per_address_per_minute`),
+/// so that a client without a valid key, or guessing keys, is bounded too. An app relaying many
+/// citizens through one address is limited per key, never by its address. `found` is the key when it
+/// was already looked up (before the body was read); else the key named `key` is.
 pub(crate) async fn authenticate<'c>(
     state: &AppState,
     catalog: &'c Catalog,
+    found: Option<ApiKey>,
     key: Option<&str>,
     requested_jurisdiction: Option<&str>,
     client: std::net::IpAddr,
 ) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
-    match check_key(state, catalog, key, requested_jurisdiction).await {
-        Ok((key, j)) => {
-            count_submission(state, key.id)?;
-            Ok((key, j))
-        }
-        Err(e) => Err(refused_key(state, client, e)),
+    let key = match found {
+        Some(k) => k,
+        None => find_key(state, key).await.map_err(|e| refused_key(state, client, e))?,
+    };
+    let j = key_scope(catalog, &key, requested_jurisdiction).map_err(|e| refused_key(state, client, e))?;
+    count_submission(state, key.id)?;
+    Ok((key, j))
+}
+
+/// Refuses (429) a key over its rate without counting a use: for a key known before the body is read.
+pub(crate) fn check_key_rate(state: &AppState, key: &ApiKey) -> ServiceResult<()> {
+    state.intake_key_blocked(key.id).map_or(Ok(()), |retry_after_secs| Err(key_limited(retry_after_secs)))
+}
+
+fn key_limited(retry_after_secs: u64) -> ServiceError {
+    ServiceError::TooManyRequests {
+        detail: "too many submissions with this api_key; slow down and try again shortly".into(),
+        retry_after_secs,
     }
 }
 
 /// Counts a submission against key `key_id`'s rate; refused when the key is over it.
 pub(crate) fn count_submission(state: &AppState, key_id: i64) -> ServiceResult<()> {
-    state.intake_allowed(key_id).map_err(|retry_after_secs| ServiceError::TooManyRequests {
-        detail: "too many submissions with this api_key; slow down and try again shortly".into(),
-        retry_after_secs,
-    })
+    state.intake_allowed(key_id).map_err(key_limited)
 }
 
 /// The answer to a submission refused for its key (`e`): counted against its client's address, and
@@ -119,13 +130,8 @@ fn address_limited(retry_after_secs: u64) -> ServiceError {
     }
 }
 
-/// Finds the live API key and checks it may act for the requested jurisdiction.
-pub(crate) async fn check_key<'c>(
-    state: &AppState,
-    catalog: &'c Catalog,
-    key: Option<&str>,
-    requested_jurisdiction: Option<&str>,
-) -> ServiceResult<(ApiKey, &'c JurisdictionInfo)> {
+/// The live API key named `key`: refused when missing, unknown, revoked or bound to a disabled account.
+pub(crate) async fn find_key(state: &AppState, key: Option<&str>) -> ServiceResult<ApiKey> {
     let key = key
         .map(str::trim)
         .filter(|k| !k.is_empty())
@@ -138,6 +144,15 @@ pub(crate) async fn check_key<'c>(
     {
         return Err(ServiceError::Forbidden("api_key belongs to a disabled account".into()));
     }
+    Ok(key)
+}
+
+/// The jurisdiction `key` submits to, when it may act for the requested one.
+pub(crate) fn key_scope<'c>(
+    catalog: &'c Catalog,
+    key: &ApiKey,
+    requested_jurisdiction: Option<&str>,
+) -> ServiceResult<&'c JurisdictionInfo> {
     if let Some(requested) = requested_jurisdiction.map(str::trim).filter(|s| !s.is_empty())
         && requested != key.jurisdiction_id
     {
@@ -146,10 +161,9 @@ pub(crate) async fn check_key<'c>(
         }
         return Err(ServiceError::Forbidden(format!("api_key is not valid for jurisdiction_id {requested:?}")));
     }
-    let j = catalog
+    catalog
         .get(&key.jurisdiction_id)
-        .ok_or_else(|| ServiceError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))?;
-    Ok((key, j))
+        .ok_or_else(|| ServiceError::Forbidden("api_key belongs to a jurisdiction that is not served here".into()))
 }
 
 fn short(name: &str, v: Option<String>) -> ServiceResult<Option<String>> {

@@ -2,7 +2,8 @@
 //! sessions and bound keys stop at once), removing roles; and who may do it.
 
 use laksana_core::Clock;
-use laksana_core::access::Role;
+use laksana_core::access::{Grant, Role};
+use laksana_store::users;
 
 use crate::both;
 use crate::helpers::KEY;
@@ -132,8 +133,28 @@ both!(a_role_can_be_removed_and_only_admins_manage_accounts, |app| {
         404
     );
     assert_eq!(app.call("DELETE", &format!("{BASE}/users/{uid}/roles/wizard"), Some(&admin), None, None).await.0, 400);
-    // An account of another jurisdiction is not this admin's to manage.
+    // No such account, an account of another jurisdiction, and one that also works in another: none is
+    // this admin's to manage.
     assert_eq!(app.call("POST", &format!("{BASE}/users/999999/disable"), Some(&admin), None, None).await.0, 404);
+    let now = app.clock.now();
+    let mut ids = Vec::new();
+    for (email, both) in [("lain@kota.test", false), ("dua@kota.test", true)] {
+        let new =
+            users::NewUser { email: email.into(), display_name: email.into(), language: "id".into(), password: None };
+        let u = users::create(&app.db, &new, "test", now).await.unwrap();
+        let elsewhere = Grant::new(Role::Operator, Some("tangerangselatankota.go.id".into()), None).unwrap();
+        users::grant(&app.db, u.id, &elsewhere, "test", now).await.unwrap();
+        if both {
+            let here = Grant::new(Role::Operator, Some("tangerangkota.go.id".into()), None).unwrap();
+            users::grant(&app.db, u.id, &here, "test", now).await.unwrap();
+        }
+        ids.push(u.id);
+    }
+    let (s, v) = app.call("POST", &format!("{BASE}/users/{}/disable", ids[0]), Some(&admin), None, None).await;
+    assert_eq!(s, 404, "{v}");
+    let (s, v) = app.call("POST", &format!("{BASE}/users/{}/disable", ids[1]), Some(&admin), None, None).await;
+    assert_eq!(s, 403, "{v}");
+    assert!(users::get(&app.db, ids[1]).await.unwrap().unwrap().disabled_at.is_none(), "left as it was");
 });
 
 both!(sign_in_throttling_tells_no_accounts_apart_and_locks_nobody_out_from_elsewhere, |app| {

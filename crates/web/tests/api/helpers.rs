@@ -231,6 +231,16 @@ impl TestApp {
         (status, res.json().await.unwrap())
     }
 
+    /// POSTs `body` as JSON text to `/api/v1/reports` with an optional bearer key, as sent (it may be
+    /// no valid JSON at all): what a client that never gets past its key looks like.
+    pub async fn submit_raw(&self, key: Option<&str>, body: &'static str) -> reqwest::Response {
+        let mut req = self.client.post(self.url("/api/v1/reports")).header("content-type", "application/json");
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.body(body).send().await.unwrap()
+    }
+
     /// POST a form to an Open311 resource and return (status, JSON body).
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
         let res = self.client.post(self.url(path)).form(form).send().await.unwrap();

@@ -132,8 +132,7 @@ both!(create_refusals_are_problems, |app| {
     problem(app.client.post(&url).json(&ok).send().await.unwrap(), 401, "Bearer").await;
     problem(app.client.post(&url).bearer_auth("nope").json(&ok).send().await.unwrap(), 403, "api_key is not valid")
         .await;
-    let not_json = app.client.post(&url).bearer_auth(KEY).header("content-type", "application/json").body("{not json");
-    problem(not_json.send().await.unwrap(), 400, "not a valid report").await;
+    problem(app.submit_raw(Some(KEY), "{not json").await, 400, "not a valid report").await;
     problem(app.client.post(&url).bearer_auth(KEY).body("{}").send().await.unwrap(), 415, "application/json").await;
     let unknown_field = serde_json::json!({"service_code": "pju-mati", "address": "x", "colour": "red"});
     problem(app.client.post(&url).bearer_auth(KEY).json(&unknown_field).send().await.unwrap(), 400, "colour").await;
@@ -174,23 +173,8 @@ both!(json_writes_must_be_sent_as_json_and_submissions_need_a_key_before_their_b
         .unwrap();
     assert_eq!(res.status(), 200);
     // Without a valid key a submission is refused on its headers alone, whatever its body.
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+    let res = app.submit_raw(None, "{").await;
     assert_eq!(res.status(), 401);
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .bearer_auth("lks_not_a_key")
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+    let res = app.submit_raw(Some("lks_not_a_key"), "{").await;
     assert_eq!(res.status(), 403);
 });

@@ -103,7 +103,7 @@ both!(multipart_with_attributes_and_a_photo, |app| {
     assert_eq!(waiting, 1, "a thumbnail job is queued");
     // The photo was received into a temporary file, removed once it was stored.
     let incoming = app.media_dir().join(".incoming");
-    assert_eq!(std::fs::read_dir(&incoming).map(|d| d.count()).unwrap_or(0), 0, "no temporary file is left");
+    assert_eq!(std::fs::read_dir(&incoming).unwrap().count(), 0, "no temporary file is left");
 });
 
 both!(refusals_name_the_field_and_store_nothing, |app| {
@@ -396,7 +396,7 @@ both!(photos_of_rahasia_reports_are_served_only_to_those_who_may_see_them, |app|
     // The thumbnail directory itself is neither listed nor redirected to (a redirect left /media).
     for dir in ["/media/thumb", "/media/thumb/", "/media/thumb/thumb/", "/media/"] {
         let res = app.get(dir).await;
-        assert_eq!((res.status().as_u16(), res.url().path()), (404, dir), "{dir}");
+        assert_eq!((res.status().as_u16(), res.headers().contains_key("location")), (404, false), "{dir}");
     }
     let public_name = public_url.rsplit('/').next().unwrap();
     assert_eq!(app.get(&format!("/media/thumb/thumb/{public_name}")).await.status(), 404);
@@ -434,27 +434,11 @@ both!(a_client_without_a_valid_key_is_limited_by_its_address, |app| {
     assert_eq!(s, 429);
     // The JSON API counts the same address: a wrong bearer key now gets 429 (problem+json), and a
     // valid one is still served.
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .bearer_auth("tebakan-kunci")
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let res = app.submit_raw(Some("tebakan-kunci"), "{}").await;
     assert_eq!(res.status().as_u16(), 429);
     assert!(res.headers().contains_key("retry-after"));
     assert_eq!(res.headers()["content-type"], "application/problem+json");
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .bearer_auth(KEY)
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let res = app.submit_raw(Some(KEY), "{}").await;
     assert_eq!(res.status().as_u16(), 400, "past the key and its rate, the empty report is refused");
 });
 

@@ -55,7 +55,8 @@ both!(discovery_without_jurisdiction_lists_the_jurisdictions_served, |app| {
     assert_eq!((status, ct.as_str()), (200, "text/xml; charset=utf-8"));
     assert!(xml.contains("<jurisdictions><jurisdiction><jurisdiction_id>"), "{xml}");
     // With jurisdiction_id the document is that jurisdiction's, without the list; an unknown one is 404.
-    let (_, _, one) = app.get_text(&format!("/open311/v2/discovery.json?{J}")).await;
+    let (status, _, one) = app.get_text(&format!("/open311/v2/discovery.json?{J}")).await;
+    assert_eq!(status, 200, "{one}");
     assert!(!one.contains("jurisdictions"), "{one}");
     let (status, _, _) = app.get_text("/open311/v2/discovery.json?jurisdiction_id=nowhere.go.id").await;
     assert_eq!(status, 404);

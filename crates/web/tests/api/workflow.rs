@@ -649,14 +649,6 @@ both!(settings_refuse_the_caller_before_reading_the_body, |app| {
     let (s, v) = app.call("POST", &format!("{base}/users"), Some(&admin), None, Some(user(dlh))).await;
     assert_eq!(s, 201, "the refused attempt left no account behind: {v}");
     // A bad key learns nothing from its body.
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .bearer_auth("lks_salah")
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+    let res = app.submit_raw(Some("lks_salah"), "{").await;
     assert_eq!(res.status().as_u16(), 403);
 });
