@@ -21,6 +21,11 @@ pub const SQLITE: &[Migration] = &[
         name: "drop_login_lock",
         sql: include_str!("../migrations/sqlite/0005_drop_login_lock.sql"),
     },
+    Migration {
+        version: 6,
+        name: "catalog_references",
+        sql: include_str!("../migrations/sqlite/0006_catalog_references.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -37,6 +42,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "drop_login_lock",
         sql: include_str!("../migrations/postgres/0005_drop_login_lock.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "catalog_references",
+        sql: include_str!("../migrations/postgres/0006_catalog_references.sql"),
     },
 ];
 

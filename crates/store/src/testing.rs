@@ -80,6 +80,15 @@ impl TestDb {
     pub async fn execute_raw(&self, sql: &str) -> u64 {
         execute(&self.db, sql).await
     }
+
+    /// Like [`TestDb::execute_raw`], for a statement the database itself may refuse: its error.
+    pub async fn try_execute_raw(&self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
+        let sql = sql.to_owned();
+        match &self.db {
+            Db::Sqlite(s) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&s.write).await.map(|r| r.rows_affected()),
+            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&p.pool).await.map(|r| r.rows_affected()),
+        }
+    }
 }
 
 /// Defines a test module `$name` with two tests, `sqlite` and `postgres`, each running `$body` with

@@ -172,6 +172,33 @@ both_backends!(an_edit_of_the_current_state_is_caught_and_located, |backend| {
     assert!(reports.contains(&"ZZZZ-ZZZZ"), "{:?}", v.mismatches);
 });
 
+both_backends!(a_report_whose_catalog_row_was_deleted_is_named, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let district = count(&t, "SELECT MIN(district_id) FROM reports WHERE district_id IS NOT NULL").await;
+    let orphans = count(&t, &format!("SELECT COUNT(*) FROM reports WHERE district_id = {district}")).await;
+    assert!(orphans > 0);
+    let delete = format!("DELETE FROM districts WHERE id = {district}");
+    match backend {
+        // SQLite keeps its foreign keys: the database refuses.
+        laksana_store::Backend::Sqlite => {
+            let e = t.try_execute_raw(&delete).await.expect_err("a referenced district cannot be deleted");
+            assert!(e.to_string().contains("FOREIGN KEY"), "{e}");
+        }
+        // PostgreSQL's reports carry no foreign key to the catalog: verify-audit names every orphan.
+        laksana_store::Backend::Postgres => {
+            assert_eq!(t.try_execute_raw(&delete).await.unwrap(), 1);
+            let v = audit::verify(&t.db).await.unwrap();
+            assert!(!v.intact());
+            assert!(v.broken.is_none(), "the history itself is untouched");
+            assert_eq!(v.mismatch_count, orphans as u64, "{:?}", v.mismatches);
+            let m = &v.mismatches[0];
+            assert_eq!(m.difference.field, "district_id");
+            assert!(m.to_string().contains(&format!("district_id is {district}, which is not in the catalog")), "{m}");
+        }
+    }
+});
+
 both_backends!(writers_append_and_the_sealer_numbers_in_order, |backend| {
     let t = TestDb::new(backend).await;
     seed::demo(&t.db, t0()).await.unwrap();
