@@ -65,6 +65,10 @@ pub struct ServerConfig {
     /// Proxies whose `X-Forwarded-For` is believed: addresses or networks separated by commas, e.g.
     /// `10.0.0.0/8, 127.0.0.1` (a string, so one environment variable can hold it).
     pub trusted_proxies: String,
+    /// The pages' map tiles: a URL template with `{z}`, `{x}`, `{y}` (and optionally `{s}`).
+    pub map_tiles_url: String,
+    /// The attribution the tile server requires, shown on every map.
+    pub map_tiles_attribution: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +112,8 @@ impl Config {
             .set_default("server.intake_per_address_per_minute", 30)?
             .set_default("server.receipts_per_address_per_hour", 5)?
             .set_default("server.trusted_proxies", "")?
+            .set_default("server.map_tiles_url", laksana_web::state::DEFAULT_TILES_URL)?
+            .set_default("server.map_tiles_attribution", laksana_web::state::DEFAULT_TILES_ATTRIBUTION)?
             .set_default("database.max_connections", 16)?
             .set_default("data_dir", "./data")?
             .set_default("log.format", "text")?

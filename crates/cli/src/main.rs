@@ -346,6 +346,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         intake_per_address_per_minute: config.server.intake_per_address_per_minute,
         receipts_per_address_per_hour: config.server.receipts_per_address_per_hour,
         trusted_proxies: config.trusted_proxies()?,
+        map_tiles_url: config.server.map_tiles_url.clone(),
+        map_tiles_attribution: config.server.map_tiles_attribution.clone(),
     };
     let state = AppState::new(db.clone(), clock.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(&config.server.bind).await.with_context(|| {

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod migrate;
 pub mod outbox;
+pub mod public;
 pub mod reports;
 pub mod seed;
 mod tail;

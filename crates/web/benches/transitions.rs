@@ -85,6 +85,7 @@ async fn run(backend: Backend, n: usize, clients: usize) -> f64 {
         intake_per_address_per_minute: 0,
         receipts_per_address_per_hour: 5,
         trusted_proxies: Vec::new(),
+        ..WebConfig::default()
     };
     let clock = Arc::new(ManualClock::new(now));
     let state = AppState::new(db.clone(), clock, config, None).await.expect("the app state");

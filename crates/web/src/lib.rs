@@ -1,4 +1,5 @@
-//! Laksana over HTTP: Open311 GeoReport v2, the JSON API, media and the operator endpoints, each a
+//! Laksana over HTTP: Open311 GeoReport v2, the JSON API, media, the operator endpoints and the HTML
+//! pages (whose not-found page answers any path no module serves), each a
 //! module with its own `router()` (which answers unknown paths and methods under its prefix in its
 //! own error format), merged here under the shared middleware. What they do is in [`service`].
 
@@ -10,6 +11,7 @@ pub mod limit;
 mod media;
 mod open311;
 mod ops;
+mod pages;
 mod server;
 pub mod service;
 pub mod state;
@@ -44,7 +46,8 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .merge(ops::router())
         .merge(media::router())
-        .fallback(not_found)
+        .merge(pages::router(&state))
+        .fallback(pages::not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(state.config().max_upload_bytes + 64 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), follow_up_limit))
@@ -75,11 +78,6 @@ pub fn app(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
-}
-
-/// Paths no module serves.
-async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Halaman tidak ditemukan / page not found").into_response()
 }
 
 async fn method_not_allowed(req: Request) -> Response {

@@ -80,13 +80,27 @@ impl Drop for Upload {
     }
 }
 
+/// Multipart submissions (with photos) read at once, by every channel; each may hold up to
+/// `server.max_upload_mib`.
+pub static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(16);
+
+/// Where the pages keep photos of a form that came back with mistakes, until it is sent again.
+pub fn staged_dir(media_dir: &Path) -> PathBuf {
+    media_dir.join(".staged")
+}
+
 /// Removes what a crash left in `media/.incoming`: files older than an hour (the media directory may
 /// be shared by several instances, whose uploads in progress are younger).
 pub fn clear_incoming(media_dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(media_dir.join(".incoming")) else { return };
-    let hour = std::time::Duration::from_secs(3600);
+    remove_older(&media_dir.join(".incoming"), std::time::Duration::from_secs(3600));
+    // A form left with mistakes for a day is not coming back.
+    remove_older(&staged_dir(media_dir), std::time::Duration::from_secs(24 * 3600));
+}
+
+fn remove_older(dir: &Path, age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
-        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > hour));
+        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|a| a > age));
         if old {
             let _ = std::fs::remove_file(e.path());
         }
@@ -172,7 +186,7 @@ fn store_from<R: std::io::BufRead + std::io::Seek>(
 }
 
 /// Whether `name` is one [`store_image`] gives: 32 lowercase hex digits and `.jpg`.
-fn is_stored_name(name: &str) -> bool {
+pub(crate) fn is_stored_name(name: &str) -> bool {
     name.strip_suffix(".jpg")
         .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }

@@ -17,6 +17,11 @@ use laksana_store::{Db, StoreError};
 use crate::limit::{Limiter, client_key};
 use metrics_exporter_prometheus::PrometheusHandle;
 
+/// OpenStreetMap's standard tiles, the default map of the pages.
+pub const DEFAULT_TILES_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+/// The attribution OpenStreetMap's tiles require.
+pub const DEFAULT_TILES_ATTRIBUTION: &str = "© OpenStreetMap contributors";
+
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -41,6 +46,10 @@ pub struct WebConfig {
     pub receipts_per_address_per_hour: u32,
     /// Proxies whose `X-Forwarded-For` is believed for the client's address (none by default).
     pub trusted_proxies: Vec<crate::limit::Network>,
+    /// The map tiles of the pages: a URL template with `{z}`, `{x}`, `{y}` (and `{s}`), and the
+    /// attribution the tile server requires.
+    pub map_tiles_url: String,
+    pub map_tiles_attribution: String,
 }
 
 impl Default for WebConfig {
@@ -56,6 +65,8 @@ impl Default for WebConfig {
             intake_per_address_per_minute: 30,
             receipts_per_address_per_hour: 5,
             trusted_proxies: Vec::new(),
+            map_tiles_url: DEFAULT_TILES_URL.into(),
+            map_tiles_attribution: DEFAULT_TILES_ATTRIBUTION.into(),
         }
     }
 }

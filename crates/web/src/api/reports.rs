@@ -274,7 +274,7 @@ pub(super) async fn create(
         language: req.language,
         ..Default::default()
     };
-    let receipt = intake::submit(&state, j, &key, Channel::Api, input).await?;
+    let receipt = intake::submit(&state, j, Some(&key), Channel::Api, input).await?;
     let status = if receipt.accepted.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((
         status,

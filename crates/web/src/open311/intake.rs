@@ -1,7 +1,5 @@
 //! POST requests: a new service request from an Open311 client.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -12,9 +10,6 @@ use crate::doc::Node;
 use crate::error::{Format, Open311Error};
 use crate::service::intake::{self, IntakeInput};
 use crate::state::AppState;
-
-/// Multipart submissions (with photos) read at once; each may hold up to `server.max_upload_mib`.
-static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(16);
 
 /// The largest form-encoded submission read: a description of 4,000 characters, each percent-encoded
 /// UTF-8, is under 50 KiB.
@@ -51,7 +46,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
     if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
         // A multipart body may carry photos of several MiB: only a few are read at once, and a client
         // over that gets 503 before a byte of its body is read.
-        let _upload = UPLOADS.try_acquire().map_err(|_| {
+        let _upload = crate::media::UPLOADS.try_acquire().map_err(|_| {
             Open311Error::new(format, StatusCode::SERVICE_UNAVAILABLE, "too many uploads at once; try again shortly")
         })?;
         let mut mp = Multipart::from_request(req, state)
@@ -116,14 +111,7 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         intake::authenticate(state, &catalog, found, params.get("api_key"), params.get("jurisdiction_id"), client)
             .await
             .map_err(to_open311)?;
-    let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in params.pairs() {
-        if let Some(code) =
-            k.strip_prefix("attribute[").and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']')))
-        {
-            attributes.entry(code.to_owned()).or_default().push(v.clone());
-        }
-    }
+    let attributes = intake::attribute_answers(params.pairs().iter().map(|(k, v)| (k, v)));
     let get = |name: &str| params.get(name).map(str::to_owned);
     let input = IntakeInput {
         service_code: get("service_code"),
@@ -146,10 +134,11 @@ pub(super) async fn post(state: &AppState, format: Format, req: Request) -> Resu
         attributes,
         media_urls: params.all("media_url").map(str::to_owned).collect(),
         uploads,
+        stored: Vec::new(),
         language: get("locale").or_else(|| get("language")),
         user_id: None,
     };
-    let receipt = intake::submit(state, j, &key, Channel::Open311, input).await.map_err(to_open311)?;
+    let receipt = intake::submit(state, j, Some(&key), Channel::Open311, input).await.map_err(to_open311)?;
     let item = Node::Obj(vec![
         ("service_request_id", Node::str(receipt.accepted.public_id.as_str())),
         ("service_notice", Node::str(receipt.notice)),

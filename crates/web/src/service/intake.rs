@@ -41,11 +41,29 @@ pub(crate) struct IntakeInput {
     pub attributes: BTreeMap<String, Vec<String>>,
     pub media_urls: Vec<String>,
     pub uploads: Vec<media::Upload>,
+    /// Photos already stored in the media folder (a page's staged photos), by file name.
+    pub stored: Vec<String>,
     pub client_key: Option<String>,
     /// The reporter's language for notices (`id` default, `en`).
     pub language: Option<String>,
     /// The signed-in citizen submitting, if any.
     pub user_id: Option<i64>,
+}
+
+/// The Open311 attribute answers among a form's fields: `attribute[CODE]` and, for lists,
+/// `attribute[CODE][]`, in the order sent.
+pub(crate) fn attribute_answers<'a>(
+    pairs: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in pairs {
+        if let Some(code) =
+            k.strip_prefix("attribute[").and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']')))
+        {
+            out.entry(code.to_owned()).or_default().push(v.clone());
+        }
+    }
+    out
 }
 
 /// What the client is told after a successful submission.
@@ -56,6 +74,8 @@ pub(crate) struct Receipt {
     pub account_id: Option<String>,
     /// The secret with which an anonymous reporter follows the report; shown once (not for retries).
     pub follow_up_code: Option<String>,
+    /// When the report is to be verified by (UTC microseconds).
+    pub verify_by: Option<i64>,
 }
 
 /// A follow-up code: 10 characters of the public-id alphabet, about 50 bits.
@@ -187,6 +207,7 @@ fn short(name: &str, v: Option<String>) -> ServiceResult<Option<String>> {
 async fn store_with_uploads(
     state: &AppState,
     mut new: NewReport,
+    already: Vec<String>,
     uploads: Vec<media::Upload>,
 ) -> ServiceResult<Accepted> {
     if !uploads.is_empty()
@@ -195,7 +216,7 @@ async fn store_with_uploads(
         return Ok(existing);
     }
     let dir = &state.config().media_dir;
-    let mut stored = Vec::new();
+    let mut stored = already;
     for upload in uploads {
         match media::store_image(dir, upload).await {
             Ok(name) => stored.push(name),
@@ -223,7 +244,7 @@ async fn store_with_uploads(
 pub(crate) async fn submit(
     state: &AppState,
     j: &JurisdictionInfo,
-    key: &ApiKey,
+    key: Option<&ApiKey>,
     channel: Channel,
     input: IntakeInput,
 ) -> ServiceResult<Receipt> {
@@ -341,7 +362,7 @@ pub(crate) async fn submit(
         deadline_at: deadline,
         media_urls,
         jobs: Vec::new(),
-        api_key_id: Some(key.id),
+        api_key_id: key.map(|k| k.id),
         client_key: nonempty(&input.client_key).map(|k| k.chars().take(MAX_FIELD_CHARS).collect()),
         retry_window_secs: RETRY_WINDOW_SECS,
         user_id: input.user_id,
@@ -352,7 +373,7 @@ pub(crate) async fn submit(
         notices,
         webhook,
     };
-    let accepted = store_with_uploads(state, new, input.uploads).await?;
+    let accepted = store_with_uploads(state, new, input.stored, input.uploads).await?;
     if accepted.created {
         metrics::counter!("laksana_reports_received_total", "channel" => channel.as_str()).increment(1);
     }
@@ -369,5 +390,5 @@ pub(crate) async fn submit(
         notice::Receipt::Retry { public_id: accepted.public_id.to_string() }
     };
     let notice = receipt.render(language);
-    Ok(Receipt { accepted, notice, account_id, follow_up_code })
+    Ok(Receipt { accepted, notice, account_id, follow_up_code, verify_by: deadline.map(|d| d.as_micros()) })
 }

@@ -71,6 +71,7 @@ impl TestApp {
             intake_per_address_per_minute: 20,
             receipts_per_address_per_hour: 5,
             trusted_proxies: Vec::new(),
+            ..WebConfig::default()
         };
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         let state = AppState::new(db.clone(), clock.clone(), config, Some(recorder.handle())).await.unwrap();

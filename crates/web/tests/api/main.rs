@@ -8,5 +8,6 @@ mod open311_errors;
 mod open311_post;
 mod open311_read;
 mod ops;
+mod pages;
 mod privacy;
 mod workflow;

@@ -1,0 +1,170 @@
+# Laksana: citizens' pages. English.
+
+## Page frame
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-track = Track a report
+footer-text = Laksana: complaints and suggestions about public services. Your report goes to the agency responsible.
+
+## Errors
+error-home = Back to the home page
+error-invalid = The request could not be processed
+error-sign-in = Please sign in first
+error-forbidden = You may not open this page
+error-forbidden-detail = This page belongs to another role. If you think this is a mistake, contact an administrator.
+error-not-found = Page not found
+error-not-found-detail = This address does not exist, or the report is not public.
+error-wrong-code = Wrong follow-up code
+error-wrong-code-detail = Check the code you received when you reported.
+error-too-many = Too many attempts
+error-too-many-detail = Please wait a while, then try again.
+error-busy = The service is busy
+error-busy-detail = Please try again in a moment. Going back to the previous page keeps what you typed.
+error-internal = Something went wrong on our side
+error-internal-detail = The error has been logged. Please try again later.
+
+## Choosing a region
+index-title = Choose your region
+index-lead = Report a problem with a public service in your region and follow how it is resolved.
+index-none = No region is served here yet.
+
+## Region home
+home-lead = Tell us about problems with public services. Every report goes to the agency responsible and has a deadline.
+home-report = Report
+home-counters = { $month }
+home-received = Reports received
+home-resolved = Resolved
+home-within = Not past a deadline
+home-map = Map of recent reports
+home-map-nojs = The map needs JavaScript. The recent reports are listed below.
+legend-red = Red: new, not yet handled
+legend-yellow = Yellow: being handled
+legend-green = Green: done
+home-recent = Recent reports
+home-none = No public reports yet.
+
+## Status
+status-submitted = Received
+status-needs_info = More information needed
+status-dispositioned = Sent to the agency
+status-in_progress = In progress
+status-resolved = Resolved
+status-closed = Closed
+status-reopened = Reopened
+status-not_authority = Not the region's authority
+status-archived = Archived
+
+## Report page
+report-title = Report { $id }
+report-back = Back to the region's home page
+report-received = Received
+report-place = Location
+report-agency = Agency
+report-agency-none = Not assigned yet
+report-deadline = Deadline
+report-days-left = { $count ->
+    [one] 1 working day left
+   *[other] { $count } working days left
+}
+report-days-late = { $count ->
+    [one] 1 working day late
+   *[other] { $count } working days late
+}
+report-photos = Photos
+report-photo-alt = Photo { $n } of the report
+report-timeline = Progress
+report-track-hint = Did you report this? Track it with your follow-up code to respond.
+
+## Reporter's actions
+act-answer-title = The officer asked for more information
+act-answer-label = Your answer
+act-answer-send = Send the answer
+act-confirm-title = Is the problem solved?
+act-rating = Rate how it was handled (optional)
+act-stars = { $count ->
+    [one] 1 star
+   *[other] { $count } stars
+}
+act-confirm = Yes, it is solved
+act-reopen-label = Not solved? Tell us why
+act-reopen = Reopen the report
+act-text-needed = Please write your explanation.
+act-rating-range = The rating must be between 1 and 5 stars.
+act-unknown = This action is not known.
+act-confirmed = Thank you. The report is marked as done.
+act-reopened = The report is reopened and goes back to the officers.
+act-answered = Thank you. Your answer has been passed on to the officers.
+act-conflict = This report has just changed. Here is how it stands now; check it and try again if needed.
+
+## Tracking
+track-title = Track a report
+track-lead = Enter the report number and the follow-up code you received when you reported.
+track-id = Report number
+track-code = Follow-up code
+track-send = Track
+track-missing = Please enter the report number and the follow-up code.
+track-wrong = The report number or the follow-up code does not match.
+
+## Choosing a service
+pick-title = What would you like to report?
+pick-search = Search for a kind of problem
+pick-search-send = Search
+pick-none = No service matches. Try another word.
+
+## Receipt
+received-title = We have received your report
+received-id = Your report number:
+received-code = Your follow-up code:
+received-code-keep = Keep this code. Without an account, only this code lets you respond to the report.
+received-next = What happens next?
+received-next-by = An officer will check your report by { $date } at the latest, then send it to the agency responsible.
+received-next-soon = An officer will check your report soon.
+received-email = We have also sent a receipt to your email.
+received-see = See the report
+received-back = Back to { $name }
+
+## Report form
+submit-title = Report
+submit-change-service = Choose another kind of problem
+submit-has-errors = Some fields need correcting. See the message next to each.
+submit-description = What is the problem?
+submit-required-mark = (required)
+submit-description-hint = Say what happened, where, since when, and who is affected.
+submit-location = Location
+submit-location-hint = Put a pin on the map, use your location, or type the address.
+submit-map = Map to put the pin on
+submit-locate = Use my location
+submit-lat = Latitude
+submit-lon = Longitude
+submit-address = Address or landmark
+submit-photos = Photos (at most { $max })
+submit-photos-kept = { $count ->
+    [one] 1 photo is kept. Untick it to drop it.
+   *[other] { $count } photos are kept. Untick one to drop it.
+}
+submit-photo-n = Photo { $n }
+submit-privacy = Who may see this report?
+privacy-publik = Public
+privacy-publik-hint = the report and your first name are shown to everyone.
+privacy-anonim = Anonymous
+privacy-anonim-hint = the report is shown to everyone without your name.
+privacy-rahasia = Confidential
+privacy-rahasia-hint = only the officers handling it can see the report.
+submit-contact = About you (optional)
+submit-contact-hint = Give an email address to hear how the report progresses.
+submit-first-name = First name
+submit-last-name = Last name
+submit-email = Email
+submit-phone = Phone number
+submit-send = Send the report
+submit-too-large = What you sent is too large. Use smaller or fewer photos.
+submit-description-short = The description is too short. Write at least 10 characters.
+submit-description-invalid = The description cannot be accepted
+submit-location-needed = Please put a pin on the map or type the address.
+submit-location-invalid = The latitude and longitude are not valid.
+submit-too-long = This is too long (at most 200 characters).
+submit-privacy-needed = Please choose who may see this report.
+submit-email-invalid = The email address is not valid.
+submit-too-many-photos = At most { $max } photos.
+submit-required = This field is required.
+submit-answer-invalid = This answer is not valid

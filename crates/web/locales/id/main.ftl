@@ -1,0 +1,158 @@
+# Laksana: halaman untuk warga. Bahasa Indonesia (bawaan).
+
+## Bingkai halaman
+skip-to-content = Langsung ke isi
+nav-label = Menu utama
+nav-track = Lacak laporan
+footer-text = Laksana: layanan pengaduan dan aspirasi masyarakat. Laporan Anda diteruskan ke perangkat daerah yang berwenang.
+
+## Kesalahan
+error-home = Kembali ke beranda
+error-invalid = Permintaan belum bisa diproses
+error-sign-in = Silakan masuk terlebih dahulu
+error-forbidden = Anda tidak boleh membuka halaman ini
+error-forbidden-detail = Halaman ini hanya untuk peran lain. Jika menurut Anda ini keliru, hubungi admin.
+error-not-found = Halaman tidak ditemukan
+error-not-found-detail = Alamat ini tidak ada, atau laporannya tidak dibuka untuk umum.
+error-wrong-code = Kode tindak lanjut salah
+error-wrong-code-detail = Periksa kembali kode yang Anda terima saat melapor.
+error-too-many = Terlalu banyak percobaan
+error-too-many-detail = Mohon tunggu sebentar, lalu coba lagi.
+error-busy = Layanan sedang sibuk
+error-busy-detail = Mohon coba lagi beberapa saat lagi. Isian Anda tidak hilang jika Anda kembali ke halaman sebelumnya.
+error-internal = Terjadi kesalahan di sistem
+error-internal-detail = Kesalahan ini sudah dicatat. Mohon coba lagi nanti.
+
+## Pilihan daerah
+index-title = Pilih daerah Anda
+index-lead = Laporkan masalah layanan publik di daerah Anda dan pantau penyelesaiannya.
+index-none = Belum ada daerah yang dilayani di sini.
+
+## Beranda daerah
+home-lead = Sampaikan keluhan dan aspirasi Anda tentang layanan publik. Setiap laporan diteruskan ke perangkat daerah yang berwenang dan diberi batas waktu.
+home-report = Laporkan
+home-counters = Bulan { $month }
+home-received = Laporan diterima
+home-resolved = Sudah selesai
+home-within = Tidak melewati batas waktu
+home-map = Peta laporan terbaru
+home-map-nojs = Peta memerlukan JavaScript. Daftar laporan terbaru ada di bawah.
+legend-red = Merah: baru, belum ditangani
+legend-yellow = Kuning: sedang ditangani
+legend-green = Hijau: selesai
+home-recent = Laporan terbaru
+home-none = Belum ada laporan publik.
+
+## Status
+status-submitted = Baru diterima
+status-needs_info = Perlu informasi tambahan
+status-dispositioned = Diteruskan ke perangkat daerah
+status-in_progress = Sedang ditangani
+status-resolved = Sudah ditangani
+status-closed = Selesai
+status-reopened = Dibuka kembali
+status-not_authority = Bukan kewenangan daerah
+status-archived = Diarsipkan
+
+## Halaman laporan
+report-title = Laporan { $id }
+report-back = Kembali ke beranda daerah
+report-received = Diterima
+report-place = Lokasi
+report-agency = Perangkat daerah
+report-agency-none = Belum ditentukan
+report-deadline = Batas waktu
+report-days-left = { $count } hari kerja lagi
+report-days-late = terlambat { $count } hari kerja
+report-photos = Foto
+report-photo-alt = Foto laporan { $n }
+report-timeline = Perkembangan
+report-track-hint = Anda pelapornya? Lacak dengan kode tindak lanjut untuk menanggapi.
+
+## Tindakan pelapor
+act-answer-title = Petugas meminta informasi tambahan
+act-answer-label = Jawaban Anda
+act-answer-send = Kirim jawaban
+act-confirm-title = Apakah masalahnya sudah selesai?
+act-rating = Nilai penanganannya (boleh dilewati)
+act-stars = { $count } bintang
+act-confirm = Ya, sudah selesai
+act-reopen-label = Belum selesai? Jelaskan alasannya
+act-reopen = Buka kembali laporan
+act-text-needed = Mohon tuliskan penjelasan Anda.
+act-rating-range = Nilai harus antara 1 dan 5 bintang.
+act-unknown = Tindakan ini tidak dikenal.
+act-confirmed = Terima kasih. Laporan ditandai selesai.
+act-reopened = Laporan dibuka kembali dan diteruskan lagi kepada petugas.
+act-answered = Terima kasih. Jawaban Anda sudah diteruskan kepada petugas.
+act-conflict = Laporan ini baru saja berubah. Berikut keadaannya sekarang; silakan periksa dan coba lagi bila perlu.
+
+## Lacak
+track-title = Lacak laporan
+track-lead = Masukkan nomor laporan dan kode tindak lanjut yang Anda terima saat melapor.
+track-id = Nomor laporan
+track-code = Kode tindak lanjut
+track-send = Lacak
+track-missing = Mohon isi nomor laporan dan kode tindak lanjut.
+track-wrong = Nomor laporan atau kode tindak lanjut tidak cocok.
+
+## Memilih layanan
+pick-title = Apa yang ingin Anda laporkan?
+pick-search = Cari jenis masalah
+pick-search-send = Cari
+pick-none = Tidak ada layanan yang cocok. Coba kata lain.
+
+## Tanda terima
+received-title = Laporan Anda sudah kami terima
+received-id = Nomor laporan Anda:
+received-code = Kode tindak lanjut Anda:
+received-code-keep = Simpan kode ini. Hanya dengan kode ini Anda dapat menanggapi laporan tanpa akun.
+received-next = Apa selanjutnya?
+received-next-by = Petugas akan memeriksa laporan Anda paling lambat { $date }, lalu meneruskannya ke perangkat daerah yang berwenang.
+received-next-soon = Petugas akan segera memeriksa laporan Anda.
+received-email = Tanda terima juga kami kirim ke email Anda.
+received-see = Lihat laporan
+received-back = Kembali ke { $name }
+
+## Formulir laporan
+submit-title = Laporkan
+submit-change-service = Pilih jenis masalah lain
+submit-has-errors = Ada isian yang perlu diperbaiki. Lihat pesan di dekat isian tersebut.
+submit-description = Uraian masalah
+submit-required-mark = (wajib)
+submit-description-hint = Ceritakan apa yang terjadi, di mana, sejak kapan, dan siapa yang terdampak.
+submit-location = Lokasi
+submit-location-hint = Tandai di peta, gunakan lokasi Anda, atau tuliskan alamatnya.
+submit-map = Peta untuk menandai lokasi
+submit-locate = Gunakan lokasi saya
+submit-lat = Lintang
+submit-lon = Bujur
+submit-address = Alamat atau patokan
+submit-photos = Foto (paling banyak { $max })
+submit-photos-kept = { $count } foto sudah tersimpan. Hapus centang untuk membuangnya.
+submit-photo-n = Foto { $n }
+submit-privacy = Siapa yang boleh melihat laporan ini?
+privacy-publik = Publik
+privacy-publik-hint = laporan dan nama depan Anda tampil untuk umum.
+privacy-anonim = Anonim
+privacy-anonim-hint = laporan tampil untuk umum tanpa nama Anda.
+privacy-rahasia = Rahasia
+privacy-rahasia-hint = hanya petugas yang menangani yang dapat melihat laporan ini.
+submit-contact = Data diri (tidak wajib)
+submit-contact-hint = Isi email bila ingin menerima kabar perkembangan laporan.
+submit-first-name = Nama depan
+submit-last-name = Nama belakang
+submit-email = Email
+submit-phone = Nomor telepon
+submit-send = Kirim laporan
+submit-too-large = Berkas yang dikirim terlalu besar. Kecilkan foto atau kirim lebih sedikit foto.
+submit-description-short = Uraian terlalu singkat. Tuliskan paling sedikit 10 huruf.
+submit-description-invalid = Uraian belum bisa diterima
+submit-location-needed = Mohon tandai lokasi di peta atau tuliskan alamatnya.
+submit-location-invalid = Lintang dan bujur tidak valid.
+submit-too-long = Isian ini terlalu panjang (paling banyak 200 huruf).
+submit-privacy-needed = Mohon pilih siapa yang boleh melihat laporan ini.
+submit-email-invalid = Alamat email tidak valid.
+submit-too-many-photos = Paling banyak { $max } foto.
+submit-required = Isian ini wajib diisi.
+submit-answer-invalid = Jawaban ini belum sesuai

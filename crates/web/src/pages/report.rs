@@ -1,0 +1,313 @@
+//! A report's page: its status in colour and words, the public timeline, photos, the agency and the
+//! deadline. With the follow-up code (the tracking form), its reporter may also answer a question,
+//! confirm a resolution and rate it, or reopen it with a reason.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
+use laksana_core::access::Operation;
+use laksana_core::limits::Rating;
+use laksana_core::workflow::{Command, Text};
+use laksana_core::{Privacy, Status, Timestamp};
+use laksana_store::reports;
+use serde::Deserialize;
+
+use super::home::jurisdiction;
+use super::view::{colour_class, status_text};
+use super::{Chrome, ClientAddr, PageError};
+use crate::auth::same_origin;
+use crate::service::actions::{self, Expected};
+use crate::service::reports::{events, load};
+use crate::service::{Caller, ServiceError, caller};
+use crate::state::AppState;
+
+/// One line of the public timeline.
+#[derive(Debug, Clone)]
+pub(super) struct Line {
+    when: String,
+    status: Option<String>,
+    colour: &'static str,
+    note: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/report.html")]
+pub(super) struct ReportPage {
+    chrome: Chrome,
+    jurisdiction_id: String,
+    public_id: String,
+    service: String,
+    description: String,
+    place: String,
+    requested: String,
+    status: String,
+    colour: &'static str,
+    agency: Option<String>,
+    deadline: Option<String>,
+    days_left: Option<i64>,
+    timeline: Vec<Line>,
+    photos: Vec<String>,
+    /// The follow-up code, when the visitor showed it: their forms carry it.
+    code: Option<String>,
+    status_key: &'static str,
+    can_confirm: bool,
+    can_answer: bool,
+    /// What happened after the visitor's last action, if anything.
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// Loads and renders report `id` for `caller` (the reporter when `code` is theirs).
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    caller: Caller,
+    id: &str,
+    code: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
+    let jid =
+        reports::jurisdiction_of(state.db(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
+    let j = jurisdiction(state, &chrome, &jid)?;
+    let l = load(state, &j, caller, code.as_deref(), id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
+    let report =
+        reports::get(state.db(), j.id(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
+    let t = chrome.t;
+    let timeline = events(state, &l)
+        .await
+        .map_err(|e| chrome.fail(e))?
+        .into_iter()
+        .filter(|e| e.is_public)
+        .map(|e| {
+            let status = e.status.as_deref().and_then(|s| s.parse::<Status>().ok());
+            Line {
+                when: t.datetime(Timestamp::from_micros(e.created_at), j.tz),
+                status: status.map(|s| status_text(&t, s)),
+                colour: status.map_or("none", colour_class),
+                note: e.note.filter(|n| !n.is_empty()),
+            }
+        })
+        .collect();
+    // Photos of a rahasia report are never on a page (their files are not served to the public either).
+    let photos = if report.privacy == Privacy::Rahasia {
+        Vec::new()
+    } else {
+        reports::media_of(state.db(), &[report.id])
+            .await
+            .map_err(|e| chrome.fail(e.into()))?
+            .into_iter()
+            .map(|(_, u)| u)
+            .collect()
+    };
+    let now = state.clock().now();
+    let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
+    let is_reporter = code.is_some();
+    Ok(ReportPage {
+        jurisdiction_id: j.id().to_owned(),
+        public_id: report.public_id.to_string(),
+        service: report.service_name.clone(),
+        description: report.description.clone(),
+        place: [report.address.clone(), report.district_name.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        requested: t.datetime(Timestamp::from_micros(report.requested_at), j.tz),
+        status: status_text(&t, report.status),
+        colour: colour_class(report.status),
+        agency: report.agency_name.clone(),
+        deadline: deadline.map(|d| t.date(d, j.tz)),
+        days_left: deadline.map(|d| j.calendar.working_days_left(now, d)),
+        timeline,
+        photos,
+        status_key: report.status.as_str(),
+        can_confirm: is_reporter && report.status == Status::Resolved,
+        can_answer: is_reporter && report.status == Status::NeedsInfo,
+        code,
+        notice,
+        error,
+        chrome,
+    }
+    .into_response())
+}
+
+/// `GET /laporan/{id}`: the report as the visitor may see it (a `rahasia` one is not found).
+pub(super) async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let caller = caller::caller(&state, &method, &headers).await.unwrap_or_else(|_| Caller::anonymous());
+    render(&state, chrome, caller, &id, None, None, None).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/track.html")]
+pub(super) struct TrackPage {
+    chrome: Chrome,
+    id: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TrackQuery {
+    id: Option<String>,
+}
+
+/// `GET /lacak[?id=…]`: the form to follow a report with its id and follow-up code.
+pub(super) async fn track_form(chrome: Chrome, axum::extract::Query(q): axum::extract::Query<TrackQuery>) -> Response {
+    let id = q.id.as_deref().and_then(laksana_core::PublicId::parse).map(|p| p.to_string()).unwrap_or_default();
+    TrackPage { chrome, id, error: None }.into_response()
+}
+
+/// `GET /r/{id}/survey`, the link in the "resolved" notice: until surveys exist, the reporter confirms
+/// and rates on the report's page, reached with the follow-up code.
+pub(super) async fn survey(Path(id): Path<String>) -> Response {
+    let id = laksana_core::PublicId::parse(&id).map(|p| p.to_string()).unwrap_or_default();
+    axum::response::Redirect::to(&format!("/lacak?id={id}")).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TrackForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Refuses a client (or a report) that sent too many wrong follow-up codes, as the APIs do.
+fn check_code_rate(state: &AppState, chrome: &Chrome, client: std::net::IpAddr, id: &str) -> Result<(), PageError> {
+    if state.follow_up_blocked(client) || state.follow_up_report_blocked(id) {
+        return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs: 3600 }));
+    }
+    Ok(())
+}
+
+/// Counts a wrong code against the client and the report.
+fn count_wrong_code(state: &AppState, client: std::net::IpAddr, id: &str, e: &ServiceError) {
+    if matches!(e, ServiceError::WrongFollowUpCode { .. }) {
+        state.follow_up_failed(client, laksana_core::PublicId::parse(id).map(|p| p.to_string()));
+    }
+}
+
+fn normalise_id(id: &str) -> String {
+    id.trim().to_ascii_uppercase()
+}
+
+/// `POST /lacak`: shows the report to its reporter, or the form again with what went wrong.
+pub(super) async fn track(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<TrackForm>,
+) -> Result<Response, PageError> {
+    if !same_origin(&headers, &state.config().public_url) {
+        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
+    }
+    let id = normalise_id(&f.id);
+    let code = f.code.trim().to_ascii_uppercase();
+    let t = chrome.t;
+    if id.is_empty() || code.is_empty() {
+        return Ok(TrackPage { error: Some(t.get("track-missing")), id, chrome }.into_response());
+    }
+    check_code_rate(&state, &chrome, client, &id)?;
+    match render(&state, chrome.clone(), Caller::anonymous(), &id, Some(code), None, None).await {
+        Ok(page) => Ok(page),
+        Err(PageError { error, .. })
+            if matches!(error, ServiceError::WrongFollowUpCode { .. } | ServiceError::NotFound(_)) =>
+        {
+            count_wrong_code(&state, client, &id, &error);
+            let page = TrackPage { error: Some(t.get("track-wrong")), id, chrome };
+            Ok((axum::http::StatusCode::FORBIDDEN, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ActForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    action: String,
+    /// The status the reporter saw.
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /laporan/{id}`: the reporter answers a question, confirms (and rates) or reopens. The page
+/// comes back with what happened, or with the report as it now is when someone acted first.
+pub(super) async fn act(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    if !same_origin(&headers, &state.config().public_url) {
+        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
+    }
+    let id = normalise_id(&id);
+    let code = f.code.trim().to_ascii_uppercase();
+    check_code_rate(&state, &chrome, client, &id)?;
+    let t = chrome.t;
+    let text = || Text::parse(&f.text).map_err(|_| t.get("act-text-needed"));
+    let cmd = match f.action.as_str() {
+        "confirm" => match f.rating.trim() {
+            "" => Ok(Command::Confirm { rating: None }),
+            r => r
+                .parse::<u8>()
+                .ok()
+                .and_then(|n| Rating::new(n).ok())
+                .map(|rating| Command::Confirm { rating: Some(rating) })
+                .ok_or_else(|| t.get("act-rating-range")),
+        },
+        "reopen" => text().map(|reason| Command::Reopen { reason }),
+        "answer" => text().map(|answer| Command::ProvideInfo { answer }),
+        _ => Err(t.get("act-unknown")),
+    };
+    let cmd = match cmd {
+        Ok(c) => c,
+        Err(msg) => return render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(msg)).await,
+    };
+    let Ok(seen) = f.status.parse::<Status>() else {
+        return render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(t.get("act-unknown"))).await;
+    };
+    let jid = reports::jurisdiction_of(state.db(), &id)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
+    let j = jurisdiction(&state, &chrome, &jid)?;
+    let expected = Expected { status: seen, version: None };
+    match actions::perform(&state, &j, Caller::anonymous(), Some(&code), &id, expected, &cmd).await {
+        Ok(_) => {
+            let done = match cmd {
+                Command::Confirm { .. } => t.get("act-confirmed"),
+                Command::Reopen { .. } => t.get("act-reopened"),
+                _ => t.get("act-answered"),
+            };
+            render(&state, chrome, Caller::anonymous(), &id, Some(code), Some(done), None).await
+        }
+        // Someone acted first: show the report as it is now, and say so.
+        Err(ServiceError::Conflict(_)) => {
+            render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(t.get("act-conflict"))).await
+        }
+        Err(e) => {
+            count_wrong_code(&state, client, &id, &e);
+            Err(chrome.fail(e))
+        }
+    }
+}

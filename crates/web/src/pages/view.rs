@@ -1,0 +1,99 @@
+//! Small pieces the pages share: how a report shows in a list, its status colour and words, URLs.
+
+use chrono_tz::Tz;
+use laksana_core::status::Colour;
+use laksana_core::{Status, Timestamp};
+use laksana_store::reports::Report;
+
+use super::Tr;
+
+/// `s` encoded for a query string.
+pub fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|q| q[1..].to_owned()).unwrap_or_default()
+}
+
+/// The origin a CSP must allow for a tile URL template (`https://{s}.tile.openstreetmap.org/…` →
+/// `https://*.tile.openstreetmap.org`); `None` for anything that is not http(s).
+pub fn origin_of(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:*".contains(c));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
+/// The CSS class of a status's traffic-light colour (the status is always also written out).
+pub fn colour_class(status: Status) -> &'static str {
+    match status.colour() {
+        Colour::Red => "red",
+        Colour::Yellow => "yellow",
+        Colour::Green => "green",
+        Colour::Grey => "grey",
+    }
+}
+
+/// A status in words, in the visitor's language.
+pub fn status_text(t: &Tr, status: Status) -> String {
+    t.get(&format!("status-{}", status.as_str()))
+}
+
+/// A report as one line of a public list. Never carries reporter identity (the store's `Report` has none).
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub public_id: String,
+    pub service: String,
+    pub status: String,
+    pub colour: &'static str,
+    pub when: String,
+    pub place: String,
+    pub excerpt: String,
+}
+
+impl Card {
+    pub fn new(t: &Tr, r: &Report, tz: Tz) -> Self {
+        let place = r.district_name.clone().or_else(|| r.address.clone()).unwrap_or_default();
+        Card {
+            public_id: r.public_id.to_string(),
+            service: r.service_name.clone(),
+            status: status_text(t, r.status),
+            colour: colour_class(r.status),
+            when: t.date(Timestamp::from_micros(r.requested_at), tz),
+            place,
+            excerpt: excerpt(&r.description, 140),
+        }
+    }
+}
+
+/// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_templates_become_csp_origins() {
+        assert_eq!(
+            origin_of("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8081/{z}/{x}/{y}.png").as_deref(), Some("http://127.0.0.1:8081"));
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+        assert_eq!(origin_of("https://evil.example; script-src *"), None);
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("lampu jalan mati", 100), "lampu jalan mati");
+        assert_eq!(excerpt("lampu jalan mati total", 13), "lampu jalan…");
+    }
+}

@@ -1,0 +1,112 @@
+// Laksana's pages work without this file; it adds the maps, "use my location" and the live service
+// filter. No inline script anywhere: the Content-Security-Policy allows only files from this server.
+(function () {
+  "use strict";
+
+  var COLOURS = { red: "#c62828", yellow: "#b7791f", green: "#2e7d32", grey: "#616161" };
+
+  function tiles(el, map) {
+    var url = el.getAttribute("data-tiles");
+    if (!url) return;
+    var layer = L.tileLayer(url, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" });
+    // Without tiles (offline, blocked) the points still show on a blank map, and the list remains.
+    layer.addTo(map);
+  }
+
+  function homeMap() {
+    var el = document.getElementById("map");
+    if (!el || typeof L === "undefined") return;
+    el.textContent = "";
+    var map = L.map(el, { scrollWheelZoom: false }).setView([-6.2, 106.63], 12);
+    tiles(el, map);
+    var layer = L.layerGroup().addTo(map);
+    var first = true;
+    function load() {
+      var url = el.getAttribute("data-points") + "?bbox=" + encodeURIComponent(map.getBounds().toBBoxString());
+      if (first) url = el.getAttribute("data-points");
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) {
+          layer.clearLayers();
+          var pins = [];
+          (data.features || []).forEach(function (f) {
+            var p = f.properties, c = f.geometry.coordinates;
+            var m = L.circleMarker([c[1], c[0]], {
+              radius: 8, weight: 2, color: "#fff", fillOpacity: 0.9,
+              fillColor: COLOURS[p.colour] || COLOURS.grey
+            });
+            var box = document.createElement("div");
+            var a = document.createElement("a");
+            a.href = p.url;
+            a.textContent = p.service + " (" + p.id + ")";
+            var s = document.createElement("div");
+            s.textContent = p.status + " · " + p.date;
+            box.appendChild(a);
+            box.appendChild(s);
+            m.bindPopup(box);
+            m.bindTooltip(p.status);
+            m.addTo(layer);
+            pins.push([c[1], c[0]]);
+          });
+          if (first && pins.length) map.fitBounds(pins, { maxZoom: 15, padding: [20, 20] });
+          first = false;
+        })
+        .catch(function () { /* the list below the map still shows the reports */ });
+    }
+    map.on("moveend", function () { if (!first) load(); });
+    load();
+  }
+
+  function pinMap() {
+    var el = document.getElementById("pin-map");
+    var lat = document.getElementById("lat"), lon = document.getElementById("lon");
+    if (!el || !lat || !lon || typeof L === "undefined") return;
+    var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
+    var map = L.map(el).setView(start || [-6.2, 106.63], start ? 17 : 12);
+    tiles(el, map);
+    var marker = null;
+    function place(ll, zoom) {
+      if (marker) marker.setLatLng(ll); else marker = L.marker(ll, { draggable: true, keyboard: true }).addTo(map);
+      marker.off("dragend").on("dragend", function () { set(marker.getLatLng()); });
+      set(ll);
+      if (zoom) map.setView(ll, 17);
+    }
+    function set(ll) {
+      lat.value = (ll.lat !== undefined ? ll.lat : ll[0]).toFixed(6);
+      lon.value = (ll.lng !== undefined ? ll.lng : ll[1]).toFixed(6);
+    }
+    if (start) place(start, false);
+    map.on("click", function (e) { place(e.latlng, false); });
+    var locate = document.getElementById("locate");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          place(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
+        }, function () { locate.disabled = true; }, { enableHighAccuracy: true, timeout: 15000 });
+      });
+    }
+  }
+
+  function serviceFilter() {
+    var input = document.querySelector("[data-filter]");
+    if (!input) return;
+    var box = document.getElementById(input.getAttribute("data-filter"));
+    if (!box) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      box.querySelectorAll("li[data-words]").forEach(function (li) {
+        li.hidden = q !== "" && li.getAttribute("data-words").toLowerCase().indexOf(q) < 0;
+      });
+      box.querySelectorAll("section.group").forEach(function (g) {
+        g.hidden = !g.querySelector("li[data-words]:not([hidden])");
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    homeMap();
+    pinMap();
+    serviceFilter();
+  });
+})();
