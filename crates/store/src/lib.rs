@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod migrate;
 pub mod outbox;
 pub mod public;
+pub mod queue;
 pub mod reports;
 pub mod seed;
 mod tail;

@@ -26,6 +26,7 @@ pub const SQLITE: &[Migration] = &[
         name: "catalog_references",
         sql: include_str!("../migrations/sqlite/0006_catalog_references.sql"),
     },
+    Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/sqlite/0007_queue_index.sql") },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -48,6 +49,7 @@ pub const POSTGRES: &[Migration] = &[
         name: "catalog_references",
         sql: include_str!("../migrations/postgres/0006_catalog_references.sql"),
     },
+    Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/postgres/0007_queue_index.sql") },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

@@ -105,7 +105,7 @@ pub struct Report {
 
 /// A [`Report`] as the database returns it; converted once, by [`TryFrom`].
 #[derive(Debug, FromRow)]
-struct ReportRow {
+pub(crate) struct ReportRow {
     id: i64,
     public_id: String,
     jurisdiction_id: String,
@@ -188,7 +188,7 @@ pub(crate) fn hide_rahasia_original(r: &str, names_original: &str, note: &str) -
 
 /// The columns of a [`Report`]. A duplicate's status notes name its original only while the public
 /// may see it (see [`hide_rahasia_original`]).
-static REPORT_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static REPORT_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let named = format!("r.status_notes LIKE '{}%'", laksana_core::notice::duplicate_note(Some("")));
     format!(
         "r.id, r.public_id, r.jurisdiction_id, s.code AS service_code, s.name AS service_name,
@@ -199,7 +199,7 @@ static REPORT_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
     )
 });
 
-const REPORT_FROM: &str = "FROM reports r
+pub(crate) const REPORT_FROM: &str = "FROM reports r
     JOIN services s ON s.id = r.service_id
     LEFT JOIN agencies a ON a.id = r.agency_id
     LEFT JOIN districts d ON d.id = r.district_id";

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::Problem;
-use crate::service::Caller;
+use crate::service::{Caller, ServiceError};
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -122,10 +122,9 @@ pub(crate) async fn login(
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, Problem> {
-    let client = crate::limit::client_key(state.client_address(&extensions, &headers));
-    let throttle = state.sign_in();
+    let client = state.client_address(&extensions, &headers);
     // The client's own limit first, on its headers alone; then a body of a few kilobytes at most.
-    if let Some(secs) = throttle.by_client.blocked(&client) {
+    if let Some(secs) = sign_in_blocked(&state, client) {
         return Ok(too_many_sign_ins(secs));
     }
     crate::api::extract::require_json(&headers)?;
@@ -134,15 +133,53 @@ pub(crate) async fn login(
         .map_err(|_| Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", "a sign-in is at most 4 KiB"))?;
     let body: LoginIn =
         serde_json::from_slice(&bytes).map_err(|e| Problem::bad_request(format!("invalid sign-in: {e}")))?;
+    let old = cookie_value(&headers, COOKIE);
+    match sign_in(&state, client, &body.email, &body.password, old).await {
+        Ok((user, token)) => {
+            let me = me_of(&state, user).await?;
+            let mut res = Json(me).into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &token, SESSION_SECS));
+            Ok(res)
+        }
+        Err(ServiceError::TooManyRequests { retry_after_secs, .. }) => Ok(too_many_sign_ins(retry_after_secs)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Seconds a client must wait before it may try to sign in again, judged on its address alone
+/// (before anything it sent is read).
+pub(crate) fn sign_in_blocked(state: &AppState, client: std::net::IpAddr) -> Option<u64> {
+    state.sign_in().by_client.blocked(&crate::limit::client_key(client))
+}
+
+/// Checks an email and password under the sign-in throttles and starts a session (replacing `old`):
+/// the user and the new session token. Refused with `Unauthenticated` for a wrong pair, with
+/// `TooManyRequests` once a throttle is reached, for every transport alike.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    client: std::net::IpAddr,
+    email: &str,
+    password: &str,
+    old: Option<&str>,
+) -> Result<(users::User, String), ServiceError> {
+    let client = crate::limit::client_key(client);
+    let throttle = state.sign_in();
+    let too_many = |secs: u64| ServiceError::TooManyRequests {
+        detail: format!("too many failed sign-ins; try again in {} minutes", secs.div_ceil(60)),
+        retry_after_secs: secs,
+    };
+    if let Some(secs) = throttle.by_client.blocked(&client) {
+        return Err(too_many(secs));
+    }
     // The account as a digest of its email: the throttle keeps no email addresses in memory.
-    let account = laksana_store::apikeys::hash_key(&body.email.to_lowercase());
+    let account = laksana_store::apikeys::hash_key(&email.to_lowercase());
     let pair = (client, account.clone());
     let wait = throttle
         .by_pair
         .blocked(&pair)
         .or_else(|| (throttle.by_pair.failures(&pair) > 0).then(|| throttle.by_account.blocked(&account)).flatten());
     if let Some(secs) = wait {
-        return Ok(too_many_sign_ins(secs));
+        return Err(too_many(secs));
     }
     // Counted before the password is checked, so that concurrent attempts cannot all pass the check
     // above before the first failure is counted; a success takes its count back.
@@ -154,25 +191,32 @@ pub(crate) async fn login(
         throttle.by_account.refund(&account);
         throttle.by_pair.refund(&pair);
     };
-    let outcome = users::login(state.db(), &body.email, &body.password).await;
-    match outcome {
+    match users::login(state.db(), email, password).await {
         Err(e) => {
             refund();
             Err(e.into())
         }
-        Ok(Login::Refused) => Err(Problem::unauthorized("wrong email or password")),
+        Ok(Login::Refused) => Err(ServiceError::Unauthenticated("wrong email or password".into())),
         Ok(Login::Ok(user)) => {
             refund();
             throttle.by_pair.forget(&pair);
-            let now = state.clock().now();
-            let old = cookie_value(&headers, COOKIE);
-            let token = users::start_session(state.db(), user.id, now, SESSION_SECS, old).await?;
-            let me = me_of(&state, user).await?;
-            let mut res = Json(me).into_response();
-            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &token, SESSION_SECS));
-            Ok(res)
+            let token = users::start_session(state.db(), user.id, state.clock().now(), SESSION_SECS, old).await?;
+            Ok((user, token))
         }
     }
+}
+
+/// Ends the session `token` (if any): the cookie that clears it.
+pub(crate) async fn sign_out(state: &AppState, token: Option<&str>) -> Result<HeaderValue, ServiceError> {
+    if let Some(token) = token {
+        users::end_session(state.db(), token).await?;
+    }
+    Ok(session_cookie(state, "", 0))
+}
+
+/// The session cookie for `token`, as the pages set it.
+pub(crate) fn new_session_cookie(state: &AppState, token: &str) -> HeaderValue {
+    session_cookie(state, token, SESSION_SECS)
 }
 
 /// The largest sign-in body read.
@@ -192,11 +236,9 @@ fn too_many_sign_ins(secs: u64) -> Response {
 /// Ends the session.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
-    if let Some(token) = cookie_value(&headers, COOKIE) {
-        users::end_session(state.db(), token).await?;
-    }
+    let cookie = sign_out(&state, cookie_value(&headers, COOKIE)).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
 

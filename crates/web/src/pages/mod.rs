@@ -9,8 +9,10 @@ mod assets;
 mod home;
 mod i18n;
 mod report;
+mod staff;
 mod submit;
 mod view;
+mod work;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -37,6 +39,11 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/lacak", get(report::track_form).post(report::track))
         .route("/r/{public_id}/survey", get(report::survey))
         .route("/bahasa", get(i18n::switch))
+        .route("/masuk", get(staff::sign_in_form).post(staff::sign_in))
+        .route("/keluar", axum::routing::post(staff::sign_out))
+        .route("/staf", get(staff::home))
+        .route("/staf/{jurisdiction}", get(staff::queue))
+        .route("/staf/laporan/{public_id}", get(work::show).post(work::act))
         .route("/static/{version}/{*path}", get(assets::serve))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp(state)))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -10,4 +10,5 @@ mod open311_read;
 mod ops;
 mod pages;
 mod privacy;
+mod staff_pages;
 mod workflow;

@@ -1,0 +1,337 @@
+//! The work view of one report for staff: everything the person's role may see of it (the reporter
+//! only as the privacy rules allow, internal notes for staff), and a form for each action the role may
+//! take in the report's state. An action on a report someone else changed first does not fail: the
+//! page says so and shows the report as it now is.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use laksana_core::access::{self, Operation};
+use laksana_core::workflow::{Command, Text};
+use laksana_core::{Status, Timestamp};
+use laksana_store::{catalog, reports};
+use serde::Deserialize;
+
+use super::home::jurisdiction;
+use super::staff::Staff;
+use super::view::{colour_class, status_text};
+use super::{Chrome, PageError};
+use crate::service::actions::{self, Comment, Expected};
+use crate::service::reports::{Loaded, events, load, project_reporter, scope};
+use crate::service::{ServiceError, caller::Caller};
+use crate::state::AppState;
+
+/// One line of the full timeline.
+pub(super) struct Line {
+    when: String,
+    status: Option<String>,
+    colour: &'static str,
+    note: Option<String>,
+    public: bool,
+    actor: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/work.html")]
+struct WorkPage {
+    chrome: Chrome,
+    jurisdiction_id: String,
+    public_id: String,
+    service: String,
+    description: String,
+    place: String,
+    coordinates: Option<(f64, f64)>,
+    requested: String,
+    status: String,
+    status_key: &'static str,
+    colour: &'static str,
+    version: i64,
+    privacy: String,
+    agency: Option<String>,
+    deadline: Option<String>,
+    days_left: Option<i64>,
+    reporter: Option<crate::service::reports::ReporterView>,
+    timeline: Vec<Line>,
+    photos: Vec<String>,
+    /// The actions the person may take now, by their `action` name.
+    actions: Vec<&'static str>,
+    agencies: Vec<(i64, String)>,
+    may_reply: bool,
+    may_note: bool,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+impl WorkPage {
+    /// Whether the page offers `action` (templates pass their arguments by reference).
+    fn can<S: AsRef<str> + ?Sized>(&self, action: &S) -> bool {
+        self.actions.contains(&action.as_ref())
+    }
+}
+
+/// Every action staff take from this page, with a sample command to ask the rules about it.
+const ACTIONS: &[&str] = &[
+    "verify",
+    "request_info",
+    "provide_info",
+    "dispose",
+    "hand_back",
+    "plan",
+    "resolve",
+    "forward_not_authority",
+    "archive",
+    "mark_duplicate",
+];
+
+fn action_of(name: &str) -> Option<laksana_core::status::Action> {
+    use laksana_core::ArchiveReason;
+    use laksana_core::status::Action as A;
+    Some(match name {
+        "verify" => A::Verify,
+        "request_info" => A::RequestInfo,
+        "provide_info" => A::InfoGiven,
+        "dispose" => A::Dispose,
+        "hand_back" => A::HandBack,
+        "plan" => A::Plan,
+        "resolve" => A::Resolve,
+        "forward_not_authority" => A::ForwardNotAuthority,
+        "archive" => A::Archive(ArchiveReason::Spam),
+        "mark_duplicate" => A::Archive(ArchiveReason::Duplicate),
+        _ => return None,
+    })
+}
+
+/// The actions `l`'s caller may take in its current state.
+fn allowed(l: &Loaded) -> Vec<&'static str> {
+    let standing = access::standing(&l.caller.principal, &scope(&l.item));
+    ACTIONS
+        .iter()
+        .copied()
+        .filter(|name| {
+            action_of(name).is_some_and(|a| access::may_transition(standing, a) && l.item.status.apply(a).is_ok())
+        })
+        .collect()
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    caller: Caller,
+    id: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
+    let jid =
+        reports::jurisdiction_of(state.db(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
+    let j = jurisdiction(state, &chrome, &jid)?;
+    let l = load(state, &j, caller, None, id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
+    // Staff pages are for those who work reports, not for anyone who may read one.
+    if !l.view.internal {
+        return Err(chrome.fail(ServiceError::Forbidden(String::new())));
+    }
+    let report =
+        reports::get(state.db(), j.id(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
+    let t = chrome.t;
+    let timeline = events(state, &l)
+        .await
+        .map_err(|e| chrome.fail(e))?
+        .into_iter()
+        .map(|e| {
+            let status = e.status.as_deref().and_then(|s| s.parse::<Status>().ok());
+            Line {
+                when: t.datetime(Timestamp::from_micros(e.created_at), j.tz),
+                status: status.map(|s| status_text(&t, s)),
+                colour: status.map_or("none", colour_class),
+                note: e.note.filter(|n| !n.is_empty()),
+                public: e.is_public,
+                actor: access::shown_actor(l.view, &e.actor).to_owned(),
+            }
+        })
+        .collect();
+    let photos = reports::media_of(state.db(), &[report.id])
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .into_iter()
+        .map(|(_, u)| u)
+        .collect();
+    let now = state.clock().now();
+    let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
+    let actions = allowed(&l);
+    let principal = &l.caller.principal;
+    let agencies = catalog::agencies(state.db(), j.id())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    Ok(WorkPage {
+        jurisdiction_id: j.id().to_owned(),
+        public_id: report.public_id.to_string(),
+        service: report.service_name.clone(),
+        description: report.description.clone(),
+        place: [report.address.clone(), report.district_name.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        coordinates: report.lat.zip(report.lon),
+        requested: t.datetime(Timestamp::from_micros(report.requested_at), j.tz),
+        status: status_text(&t, report.status),
+        status_key: report.status.as_str(),
+        colour: colour_class(report.status),
+        version: l.item.version,
+        privacy: t.get(&format!("privacy-{}", report.privacy.as_str())),
+        agency: report.agency_name.clone(),
+        deadline: deadline.map(|d| t.date(d, j.tz)),
+        days_left: deadline.map(|d| j.calendar.working_days_left(now, d)),
+        reporter: project_reporter(l.view, &l.item),
+        timeline,
+        photos,
+        may_reply: access::may_reply_publicly(principal, &scope(&l.item)),
+        may_note: access::comment_kind(principal, &scope(&l.item), false).is_ok(),
+        actions,
+        agencies,
+        notice,
+        error,
+        chrome,
+    }
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct DoneQuery {
+    selesai: Option<String>,
+}
+
+/// `GET /staf/laporan/{id}`.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let notice = q.selesai.filter(|s| !s.is_empty()).map(|_| chrome.t.get("work-done"));
+    render(&state, chrome, staff.caller, &id, notice, None).await
+}
+
+/// The action form: every field an action may take; the ones it does not are empty.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ActForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    agency_id: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    of: String,
+}
+
+/// The command an action form asks for, in the shape the API takes it (so both parse alike).
+fn command_of(f: &ActForm) -> Result<Command, String> {
+    let text = f.text.trim();
+    let mut v = serde_json::json!({ "action": f.action });
+    let text_field = match f.action.as_str() {
+        "verify" | "dispose" | "archive" => Some("note"),
+        "request_info" => Some("question"),
+        "provide_info" => Some("answer"),
+        "hand_back" => Some("reason"),
+        "plan" => Some("plan"),
+        "resolve" => Some("evidence"),
+        "forward_not_authority" => Some("to"),
+        _ => None,
+    };
+    if let Some(field) = text_field.filter(|_| !text.is_empty()) {
+        v[field] = text.into();
+    }
+    if !f.agency_id.trim().is_empty() {
+        v["agency_id"] = f.agency_id.trim().parse::<i64>().map_err(|_| "agency_id".to_owned())?.into();
+    }
+    if f.action == "archive" {
+        v["reason"] = f.reason.trim().into();
+    }
+    if f.action == "mark_duplicate" {
+        v["of"] = f.of.trim().to_ascii_uppercase().into();
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// `POST /staf/laporan/{id}`: an action, a public reply or an internal note. Done: back to the page
+/// (so a reload does not repeat it). Someone else first: the page as the report now is, saying so.
+pub(super) async fn act(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    let t = chrome.t;
+    let jid = reports::jurisdiction_of(state.db(), &id)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
+    let j = jurisdiction(&state, &chrome, &jid)?;
+    let version = f.version.trim().parse::<i64>().ok();
+    let result = match f.action.as_str() {
+        "reply" | "note" => match Text::parse(&f.text) {
+            Ok(text) => {
+                let c = Comment { text: &text, public: f.action == "reply", expected_version: version };
+                actions::comment(&state, &j, staff.caller.clone(), None, &id, c).await
+            }
+            Err(_) => Err(ServiceError::Invalid(t.get("act-text-needed"))),
+        },
+        _ => match (command_of(&f), f.status.parse::<Status>()) {
+            (Ok(cmd), Ok(seen)) => {
+                let expected = Expected { status: seen, version };
+                actions::perform(&state, &j, staff.caller.clone(), None, &id, expected, &cmd).await
+            }
+            (Err(e), _) => Err(ServiceError::Invalid(format!("{} ({e})", t.get("work-input-needed")))),
+            (_, Err(_)) => Err(ServiceError::Invalid(t.get("act-unknown"))),
+        },
+    };
+    match result {
+        Ok(done) => Ok(Redirect::to(&format!("/staf/laporan/{}?selesai=1", done.id)).into_response()),
+        Err(ServiceError::Conflict(_)) => {
+            let page = render(&state, chrome, staff.caller, &id, None, Some(t.get("work-conflict"))).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(ServiceError::Invalid(msg)) => {
+            let page = render(&state, chrome, staff.caller, &id, None, Some(msg)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(chrome.fail(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_forms_become_the_apis_commands() {
+        let f = |action: &str, text: &str| ActForm { action: action.into(), text: text.into(), ..ActForm::default() };
+        assert!(matches!(command_of(&f("plan", "Ganti lampu")), Ok(Command::Plan { .. })));
+        assert!(command_of(&f("plan", "")).is_err(), "a plan needs its text");
+        assert!(matches!(command_of(&f("verify", "")), Ok(Command::Verify { agency_id: None, note: None })));
+        let dispose = ActForm { agency_id: "7".into(), ..f("dispose", "") };
+        assert!(matches!(command_of(&dispose), Ok(Command::Dispose { agency_id: 7, .. })));
+        let archive = ActForm { reason: "spam".into(), ..f("archive", "") };
+        assert!(matches!(command_of(&archive), Ok(Command::Archive { .. })));
+        let dup = ActForm { of: "k7qm-3xr9".into(), ..f("mark_duplicate", "") };
+        assert!(matches!(command_of(&dup), Ok(Command::MarkDuplicate { .. })), "{:?}", command_of(&dup));
+        let bad = ActForm { of: "bukan id".into(), ..f("mark_duplicate", "") };
+        assert!(command_of(&bad).is_err());
+        assert!(command_of(&f("explode", "")).is_err());
+    }
+}

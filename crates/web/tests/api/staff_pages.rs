@@ -1,0 +1,252 @@
+//! The staff pages as a browser without JavaScript meets them: signing in, the queue by deadline with
+//! its filters and paging, the work view with exactly the role's actions, a stale action, and pages a
+//! role may not use.
+
+use laksana_core::access::{Grant, Role};
+use laksana_store::users;
+
+use crate::both;
+use crate::helpers::{TNG, TestApp};
+
+const PASSWORD: &str = "sandi-yang-panjang-42";
+
+impl TestApp {
+    /// A staff account that can sign in with [`PASSWORD`].
+    async fn person(&self, email: &str, role: Role, agency: Option<&str>) {
+        let now = laksana_core::Clock::now(&*self.clock);
+        let new = users::NewUser {
+            email: email.into(),
+            display_name: email.into(),
+            language: "id".into(),
+            password: Some(PASSWORD.into()),
+        };
+        let user = users::create(&self.db, &new, "test", now).await.unwrap();
+        let agency_id = match agency {
+            Some(code) => Some(self.agency(code).await),
+            None => None,
+        };
+        let grant = Grant::new(role, Some(TNG.into()), agency_id).unwrap();
+        users::grant(&self.db, user.id, &grant, "test", now).await.unwrap();
+    }
+
+    /// Signs in through the page; the session cookie to send afterwards.
+    async fn sign_in_page(&self, email: &str) -> String {
+        let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let res = raw
+            .post(self.url("/masuk"))
+            .header("origin", &self.base)
+            .form(&[("email", email), ("password", PASSWORD), ("kembali", "/staf")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
+        assert_eq!(res.headers()["location"], "/staf");
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    async fn page_text(&self, path: &str) -> (u16, String) {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    async fn staff_get(&self, cookie: &str, path: &str) -> (u16, String) {
+        let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let res = raw.get(self.url(path)).header("cookie", cookie).send().await.unwrap();
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        (status, location.unwrap_or_default() + &res.text().await.unwrap())
+    }
+
+    async fn staff_post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let res = raw
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        (status, location.unwrap_or_default() + &res.text().await.unwrap())
+    }
+}
+
+/// The value of hidden field `name` in the first form of `action` on a page.
+fn hidden(page: &str, action: &str, name: &str) -> String {
+    let form = &page
+        [page.find(&format!("name=\"action\" value=\"{action}\"")).unwrap_or_else(|| panic!("no {action} form"))..];
+    let at = form.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+    form[at..at + form[at..].find('"').unwrap()].to_owned()
+}
+
+both!(staff_work_a_report_from_their_pages, |app| {
+    app.person("op@kota.test", Role::Operator, None).await;
+    app.person("pju@kota.test", Role::Officer, Some("DISPERKIM")).await;
+    let (id, _) = app.report("pju-mati", "publik", Some("siti@warga.test")).await;
+
+    // Not signed in: the staff pages send the visitor to sign in, and back.
+    let (s, to) = app.staff_get("", &format!("/staf/laporan/{id}")).await;
+    assert_eq!(s, 303);
+    assert!(to.starts_with("/masuk?kembali=%2Fstaf%2Flaporan%2F"), "{to}");
+    // A wrong password is said on the page.
+    let res = app
+        .client
+        .post(app.url("/masuk"))
+        .header("origin", &app.base)
+        .form(&[("email", "op@kota.test"), ("password", "salah"), ("kembali", "/staf")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    assert!(res.text().await.unwrap().contains("kata sandi salah"));
+
+    let op = app.sign_in_page("op@kota.test").await;
+    let (s, to) = app.staff_get(&op, "/staf").await;
+    assert_eq!((s, to.as_str()), (303, format!("/staf/{TNG}").as_str()), "one jurisdiction: straight to its queue");
+    let (s, queue) = app.staff_get(&op, &format!("/staf/{TNG}")).await;
+    assert_eq!(s, 200);
+    // Nearest deadline first: the demo's overdue reports lead, said in words.
+    assert!(queue.contains("class=\"overdue\"") && queue.contains("terlambat"), "overdue rows say so in words");
+    assert!(!queue.contains(&format!(">{id}<")), "a new report's deadline is days away: not on the first page");
+    // The next page continues after the last row, without repeating it.
+    let next = queue.split("href=\"/staf/").find_map(|r| r.split('"').next().filter(|h| h.contains("after="))).unwrap();
+    let next = next.replace("&#38;", "&");
+    let (s, second) = app.staff_get(&op, &format!("/staf/{next}")).await;
+    assert_eq!(s, 200);
+    let first_ids: Vec<&str> = queue.split("/staf/laporan/").skip(1).map(|r| &r[..9]).collect();
+    assert_eq!(first_ids.len(), 50);
+    assert!(second.split("/staf/laporan/").skip(1).all(|r| !first_ids.contains(&&r[..9])), "no row twice");
+    // Filters work without script: by status, by service, overdue only.
+    let pju = laksana_store::testing::scalar(
+        &app.db,
+        &format!("SELECT id FROM services WHERE code = 'pju-mati' AND jurisdiction_id = '{TNG}'"),
+    )
+    .await;
+    let (_, only_new) = app.staff_get(&op, &format!("/staf/{TNG}?status=submitted&service={pju}")).await;
+    assert!(only_new.contains(&id) && !only_new.contains("<td><span class=\"status yellow\">"), "{only_new}");
+    let (_, late) = app.staff_get(&op, &format!("/staf/{TNG}?late=1")).await;
+    assert!(!late.contains(&format!(">{id}<")), "a new report is not late");
+    let (s, _) = app.staff_get(&op, &format!("/staf/{TNG}?status=closed")).await;
+    assert_eq!(s, 400, "the queue holds open reports only");
+
+    // The work view: the operator sees the reporter's contact and the operator's actions only.
+    let (s, work) = app.staff_get(&op, &format!("/staf/laporan/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(work.contains("siti@warga.test"), "operators see the reporter");
+    assert!(work.contains("value=\"verify\"") && work.contains("value=\"archive\""));
+    assert!(!work.contains("value=\"plan\"") && !work.contains("value=\"resolve\""), "agency actions are not offered");
+    let version = hidden(&work, "verify", "version");
+    let (s, to) = app
+        .staff_post(
+            &op,
+            &format!("/staf/laporan/{id}"),
+            &[("action", "verify"), ("status", "submitted"), ("version", &version), ("agency_id", ""), ("text", "")],
+        )
+        .await;
+    assert_eq!(s, 303, "{to}");
+    assert!(to.starts_with(&format!("/staf/laporan/{id}?selesai=1")));
+    // The same form sent again (a second tab) meets the new state and is shown it.
+    let (s, page) = app
+        .staff_post(
+            &op,
+            &format!("/staf/laporan/{id}"),
+            &[("action", "verify"), ("status", "submitted"), ("version", &version), ("agency_id", ""), ("text", "")],
+        )
+        .await;
+    assert_eq!(s, 409);
+    assert!(page.contains("diubah orang lain") && page.contains("Diteruskan ke perangkat daerah"), "{page}");
+    // An internal note stays off the public page.
+    let (s, _) = app
+        .staff_post(&op, &format!("/staf/laporan/{id}"), &[("action", "note"), ("text", "Cek ulang tiang nomor 12")])
+        .await;
+    assert_eq!(s, 303);
+    let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
+    assert!(!public.contains("tiang nomor 12"));
+
+    // The officer plans and resolves from their own pages.
+    let officer = app.sign_in_page("pju@kota.test").await;
+    let (_, queue) = app.staff_get(&officer, &format!("/staf/{TNG}")).await;
+    assert!(queue.contains(&id));
+    let (_, work) = app.staff_get(&officer, &format!("/staf/laporan/{id}")).await;
+    assert!(work.contains("value=\"plan\"") && !work.contains("value=\"verify\""));
+    assert!(work.contains("Cek ulang tiang nomor 12"), "staff see internal notes");
+    let (s, _) = app
+        .staff_post(
+            &officer,
+            &format!("/staf/laporan/{id}"),
+            &[("action", "plan"), ("status", "dispositioned"), ("text", "Ganti lampu besok")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    // Resolving needs written evidence: without it the form comes back.
+    let (s, page) = app
+        .staff_post(
+            &officer,
+            &format!("/staf/laporan/{id}"),
+            &[("action", "resolve"), ("status", "in_progress"), ("text", "")],
+        )
+        .await;
+    assert_eq!(s, 422, "{page}");
+    let (s, _) = app
+        .staff_post(
+            &officer,
+            &format!("/staf/laporan/{id}"),
+            &[("action", "resolve"), ("status", "in_progress"), ("text", "Lampu sudah diganti")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
+    assert!(public.contains("status big green") && public.contains("Lampu sudah diganti"), "green for the public");
+
+    // Signing out ends the session.
+    let (s, _) = app.staff_post(&officer, "/keluar", &[]).await;
+    assert_eq!(s, 303);
+    let (s, _) = app.staff_get(&officer, &format!("/staf/{TNG}")).await;
+    assert_eq!(s, 303, "back to the sign-in page");
+});
+
+both!(a_role_is_refused_the_pages_it_may_not_use, |app| {
+    app.person("pju@kota.test", Role::Officer, Some("DISPERKIM")).await;
+    app.person("warga@kota.test", Role::Citizen, None).await;
+    let (other, _) = app.report("ktp-kk", "publik", None).await;
+    let (rahasia, _) = app.report("pju-mati", "rahasia", None).await;
+    let operator = app.staff("op2@kota.test", Role::Operator, None).await;
+    let (s, v) = app
+        .act(Some(&operator), None, &other, serde_json::json!({"action": "verify", "expected_status": "submitted"}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+
+    let officer = app.sign_in_page("pju@kota.test").await;
+    // Another agency's report: its work view is refused, and it is not in the officer's queue.
+    let (s, _) = app.staff_get(&officer, &format!("/staf/laporan/{other}")).await;
+    assert!(s == 403 || s == 404, "{s}");
+    let (_, queue) = app.staff_get(&officer, &format!("/staf/{TNG}")).await;
+    assert!(!queue.contains(&other));
+    let dukcapil = app.agency("DISDUKCAPIL").await;
+    let (s, page) = app.staff_get(&officer, &format!("/staf/{TNG}?agency={dukcapil}")).await;
+    assert_eq!(s, 403);
+    assert!(page.contains("tidak boleh membuka halaman ini"), "the 403 page says so: {page}");
+    // A citizen has no queue at all.
+    let citizen = app.sign_in_page("warga@kota.test").await;
+    let (s, _) = app.staff_get(&citizen, "/staf").await;
+    assert_eq!(s, 403);
+    let (s, _) = app.staff_get(&citizen, &format!("/staf/{TNG}")).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.staff_get(&citizen, &format!("/staf/laporan/{rahasia}")).await;
+    assert_eq!(s, 404, "a rahasia report does not exist for a citizen");
+    // A form posted from another site with the session cookie is refused.
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = raw
+        .post(app.url(&format!("/staf/laporan/{other}")))
+        .header("cookie", &officer)
+        .header("origin", "https://evil.example")
+        .form(&[("action", "note"), ("text", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+});
