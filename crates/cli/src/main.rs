@@ -185,7 +185,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = open_db(&config).await?;
             let now = SystemClock.now();
             if args.demo {
-                print_demo(&seed::demo(&db, now).await?, &config);
+                print_demo(&demo_with_passwords(&db, now).await?, &config);
             }
             if let Some(n) = args.synthetic {
                 let demo_ids = seed::demo_data::JURISDICTIONS.iter().map(|j| j.id).collect::<Vec<_>>();
@@ -197,7 +197,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                             list_jurisdictions(&db).await?
                         );
                     }
-                    print_demo(&seed::demo(&db, now).await?, &config);
+                    print_demo(&demo_with_passwords(&db, now).await?, &config);
                 }
                 let bar = ProgressBar::new(n);
                 bar.set_style(
@@ -305,7 +305,9 @@ fn print_demo(summary: &seed::DemoSummary, config: &Config) {
         );
     }
     say!("demo Open311 API key (tangerangkota.go.id): {}", summary.api_key);
-    say!("demo staff API keys (Authorization: Bearer KEY), see docs/workflow.md:");
+    say!(
+        "demo staff (sign in at /masuk with password {DEMO_PASSWORD}; API: Authorization: Bearer KEY, see docs/workflow.md):"
+    );
     for (role, email, key) in &summary.staff {
         say!("  {role:<12} {key:<24} {email}");
     }
@@ -313,12 +315,31 @@ fn print_demo(summary: &seed::DemoSummary, config: &Config) {
     say!("database: {}", config.redacted_database_url());
 }
 
+/// The password of the demo's staff accounts, so that the staff pages can be tried at once. Demo data
+/// is for trying Laksana, never for a real city: its keys and this password are printed in the open.
+const DEMO_PASSWORD: &str = "laksana-demo";
+
+/// Loads the demo; the staff accounts it creates get [`DEMO_PASSWORD`] (accounts that existed keep theirs).
+async fn demo_with_passwords(
+    db: &laksana_store::Db,
+    now: laksana_core::Timestamp,
+) -> anyhow::Result<seed::DemoSummary> {
+    let summary = seed::demo(db, now).await?;
+    // The demo staff belong to Kota Tangerang: only a Tangerang created now has them new.
+    if summary.created.iter().any(|j| j == "tangerangkota.go.id") {
+        for (_, email, _) in &summary.staff {
+            laksana_store::users::set_password(db, email, DEMO_PASSWORD, "seed", now).await?;
+        }
+    }
+    Ok(summary)
+}
+
 /// Loads the demo through connections of its own, closed afterwards: what loading leaves behind
 /// (SQLite's page caches and prepared bulk statements, about 15 MB) then goes with them, and the
 /// allocator returns the freed pages, so the server runs in the memory it needs to serve.
 async fn load_demo(config: &Config) -> anyhow::Result<()> {
     let db = open_db(config).await?;
-    let loaded = seed::demo(&db, SystemClock.now()).await;
+    let loaded = demo_with_passwords(&db, SystemClock.now()).await;
     db.close().await;
     print_demo(&loaded?, config);
     // SAFETY: mi_collect only returns free memory to the operating system; it takes no pointers.

@@ -39,11 +39,14 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// A browser sending our cookie from another site's page is refused (CSRF). A write must say where it
 /// comes from: an `Origin` that is this server's own, scheme included (`public_url`'s, or its scheme
-/// with the request's `Host`), or, from a browser that sends no `Origin`, `Sec-Fetch-Site: same-origin`.
+/// with the request's `Host`), or, from a browser that sends no `Origin` (or `null`),
+/// `Sec-Fetch-Site: same-origin`.
 /// A request that says neither is refused: browsers always send one of them on a cross-site POST.
 pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     let header = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
-    let Some(origin) = header(header::ORIGIN) else {
+    // Under `Referrer-Policy: no-referrer` (which every answer carries) a browser's form POST says
+    // `Origin: null`: then, as without an Origin, its `Sec-Fetch-Site` decides.
+    let Some(origin) = header(header::ORIGIN).filter(|o| *o != "null") else {
         return header(axum::http::HeaderName::from_static("sec-fetch-site")) == Some("same-origin");
     };
     let origin = origin.trim_end_matches('/');
@@ -249,4 +252,26 @@ pub(crate) async fn me(State(state): State<AppState>, c: Caller) -> Result<Json<
     let uid = c.principal.user_id.ok_or_else(|| Problem::unauthorized("sign in first"))?;
     let user = users::get(state.db(), uid).await?.ok_or_else(|| Problem::unauthorized("sign in first"))?;
     Ok(Json(me_of(&state, user).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (axum::http::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn a_write_must_come_from_this_server() {
+        let own = "https://laksana.kota.go.id";
+        assert!(same_origin(&headers(&[("origin", "https://laksana.kota.go.id")]), own));
+        assert!(!same_origin(&headers(&[("origin", "https://evil.example")]), own));
+        assert!(!same_origin(&headers(&[("origin", "http://laksana.kota.go.id")]), own), "the scheme counts");
+        // A browser's form POST under no-referrer says Origin: null; Sec-Fetch-Site then decides.
+        assert!(same_origin(&headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]), own));
+        assert!(!same_origin(&headers(&[("origin", "null"), ("sec-fetch-site", "cross-site")]), own));
+        assert!(!same_origin(&headers(&[("origin", "null")]), own));
+        assert!(!same_origin(&headers(&[]), own), "saying nothing is refused");
+    }
 }

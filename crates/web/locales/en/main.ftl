@@ -228,3 +228,4 @@ work-internal = internal
 work-done = Saved.
 work-input-needed = The action is missing some input
 work-conflict = Someone else changed this report first. Here is how it stands now; check it and decide again.
+submit-photo-unreadable = One of the photos could not be read as an image (JPEG, PNG or WebP). Choose another.

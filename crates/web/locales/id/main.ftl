@@ -216,3 +216,4 @@ work-internal = internal
 work-done = Tersimpan.
 work-input-needed = Isian tindakan belum lengkap
 work-conflict = Laporan ini sudah diubah orang lain lebih dulu. Berikut keadaannya sekarang; periksa lalu putuskan lagi.
+submit-photo-unreadable = Salah satu foto tidak bisa dibaca sebagai gambar (JPEG, PNG atau WebP). Pilih foto lain.

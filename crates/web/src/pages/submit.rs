@@ -310,6 +310,7 @@ pub(super) async fn post(
         {
             tracing::error!(error = %e, "could not create the folder of staged photos");
         }
+        let mut errors = errors;
         for upload in uploads {
             if staged.len() >= MAX_PHOTOS {
                 break;
@@ -317,7 +318,10 @@ pub(super) async fn post(
             match media::store_image(&staged_dir, upload).await {
                 Ok(name) => staged.push(name),
                 Err(media::MediaError::Busy) => return Err(chrome.fail(ServiceError::Unavailable)),
-                Err(_) => {}
+                // Said beside the field, so the citizen knows to choose another.
+                Err(_) => {
+                    errors.insert("photo", t.get("submit-photo-unreadable"));
+                }
             }
         }
         let page = form_page(chrome, &j, &service, form, &answers, errors, staged);
