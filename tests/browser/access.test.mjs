@@ -2,7 +2,7 @@
 // report or a reporter's identity.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, TNG, OFFICER, launch, phone, signIn } from "./lib.mjs";
+import { BASE, TNG, OFFICER, launch, phone, sendReport, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,7 +19,7 @@ test("a rahasia report and a reporter's identity never reach a public page", asy
   await page.check("input[name=privacy][value=rahasia]");
   await page.fill("#first_name", "Wiratmoko");
   await page.fill("#email", "wiratmoko@warga.test");
-  await page.click("form.report-form button[type=submit]");
+  await sendReport(page);
   await page.waitForSelector(".received");
   const [id] = await page.locator(".big-id").allTextContents();
   const res = await page.goto(`${BASE}/laporan/${id}`);

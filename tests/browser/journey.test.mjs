@@ -3,7 +3,7 @@
 // watches red turn yellow then green, confirms and rates. Then the same report without JavaScript.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, TNG, OPERATOR, OFFICER, launch, phone, photo, signIn, publicStatus, watchErrors } from "./lib.mjs";
+import { BASE, TNG, OPERATOR, OFFICER, launch, phone, photo, sendReport, signIn, publicStatus, watchErrors } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -34,7 +34,7 @@ test("a citizen reports from a phone and watches it go red, yellow, green", asyn
   await page.setInputFiles("#photo", photo());
   await page.check("input[name=privacy][value=publik]");
   await page.fill("#first_name", "Rina");
-  await Promise.all([page.waitForLoadState("domcontentloaded"), page.click("form.report-form button[type=submit]")]);
+  await sendReport(page);
   await page.waitForSelector(".received");
   const [id, code] = await page.locator(".big-id").allTextContents();
   assert.match(id, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -94,7 +94,7 @@ test("the same report works with JavaScript turned off", async () => {
   assert.equal(await page.locator("input[name=staged]").count(), 1, "the photo is kept");
   await page.fill("#address", "Gang Melati No. 4, Cipondoh");
   await page.check("input[name=privacy][value=anonim]");
-  await page.click("form.report-form button[type=submit]");
+  await sendReport(page);
   await page.waitForSelector(".received");
   const [id] = await page.locator(".big-id").allTextContents();
   await page.goto(`${BASE}/laporan/${id}`);

@@ -89,3 +89,13 @@ export async function seriousViolations(page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")}`);
 }
+
+/** Sends the report form; if the same problem nearby is offered to follow, sends it as new anyway. */
+export async function sendReport(page) {
+  await page.click("form.report-form button[type=submit]");
+  await page.waitForSelector(".received, input[name=nearby_seen], .error");
+  if (await page.locator("input[name=nearby_seen]").count()) {
+    await page.click("form:has(input[name=nearby_seen]) button[type=submit]");
+    await page.waitForSelector(".received, .error");
+  }
+}

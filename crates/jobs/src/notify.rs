@@ -37,7 +37,7 @@ impl Notify {
         let db = &self.db;
         Ok(match audience {
             Audience::Reporter { report_id } => {
-                // The reporter, and the reporters of every duplicate that follows this report.
+                // The reporter, the reporters of every duplicate that follows this report, and its followers.
                 let mut out = Vec::new();
                 let mut ids = vec![*report_id];
                 // Reporters of duplicates follow the original, unless it is rahasia: its news are not theirs.
@@ -46,6 +46,8 @@ impl Notify {
                     .is_some_and(|r| r.privacy == laksana_core::Privacy::Rahasia);
                 if !original_hidden {
                     ids.extend(workflow::duplicates_of(db, *report_id).await?);
+                    // Citizens who chose to follow it rather than report it again.
+                    out.extend(laksana_store::followers::of(db, *report_id).await?);
                 }
                 for id in ids {
                     let Some(item) = workflow::load_by_id(db, id).await? else { continue };
@@ -58,6 +60,9 @@ impl Notify {
                         out.push((e, item.reporter_language.clone()));
                     }
                 }
+                // One notice per address, whoever else it is among these.
+                let mut seen = std::collections::HashSet::new();
+                out.retain(|(e, _)| seen.insert(e.to_lowercase()));
                 out
             }
             Audience::Officers { agency_id } => users::holders(db, Role::Officer, None, Some(*agency_id)).await?,

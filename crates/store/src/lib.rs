@@ -15,6 +15,7 @@ pub mod audit;
 pub mod catalog;
 mod error;
 pub mod events;
+pub mod followers;
 pub mod geo;
 mod group_commit;
 mod intake;

@@ -27,6 +27,7 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_catalog_references.sql"),
     },
     Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/sqlite/0007_queue_index.sql") },
+    Migration { version: 8, name: "followers", sql: include_str!("../migrations/sqlite/0008_followers.sql") },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -50,6 +51,7 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0006_catalog_references.sql"),
     },
     Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/postgres/0007_queue_index.sql") },
+    Migration { version: 8, name: "followers", sql: include_str!("../migrations/postgres/0008_followers.sql") },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

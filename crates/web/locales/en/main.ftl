@@ -229,3 +229,20 @@ work-done = Saved.
 work-input-needed = The action is missing some input
 work-conflict = Someone else changed this report first. Here is how it stands now; check it and decide again.
 submit-photo-unreadable = One of the photos could not be read as an image (JPEG, PNG or WebP). Choose another.
+
+## Is it one of these?
+nearby-title = Has the problem been reported already?
+nearby-lead = These { $service } reports near your location from the last 30 days are still being handled. If one of them is the same, follow it: you will get its news by email.
+nearby-distance = { $metres } m from your location
+nearby-email = Email for the news
+nearby-follow = Follow this report
+nearby-new-lead = Not the same problem? Your report is sent as it is, with the photos you chose.
+nearby-new = No, send my report
+follow-title = You follow this report
+follow-done = News of report { $id } will be sent to { $email }.
+follow-again = This address already follows report { $id }.
+follow-count = { $count ->
+    [one] One other citizen reported the same problem and follows this report.
+   *[other] { $count } other citizens reported the same problem and follow this report.
+}
+follow-closed = This report is finished and can no longer be followed. If the problem is back, send a new report.

@@ -217,3 +217,17 @@ work-done = Tersimpan.
 work-input-needed = Isian tindakan belum lengkap
 work-conflict = Laporan ini sudah diubah orang lain lebih dulu. Berikut keadaannya sekarang; periksa lalu putuskan lagi.
 submit-photo-unreadable = Salah satu foto tidak bisa dibaca sebagai gambar (JPEG, PNG atau WebP). Pilih foto lain.
+
+## Apakah salah satu dari ini?
+nearby-title = Apakah masalahnya sudah dilaporkan?
+nearby-lead = Laporan { $service } berikut ada di dekat lokasi Anda dalam 30 hari terakhir dan masih ditangani. Jika salah satunya sama, ikuti saja: Anda akan menerima kabarnya lewat email.
+nearby-distance = { $metres } m dari lokasi Anda
+nearby-email = Email untuk menerima kabar
+nearby-follow = Ikuti laporan ini
+nearby-new-lead = Bukan masalah yang sama? Laporan Anda dikirim apa adanya, dengan foto yang sudah dipilih.
+nearby-new = Bukan, kirim laporan saya
+follow-title = Anda mengikuti laporan ini
+follow-done = Kabar perkembangan laporan { $id } akan dikirim ke { $email }.
+follow-again = Alamat ini sudah mengikuti laporan { $id }.
+follow-count = { $count } warga lain melaporkan masalah yang sama dan mengikuti laporan ini.
+follow-closed = Laporan ini sudah selesai ditangani dan tidak bisa diikuti lagi. Jika masalahnya muncul lagi, kirim laporan baru.

@@ -36,6 +36,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/j/{jurisdiction}/peta.json", get(home::map_points))
         .route("/j/{jurisdiction}/lapor", get(submit::form).post(submit::post))
         .route("/laporan/{public_id}", get(report::show).post(report::act))
+        .route("/laporan/{public_id}/ikuti", axum::routing::post(report::follow))
         .route("/lacak", get(report::track_form).post(report::track))
         .route("/r/{public_id}/survey", get(report::survey))
         .route("/bahasa", get(i18n::switch))

@@ -58,6 +58,8 @@ pub(super) struct ReportPage {
     /// What happened after the visitor's last action, if anything.
     notice: Option<String>,
     error: Option<String>,
+    /// Citizens who chose to follow this report instead of filing the same problem.
+    followers: i64,
 }
 
 /// Loads and renders report `id` for `caller` (the reporter when `code` is theirs).
@@ -104,6 +106,7 @@ async fn render(
             .map(|(_, u)| u)
             .collect()
     };
+    let followers = laksana_store::followers::count(state.db(), report.id).await.map_err(|e| chrome.fail(e.into()))?;
     let now = state.clock().now();
     let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
     let is_reporter = code.is_some();
@@ -131,6 +134,7 @@ async fn render(
         code,
         notice,
         error,
+        followers,
         chrome,
     }
     .into_response())
@@ -310,4 +314,58 @@ pub(super) async fn act(
             Err(chrome.fail(e))
         }
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/followed.html")]
+struct FollowedPage {
+    chrome: Chrome,
+    public_id: String,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct FollowForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /laporan/{id}/ikuti`: a citizen who found their problem already reported follows that report
+/// (its notices come to their email) instead of filing it again; they are counted on it. Only an open
+/// report the public may see can be followed, and each attempt counts against the visitor's address
+/// like a submission.
+pub(super) async fn follow(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<FollowForm>,
+) -> Result<Response, PageError> {
+    if !same_origin(&headers, &state.config().public_url) {
+        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
+    }
+    if let Err(retry_after_secs) = state.intake_by_address(client) {
+        return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs }));
+    }
+    let t = chrome.t;
+    let email = f.email.trim();
+    if email.is_empty() || !email.contains('@') || email.contains(char::is_whitespace) || email.chars().count() > 200 {
+        return Err(chrome.fail(ServiceError::Invalid(t.get("submit-email-invalid"))));
+    }
+    let id = normalise_id(&id);
+    let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
+    let jid =
+        reports::jurisdiction_of(state.db(), &id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
+    let j = jurisdiction(&state, &chrome, &jid)?;
+    let l = load(&state, &j, Caller::anonymous(), None, &id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
+    if !l.item.status.is_open() {
+        return Err(chrome.fail(ServiceError::Conflict(t.get("follow-closed"))));
+    }
+    let new = laksana_store::followers::follow(state.db(), l.item.id, email, t.lang.as_str(), state.clock().now())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    let args = [("id", id.clone()), ("email", email.to_owned())];
+    let message = if new { t.args("follow-done", &args) } else { t.args("follow-again", &args) };
+    Ok(FollowedPage { chrome, public_id: id, message }.into_response())
 }

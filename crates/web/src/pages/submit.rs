@@ -14,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use laksana_core::service::{AttributeError, Datatype};
 use laksana_core::{Channel, Coordinates, Privacy, Timestamp};
 use laksana_store::catalog::Service;
+use laksana_store::public::{self, Near};
 use serde::Deserialize;
 
 use super::home::jurisdiction;
+use super::view::{colour_class, status_text};
 use super::{Chrome, ClientAddr, PageError};
 use crate::auth::same_origin;
 use crate::media;
@@ -26,6 +28,32 @@ use crate::state::{AppState, JurisdictionInfo};
 
 /// Photos one report may carry from the form.
 pub const MAX_PHOTOS: usize = 5;
+/// How far and how far back the form looks for the same problem already reported.
+const NEARBY_METRES: f64 = 200.0;
+const NEARBY_DAYS: i64 = 30;
+
+/// A report like the one being filed.
+pub(super) struct NearbyReport {
+    public_id: String,
+    status: String,
+    colour: &'static str,
+    when: String,
+    metres: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/nearby.html")]
+struct NearbyPage {
+    chrome: Chrome,
+    id: String,
+    service_code: String,
+    service_name: String,
+    candidates: Vec<NearbyReport>,
+    /// Everything the citizen filled in, carried along if they file it anyway.
+    form: Values,
+    answers: Vec<(String, String)>,
+    staged: Vec<String>,
+}
 
 /// A group of services, as the catalog groups them.
 pub(super) struct Group {
@@ -302,15 +330,30 @@ pub(super) async fn post(
         .take(MAX_PHOTOS)
         .collect();
 
-    let errors = check(&chrome, &j, &service, &form, &answers, uploads.len() + staged.len(), too_many_photos);
-    if !errors.is_empty() {
-        // Keep the photos already sent, decoded and stripped like any other, until the form is right.
+    let mut errors = check(&chrome, &j, &service, &form, &answers, uploads.len() + staged.len(), too_many_photos);
+    // Before a new report is saved: open public reports of the same service close by, which the
+    // citizen may follow instead (asked once; the form comes back with everything in it).
+    let mut nearby = Vec::new();
+    if errors.is_empty() && get("nearby_seen").is_empty() {
+        if let Ok(at) = Coordinates::parse(&form.lat, &form.lon) {
+            let q = Near {
+                jurisdiction_id: j.id(),
+                service_id: service.id,
+                lat: at.lat(),
+                lon: at.lon(),
+                metres: NEARBY_METRES,
+                since: Timestamp::from_micros(state.clock().now().as_micros() - NEARBY_DAYS * 86_400_000_000),
+            };
+            nearby = public::nearby(state.db(), &q, 5).await.map_err(|e| chrome.fail(e.into()))?;
+        }
+    }
+    if !errors.is_empty() || !nearby.is_empty() {
+        // Keep the photos already sent, decoded and stripped like any other, until the form is sent.
         if !uploads.is_empty()
             && let Err(e) = std::fs::create_dir_all(&staged_dir)
         {
             tracing::error!(error = %e, "could not create the folder of staged photos");
         }
-        let mut errors = errors;
         for upload in uploads {
             if staged.len() >= MAX_PHOTOS {
                 break;
@@ -323,6 +366,36 @@ pub(super) async fn post(
                     errors.insert("photo", t.get("submit-photo-unreadable"));
                 }
             }
+        }
+        if errors.is_empty() {
+            let t = chrome.t;
+            let candidates = nearby
+                .iter()
+                .map(|p| NearbyReport {
+                    public_id: p.public_id.to_string(),
+                    status: status_text(&t, p.status),
+                    colour: colour_class(p.status),
+                    when: t.date(Timestamp::from_micros(p.requested_at), j.tz),
+                    metres: public::distance_m(
+                        form.lat.parse().unwrap_or_default(),
+                        form.lon.parse().unwrap_or_default(),
+                        p.lat,
+                        p.lon,
+                    )
+                    .round() as i64,
+                })
+                .collect();
+            let page = NearbyPage {
+                id: j.id().to_owned(),
+                service_code: service.code.clone(),
+                service_name: service.name.clone(),
+                answers: answers.iter().flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone()))).collect(),
+                candidates,
+                form,
+                staged,
+                chrome,
+            };
+            return Ok(page.into_response());
         }
         let page = form_page(chrome, &j, &service, form, &answers, errors, staged);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());

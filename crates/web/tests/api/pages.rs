@@ -259,3 +259,64 @@ both!(the_reporter_confirms_and_rates_on_the_report_page, |app| {
     assert_eq!(v["status"], "closed", "{v}");
     assert_eq!(count(&app, &format!("SELECT rating FROM reports WHERE public_id = '{id}'")).await, 4);
 });
+
+both!(a_citizen_may_follow_the_same_problem_instead_of_reporting_it_again, |app| {
+    let (original, _) = app.report("pju-mati", "publik", None).await;
+    let (secret, _) = app.report("pju-mati", "rahasia", None).await;
+    // The same service about 50 m away, with a photo.
+    let form = || {
+        reqwest::multipart::Form::new()
+            .text("layanan", "pju-mati")
+            .text("description", "Lampu jalan di depan warung mati total")
+            .text("lat", "-6.1787")
+            .text("lon", "106.6320")
+            .text("privacy", "publik")
+            .text("email", "tetangga@warga.test")
+    };
+    let with_photo = form()
+        .part("photo", reqwest::multipart::Part::bytes(png()).file_name("lampu.png").mime_str("image/png").unwrap());
+    let (s, page) = app.post_report_form(with_photo).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("sudah dilaporkan") && page.contains(&original), "{page}");
+    assert!(!page.contains(&secret), "a rahasia report is never offered");
+    assert!(page.contains("m dari lokasi Anda"));
+    assert!(page.contains("name=\"staged\""), "the photo is kept for sending anyway");
+    // Following it: counted on the original, and its notices reach the follower.
+    let (s, done) = app.post_page(&format!("/laporan/{original}/ikuti"), &[("email", "tetangga@warga.test")]).await;
+    assert_eq!(s, 200, "{done}");
+    assert!(done.contains("tetangga@warga.test"));
+    let (s, again) = app.post_page(&format!("/laporan/{original}/ikuti"), &[("email", "Tetangga@Warga.test")]).await;
+    assert_eq!(s, 200);
+    assert!(again.contains("sudah mengikuti"), "following twice counts once: {again}");
+    let (_, _, shown) = app.page(&format!("/laporan/{original}"), None).await;
+    assert!(shown.contains("1 warga lain"), "{shown}");
+    let (s, _) = app.post_page(&format!("/laporan/{secret}/ikuti"), &[("email", "x@warga.test")]).await;
+    assert_eq!(s, 404, "a rahasia report cannot be followed");
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let officer = app.staff("pju@kota.test", Role::Officer, Some("DISPERKIM")).await;
+    let (s, v) =
+        app.act(Some(&operator), None, &original, json!({"action": "verify", "expected_status": "submitted"})).await;
+    assert_eq!(s, 200, "{v}");
+    let plan = json!({"action": "plan", "expected_status": "dispositioned", "plan": "Ganti lampu besok"});
+    let (s, v) = app.act(Some(&officer), None, &original, plan).await;
+    assert_eq!(s, 200, "{v}");
+    let mails = app.mails().await;
+    assert!(
+        mails.iter().any(|(to, m)| to.contains("tetangga@warga.test") && m.contains("Ganti lampu besok")),
+        "the follower hears of the report's progress"
+    );
+    // Sending it anyway, after seeing the list: a new report, with the kept photo.
+    let staged = body_value(&page, "staged");
+    let anyway = form().text("nearby_seen", "1").text("staged", staged);
+    let (s, body) = app.post_report_form(anyway).await;
+    assert_eq!(s, 201, "{body}");
+    let id = big_id_after(&body, "Nomor laporan Anda").to_owned();
+    let (_, v) = app.get_json(&format!("/api/v1/reports/{id}")).await;
+    assert_eq!(v["media_urls"].as_array().map(Vec::len), Some(1), "{v}");
+});
+
+/// The value of the first input named `name` on a page.
+fn body_value(html: &str, name: &str) -> String {
+    let start = html.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
