@@ -334,18 +334,19 @@ pub(super) async fn post(
     // Before a new report is saved: open public reports of the same service close by, which the
     // citizen may follow instead (asked once; the form comes back with everything in it).
     let mut nearby = Vec::new();
-    if errors.is_empty() && get("nearby_seen").is_empty() {
-        if let Ok(at) = Coordinates::parse(&form.lat, &form.lon) {
-            let q = Near {
-                jurisdiction_id: j.id(),
-                service_id: service.id,
-                lat: at.lat(),
-                lon: at.lon(),
-                metres: NEARBY_METRES,
-                since: Timestamp::from_micros(state.clock().now().as_micros() - NEARBY_DAYS * 86_400_000_000),
-            };
-            nearby = public::nearby(state.db(), &q, 5).await.map_err(|e| chrome.fail(e.into()))?;
-        }
+    if errors.is_empty()
+        && get("nearby_seen").is_empty()
+        && let Ok(at) = Coordinates::parse(&form.lat, &form.lon)
+    {
+        let q = Near {
+            jurisdiction_id: j.id(),
+            service_id: service.id,
+            lat: at.lat(),
+            lon: at.lon(),
+            metres: NEARBY_METRES,
+            since: Timestamp::from_micros(state.clock().now().as_micros() - NEARBY_DAYS * 86_400_000_000),
+        };
+        nearby = public::nearby(state.db(), &q, 5).await.map_err(|e| chrome.fail(e.into()))?;
     }
     if !errors.is_empty() || !nearby.is_empty() {
         // Keep the photos already sent, decoded and stripped like any other, until the form is sent.
