@@ -28,6 +28,11 @@ pub const SQLITE: &[Migration] = &[
     },
     Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/sqlite/0007_queue_index.sql") },
     Migration { version: 8, name: "followers", sql: include_str!("../migrations/sqlite/0008_followers.sql") },
+    Migration {
+        version: 9,
+        name: "open_status_index",
+        sql: include_str!("../migrations/sqlite/0009_open_status_index.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -52,6 +57,11 @@ pub const POSTGRES: &[Migration] = &[
     },
     Migration { version: 7, name: "queue_index", sql: include_str!("../migrations/postgres/0007_queue_index.sql") },
     Migration { version: 8, name: "followers", sql: include_str!("../migrations/postgres/0008_followers.sql") },
+    Migration {
+        version: 9,
+        name: "open_status_index",
+        sql: include_str!("../migrations/postgres/0009_open_status_index.sql"),
+    },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

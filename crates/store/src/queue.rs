@@ -44,19 +44,25 @@ pub async fn list(db: &Db, f: &QueueFilter) -> Result<Vec<Report>> {
     rows.into_iter().map(Report::try_from).collect()
 }
 
-/// How many open reports of the queue (ignoring its status filter and cursor) are in each status.
-pub async fn counts(db: &Db, f: &QueueFilter) -> Result<Vec<(Status, i64)>> {
-    if f.agency_ids.as_ref().is_some_and(Vec::is_empty) {
+/// How many open reports of `jurisdiction_id` (of `agency_ids` only, when given) are in each status.
+/// Read from an index of open reports by status, without touching the reports themselves.
+pub async fn counts(db: &Db, jurisdiction_id: &str, agency_ids: Option<&[i64]>) -> Result<Vec<(Status, i64)>> {
+    if agency_ids.is_some_and(<[i64]>::is_empty) {
         return Ok(Vec::new());
     }
-    let unfiltered = QueueFilter { statuses: None, after: None, ..f.clone() };
     let rows: Vec<(String, i64)> = on_db!(db, |pool, DB| {
         let mut q = sqlx::QueryBuilder::<DB>::new(
-            "SELECT r.status, COUNT(*) FROM reports r WHERE r.is_open = TRUE AND r.deadline_at IS NOT NULL
-             AND r.jurisdiction_id = ",
+            "SELECT r.status, COUNT(*) FROM reports r WHERE r.is_open = TRUE AND r.jurisdiction_id = ",
         );
-        q.push_bind(&unfiltered.jurisdiction_id);
-        push_filters(&mut q, &unfiltered);
+        q.push_bind(jurisdiction_id);
+        if let Some(ids) = agency_ids {
+            q.push(" AND r.agency_id IN (");
+            let mut sep = q.separated(", ");
+            for a in ids {
+                sep.push_bind(*a);
+            }
+            q.push(")");
+        }
         q.push(" GROUP BY r.status");
         q.build_query_as::<(String, i64)>().fetch_all(pool).await?
     });
@@ -96,4 +102,65 @@ where
     if let Some(now) = f.overdue_at {
         q.push(" AND r.deadline_at < ").push_bind(now.as_micros());
     }
+}
+
+/// One agency's open work in a jurisdiction, for the overviews of agency heads and leaders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyLoad {
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub open: i64,
+    /// Past their current deadline at the instant asked about.
+    pub overdue: i64,
+    /// Escalated at least once (to the agency head, or on to the leader).
+    pub escalated: i64,
+}
+
+/// Open reports per agency of `jurisdiction_id` (only `agency_ids` when given), most overdue first.
+pub async fn per_agency(
+    db: &Db,
+    jurisdiction_id: &str,
+    agency_ids: Option<&[i64]>,
+    now: Timestamp,
+) -> Result<Vec<AgencyLoad>> {
+    let rows: Vec<(i64, String, i64, i64, i64)> = on_db!(db, |pool, DB| {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "SELECT a.id, a.name, COUNT(*),
+                 COALESCE(SUM(CASE WHEN r.deadline_at < ",
+        );
+        q.push_bind(now.as_micros());
+        q.push(
+            " THEN 1 ELSE 0 END), 0),
+                 COALESCE(SUM(CASE WHEN r.escalation_level > 0 THEN 1 ELSE 0 END), 0)
+             FROM reports r JOIN agencies a ON a.id = r.agency_id
+             WHERE r.is_open = TRUE AND r.deadline_at IS NOT NULL AND r.jurisdiction_id = ",
+        );
+        q.push_bind(jurisdiction_id);
+        if let Some(ids) = agency_ids {
+            if ids.is_empty() {
+                q.push(" AND 1 = 0");
+            } else {
+                q.push(" AND r.agency_id IN (");
+                let mut sep = q.separated(", ");
+                for a in ids {
+                    sep.push_bind(*a);
+                }
+                q.push(")");
+            }
+        }
+        q.push(" GROUP BY a.id, a.name");
+        q.build_query_as::<(i64, String, i64, i64, i64)>().fetch_all(pool).await?
+    });
+    let mut out: Vec<AgencyLoad> = rows
+        .into_iter()
+        .map(|(agency_id, agency_name, open, overdue, escalated)| AgencyLoad {
+            agency_id,
+            agency_name,
+            open,
+            overdue,
+            escalated,
+        })
+        .collect();
+    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.agency_name.cmp(&b.agency_name)));
+    Ok(out)
 }

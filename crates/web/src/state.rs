@@ -17,6 +17,10 @@ use laksana_store::{Db, StoreError};
 use crate::limit::{Limiter, client_key};
 use metrics_exporter_prometheus::PrometheusHandle;
 
+/// How long the staff queue's counts per status are reused: counting a city's open reports takes tens
+/// of milliseconds at a million reports, and many staff open the queue at once.
+pub const QUEUE_COUNTS_FOR: Duration = Duration::from_secs(10);
+
 /// OpenStreetMap's standard tiles, the default map of the pages.
 pub const DEFAULT_TILES_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 /// The attribution OpenStreetMap's tiles require.
@@ -229,6 +233,8 @@ pub(crate) struct SignInThrottle {
 
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
+    /// The staff queue's counts per status, by jurisdiction and agency scope, for a few seconds.
+    queue_counts: Mutex<HashMap<String, (Instant, Vec<(laksana_core::Status, i64)>)>>,
     follow_up: Limiter<std::net::IpAddr>,
     /// Wrong follow-up codes per report, from any address: bounds guessing spread over many addresses.
     follow_up_by_report: Limiter<String>,
@@ -258,6 +264,7 @@ impl AppState {
         crate::media::clear_incoming(&config.media_dir);
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
+            queue_counts: Mutex::new(HashMap::new()),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             follow_up_by_report: Limiter::new(FOLLOW_UP_PER_REPORT, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
@@ -402,6 +409,21 @@ impl AppState {
     }
 
     /// The current catalog snapshot.
+    /// The queue counts of `key` computed less than [`QUEUE_COUNTS_FOR`] ago.
+    pub(crate) fn queue_counts(&self, key: &str) -> Option<Vec<(laksana_core::Status, i64)>> {
+        let map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).filter(|(at, _)| at.elapsed() < QUEUE_COUNTS_FOR).map(|(_, v)| v.clone())
+    }
+
+    /// Remembers the queue counts of `key` (a bounded number of keys; all are forgotten when full).
+    pub(crate) fn remember_queue_counts(&self, key: String, counts: Vec<(laksana_core::Status, i64)>) {
+        let mut map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 1_000 {
+            map.clear();
+        }
+        map.insert(key, (Instant::now(), counts));
+    }
+
     pub fn catalog(&self) -> Arc<Catalog> {
         self.0.catalog.read().expect("the catalog lock is never poisoned: writers only swap an Arc").clone()
     }

@@ -246,3 +246,23 @@ follow-count = { $count ->
    *[other] { $count } other citizens reported the same problem and follow this report.
 }
 follow-closed = This report is finished and can no longer be followed. If the problem is back, send a new report.
+
+## Overview and password
+overview-title = Overview per agency
+overview-caption = Open reports per agency, most overdue first
+overview-open = Open
+overview-overdue = Overdue
+overview-escalated = Escalated
+nav-overview = Overview per agency
+nav-password = Change password
+password-title = Change password
+password-current = Current password
+password-new = New password (at least 10 characters)
+password-repeat = Repeat the new password
+password-send = Save the password
+password-done = The password is changed. The account's other sessions have ended.
+password-mismatch = The two new passwords differ.
+password-short = The new password needs at least { $min } characters.
+password-wrong = The current password is wrong.
+work-raise-privacy = Raise the privacy
+work-raise-to = To

@@ -231,3 +231,23 @@ follow-done = Kabar perkembangan laporan { $id } akan dikirim ke { $email }.
 follow-again = Alamat ini sudah mengikuti laporan { $id }.
 follow-count = { $count } warga lain melaporkan masalah yang sama dan mengikuti laporan ini.
 follow-closed = Laporan ini sudah selesai ditangani dan tidak bisa diikuti lagi. Jika masalahnya muncul lagi, kirim laporan baru.
+
+## Ringkasan dan kata sandi
+overview-title = Ringkasan per perangkat daerah
+overview-caption = Laporan terbuka per perangkat daerah, yang paling banyak terlambat lebih dulu
+overview-open = Terbuka
+overview-overdue = Terlambat
+overview-escalated = Dieskalasi
+nav-overview = Ringkasan per perangkat daerah
+nav-password = Ganti kata sandi
+password-title = Ganti kata sandi
+password-current = Kata sandi sekarang
+password-new = Kata sandi baru (paling sedikit 10 karakter)
+password-repeat = Ulangi kata sandi baru
+password-send = Simpan kata sandi
+password-done = Kata sandi sudah diganti. Sesi lain akun ini sudah diakhiri.
+password-mismatch = Kedua isian kata sandi baru tidak sama.
+password-short = Kata sandi baru paling sedikit { $min } karakter.
+password-wrong = Kata sandi sekarang salah.
+work-raise-privacy = Naikkan kerahasiaan
+work-raise-to = Menjadi

@@ -249,7 +249,16 @@ pub(super) async fn queue(
     };
     let fail = |e: laksana_store::StoreError| chrome.fail(e.into());
     let mut list = queue::list(state.db(), &filter).await.map_err(fail)?;
-    let counts = queue::counts(state.db(), &filter).await.map_err(fail)?;
+    let scope_ids = scope.agency_ids();
+    let key = format!("{}|{:?}", j.id(), scope_ids);
+    let counts = match state.queue_counts(&key) {
+        Some(c) => c,
+        None => {
+            let c = queue::counts(state.db(), j.id(), scope_ids.as_deref()).await.map_err(fail)?;
+            state.remember_queue_counts(key, c.clone());
+            c
+        }
+    };
     let next = (list.len() > PAGE as usize).then(|| {
         list.truncate(PAGE as usize);
         let last = list.last().expect("a full page has a last row");
@@ -300,4 +309,97 @@ pub(super) async fn queue(
         chrome,
     }
     .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    rows: Vec<laksana_store::queue::AgencyLoad>,
+}
+
+/// `GET /staf/{jurisdiction}/ringkasan`: overdue work per agency, for agency heads (their agencies)
+/// and for leaders, operators, the ombudsman and admins (every agency).
+pub(super) async fn overview(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let j = jurisdiction(&state, &chrome, &id)?;
+    let scope = access::inbox_scope(&staff.caller.principal, j.id(), None)
+        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
+    let agencies = scope.agency_ids();
+    let rows = queue::per_agency(state.db(), j.id(), agencies.as_deref(), state.clock().now())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    Ok(OverviewPage { id: j.id().to_owned(), name: j.jurisdiction.name.clone(), rows, chrome }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    error: Option<String>,
+    done: bool,
+}
+
+/// `GET /staf/sandi`: the form to change one's password.
+pub(super) async fn password_form(chrome: Chrome, _staff: Staff) -> Response {
+    PasswordPage { chrome, error: None, done: false }.into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /staf/sandi`: checks the current password (under the sign-in throttles), sets the new one,
+/// ends every other session of the account, and keeps this browser signed in with a fresh session.
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let t = chrome.t;
+    let again = |chrome: Chrome, msg: String| {
+        (StatusCode::UNPROCESSABLE_ENTITY, PasswordPage { chrome, error: Some(msg), done: false }).into_response()
+    };
+    if f.new != f.repeat {
+        return Ok(again(chrome, t.get("password-mismatch")));
+    }
+    if f.new.chars().count() < laksana_store::users::MIN_PASSWORD_CHARS {
+        return Ok(again(chrome, t.arg("password-short", "min", laksana_store::users::MIN_PASSWORD_CHARS)));
+    }
+    let user_id = staff.caller.principal.user_id.expect("the Staff extractor only admits signed-in people");
+    let user = laksana_store::users::get(state.db(), user_id)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .ok_or_else(|| chrome.fail(ServiceError::Unauthenticated(String::new())))?;
+    let old = cookie_value(&headers, COOKIE);
+    match crate::auth::sign_in(&state, client, &user.email, &f.current, old).await {
+        Ok(_) => {}
+        Err(ServiceError::Unauthenticated(_)) => return Ok(again(chrome, t.get("password-wrong"))),
+        Err(e) => return Err(chrome.fail(e)),
+    }
+    let actor = format!("user:{user_id}");
+    laksana_store::users::set_password(state.db(), &user.email, &f.new, &actor, state.clock().now())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    // Setting it ended every session, this one too: this browser signs in again with the new one.
+    let (_, token) =
+        crate::auth::sign_in(&state, client, &user.email, &f.new, None).await.map_err(|e| chrome.fail(e))?;
+    let mut res = PasswordPage { chrome, error: None, done: true }.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, crate::auth::new_session_cookie(&state, &token));
+    Ok(res)
 }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laksana_core::access::{self, Operation};
 use laksana_core::workflow::{Command, Text};
-use laksana_core::{Status, Timestamp};
+use laksana_core::{Privacy, Status, Timestamp};
 use laksana_store::{catalog, reports};
 use serde::Deserialize;
 
@@ -61,6 +61,8 @@ struct WorkPage {
     agencies: Vec<(i64, String)>,
     may_reply: bool,
     may_note: bool,
+    /// The stricter privacy levels the person may raise the report to.
+    raise_to: Vec<&'static str>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -192,6 +194,15 @@ async fn render(
         timeline,
         photos,
         may_reply: access::may_reply_publicly(principal, &scope(&l.item)),
+        raise_to: if access::authorize(principal, Operation::RaisePrivacy, &scope(&l.item)).is_ok() {
+            [Privacy::Anonim, Privacy::Rahasia]
+                .into_iter()
+                .filter(|p| *p > l.item.privacy)
+                .map(Privacy::as_str)
+                .collect()
+        } else {
+            Vec::new()
+        },
         may_note: access::comment_kind(principal, &scope(&l.item), false).is_ok(),
         actions,
         agencies,
@@ -284,6 +295,10 @@ pub(super) async fn act(
     let j = jurisdiction(&state, &chrome, &jid)?;
     let version = f.version.trim().parse::<i64>().ok();
     let result = match f.action.as_str() {
+        "raise_privacy" => match Privacy::parse(f.reason.trim()) {
+            Some(to) => actions::raise_privacy(&state, &j, staff.caller.clone(), &id, to).await,
+            None => Err(ServiceError::Invalid(t.get("act-unknown"))),
+        },
         "reply" | "note" => match Text::parse(&f.text) {
             Ok(text) => {
                 let c = Comment { text: &text, public: f.action == "reply", expected_version: version };

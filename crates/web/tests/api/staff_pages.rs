@@ -202,6 +202,16 @@ both!(staff_work_a_report_from_their_pages, |app| {
     let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
     assert!(public.contains("status big green") && public.contains("Lampu sudah diganti"), "green for the public");
 
+    // The operator raises the report's privacy: it leaves the public pages.
+    let (s, _) = app
+        .staff_post(&op, &format!("/staf/laporan/{id}"), &[("action", "raise_privacy"), ("reason", "rahasia")])
+        .await;
+    assert_eq!(s, 303);
+    let (s, _) = app.page_text(&format!("/laporan/{id}")).await;
+    assert_eq!(s, 404, "a rahasia report has no public page");
+    let (_, work) = app.staff_get(&op, &format!("/staf/laporan/{id}")).await;
+    assert!(!work.contains("value=\"raise_privacy\""), "nothing stricter than rahasia to raise it to");
+
     // Signing out ends the session.
     let (s, _) = app.staff_post(&officer, "/keluar", &[]).await;
     assert_eq!(s, 303);
@@ -249,4 +259,53 @@ both!(a_role_is_refused_the_pages_it_may_not_use, |app| {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
+});
+
+both!(heads_see_overdue_work_per_agency_and_staff_change_their_password, |app| {
+    app.person("kepala@kota.test", Role::AgencyHead, Some("DPUPR")).await;
+    app.person("wali@kota.test", Role::Leader, None).await;
+    let head = app.sign_in_page("kepala@kota.test").await;
+    let (s, page) = app.staff_get(&head, &format!("/staf/{TNG}/ringkasan")).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("Dinas Pekerjaan Umum"), "the head's own agency: {page}");
+    assert!(!page.contains("Dinas Perhubungan"), "and only theirs");
+    let leader = app.sign_in_page("wali@kota.test").await;
+    let (_, page) = app.staff_get(&leader, &format!("/staf/{TNG}/ringkasan")).await;
+    assert!(page.contains("Dinas Pekerjaan Umum") && page.contains("Dinas Perhubungan"), "every agency for the leader");
+    assert!(
+        page.contains("class=\"overdue\"") && page.contains("<strong class=\"late\">"),
+        "overdue work stands out in words"
+    );
+
+    // A new password: the wrong current one is refused, then the change ends the other sessions.
+    let (s, page) = app
+        .staff_post(
+            &head,
+            "/staf/sandi",
+            &[("current", "salah-salah-salah"), ("new", "baru-dan-panjang-1"), ("repeat", "baru-dan-panjang-1")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(page.contains("Kata sandi sekarang salah"), "{page}");
+    let (s, page) =
+        app.staff_post(&head, "/staf/sandi", &[("current", PASSWORD), ("new", "pendek"), ("repeat", "pendek")]).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("paling sedikit 10"), "{page}");
+    let other = app.sign_in_page("kepala@kota.test").await;
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = raw
+        .post(app.url("/staf/sandi"))
+        .header("cookie", &head)
+        .header("origin", &app.base)
+        .form(&[("current", PASSWORD), ("new", "baru-dan-panjang-1"), ("repeat", "baru-dan-panjang-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let fresh = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    assert!(res.text().await.unwrap().contains("sudah diganti"));
+    let (s, _) = app.staff_get(&other, &format!("/staf/{TNG}")).await;
+    assert_eq!(s, 303, "the other session ended");
+    let (s, _) = app.staff_get(&fresh, &format!("/staf/{TNG}")).await;
+    assert_eq!(s, 200, "this browser stays signed in");
 });

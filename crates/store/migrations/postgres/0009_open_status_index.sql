@@ -1,0 +1,3 @@
+-- The staff queue counts a jurisdiction's (or an agency's) open reports per status: from this index
+-- alone, without reading the reports (a city has hundreds of thousands open at a million reports).
+CREATE INDEX reports_open_status ON reports (jurisdiction_id, status, agency_id) WHERE is_open = TRUE;
