@@ -17,6 +17,9 @@ use laksana_store::{Db, StoreError};
 use crate::limit::{Limiter, client_key};
 use metrics_exporter_prometheus::PrometheusHandle;
 
+/// Open reports per status.
+pub type StatusCounts = Vec<(laksana_core::Status, i64)>;
+
 /// How long the staff queue's counts per status are reused: counting a city's open reports takes tens
 /// of milliseconds at a million reports, and many staff open the queue at once.
 pub const QUEUE_COUNTS_FOR: Duration = Duration::from_secs(10);
@@ -234,7 +237,7 @@ pub(crate) struct SignInThrottle {
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
     /// The staff queue's counts per status, by jurisdiction and agency scope, for a few seconds.
-    queue_counts: Mutex<HashMap<String, (Instant, Vec<(laksana_core::Status, i64)>)>>,
+    queue_counts: Mutex<HashMap<String, (Instant, StatusCounts)>>,
     follow_up: Limiter<std::net::IpAddr>,
     /// Wrong follow-up codes per report, from any address: bounds guessing spread over many addresses.
     follow_up_by_report: Limiter<String>,
@@ -410,13 +413,13 @@ impl AppState {
 
     /// The current catalog snapshot.
     /// The queue counts of `key` computed less than [`QUEUE_COUNTS_FOR`] ago.
-    pub(crate) fn queue_counts(&self, key: &str) -> Option<Vec<(laksana_core::Status, i64)>> {
+    pub(crate) fn queue_counts(&self, key: &str) -> Option<StatusCounts> {
         let map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key).filter(|(at, _)| at.elapsed() < QUEUE_COUNTS_FOR).map(|(_, v)| v.clone())
     }
 
     /// Remembers the queue counts of `key` (a bounded number of keys; all are forgotten when full).
-    pub(crate) fn remember_queue_counts(&self, key: String, counts: Vec<(laksana_core::Status, i64)>) {
+    pub(crate) fn remember_queue_counts(&self, key: String, counts: StatusCounts) {
         let mut map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= 1_000 {
             map.clear();
