@@ -24,6 +24,36 @@ pub type StatusCounts = Vec<(laksana_core::Status, i64)>;
 /// of milliseconds at a million reports, and many staff open the queue at once.
 pub const QUEUE_COUNTS_FOR: Duration = Duration::from_secs(10);
 
+/// How long the per-agency overview is reused: a management view, costly at a million reports.
+pub const AGENCY_LOADS_FOR: Duration = Duration::from_secs(60);
+
+/// Values computed from the database and reused for a while, by key (a bounded number of keys: all
+/// are forgotten when it is full).
+pub(crate) struct TtlCache<V> {
+    ttl: Duration,
+    map: Mutex<HashMap<String, (Instant, V)>>,
+}
+
+impl<V: Clone> TtlCache<V> {
+    fn new(ttl: Duration) -> Self {
+        Self { ttl, map: Mutex::new(HashMap::new()) }
+    }
+
+    /// The value of `key`, if it was stored less than the time to live ago.
+    pub(crate) fn get(&self, key: &str) -> Option<V> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    pub(crate) fn put(&self, key: String, value: V) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 1_000 {
+            map.clear();
+        }
+        map.insert(key, (Instant::now(), value));
+    }
+}
+
 /// OpenStreetMap's standard tiles, the default map of the pages.
 pub const DEFAULT_TILES_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 /// The attribution OpenStreetMap's tiles require.
@@ -237,7 +267,9 @@ pub(crate) struct SignInThrottle {
 struct Inner {
     api_keys: Mutex<HashMap<String, (Option<ApiKey>, Instant)>>,
     /// The staff queue's counts per status, by jurisdiction and agency scope, for a few seconds.
-    queue_counts: Mutex<HashMap<String, (Instant, StatusCounts)>>,
+    queue_counts: TtlCache<StatusCounts>,
+    /// The per-agency overview, by jurisdiction and agency scope, for a minute.
+    agency_loads: TtlCache<Vec<laksana_store::queue::AgencyLoad>>,
     follow_up: Limiter<std::net::IpAddr>,
     /// Wrong follow-up codes per report, from any address: bounds guessing spread over many addresses.
     follow_up_by_report: Limiter<String>,
@@ -267,7 +299,8 @@ impl AppState {
         crate::media::clear_incoming(&config.media_dir);
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
-            queue_counts: Mutex::new(HashMap::new()),
+            queue_counts: TtlCache::new(QUEUE_COUNTS_FOR),
+            agency_loads: TtlCache::new(AGENCY_LOADS_FOR),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             follow_up_by_report: Limiter::new(FOLLOW_UP_PER_REPORT, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
@@ -412,19 +445,14 @@ impl AppState {
     }
 
     /// The current catalog snapshot.
-    /// The queue counts of `key` computed less than [`QUEUE_COUNTS_FOR`] ago.
-    pub(crate) fn queue_counts(&self, key: &str) -> Option<StatusCounts> {
-        let map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(key).filter(|(at, _)| at.elapsed() < QUEUE_COUNTS_FOR).map(|(_, v)| v.clone())
+    /// The staff queue's counts per status, reused for [`QUEUE_COUNTS_FOR`].
+    pub(crate) fn queue_counts(&self) -> &TtlCache<StatusCounts> {
+        &self.0.queue_counts
     }
 
-    /// Remembers the queue counts of `key` (a bounded number of keys; all are forgotten when full).
-    pub(crate) fn remember_queue_counts(&self, key: String, counts: StatusCounts) {
-        let mut map = self.0.queue_counts.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= 1_000 {
-            map.clear();
-        }
-        map.insert(key, (Instant::now(), counts));
+    /// The per-agency overview, reused for [`AGENCY_LOADS_FOR`].
+    pub(crate) fn agency_loads(&self) -> &TtlCache<Vec<laksana_store::queue::AgencyLoad>> {
+        &self.0.agency_loads
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {

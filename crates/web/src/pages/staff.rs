@@ -251,11 +251,11 @@ pub(super) async fn queue(
     let mut list = queue::list(state.db(), &filter).await.map_err(fail)?;
     let scope_ids = scope.agency_ids();
     let key = format!("{}|{:?}", j.id(), scope_ids);
-    let counts = match state.queue_counts(&key) {
+    let counts = match state.queue_counts().get(&key) {
         Some(c) => c,
         None => {
             let c = queue::counts(state.db(), j.id(), scope_ids.as_deref()).await.map_err(fail)?;
-            state.remember_queue_counts(key, c.clone());
+            state.queue_counts().put(key, c.clone());
             c
         }
     };
@@ -332,9 +332,17 @@ pub(super) async fn overview(
     let scope = access::inbox_scope(&staff.caller.principal, j.id(), None)
         .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
     let agencies = scope.agency_ids();
-    let rows = queue::per_agency(state.db(), j.id(), agencies.as_deref(), state.clock().now())
-        .await
-        .map_err(|e| chrome.fail(e.into()))?;
+    let key = format!("{}|{:?}", j.id(), agencies);
+    let rows = match state.agency_loads().get(&key) {
+        Some(rows) => rows,
+        None => {
+            let rows = queue::per_agency(state.db(), j.id(), agencies.as_deref(), state.clock().now())
+                .await
+                .map_err(|e| chrome.fail(e.into()))?;
+            state.agency_loads().put(key, rows.clone());
+            rows
+        }
+    };
     Ok(OverviewPage { id: j.id().to_owned(), name: j.jurisdiction.name.clone(), rows, chrome }.into_response())
 }
 
