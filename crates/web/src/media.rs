@@ -93,7 +93,12 @@ pub fn staged_dir(media_dir: &Path) -> PathBuf {
 /// be shared by several instances, whose uploads in progress are younger).
 pub fn clear_incoming(media_dir: &Path) {
     remove_older(&media_dir.join(".incoming"), std::time::Duration::from_secs(3600));
-    // A form left with mistakes for a day is not coming back.
+    clear_staged(media_dir);
+}
+
+/// Removes staged photos older than a day: forms left with mistakes, or offered reports to follow,
+/// that did not come back. Run whenever a page stages photos, so a long-running server stays tidy.
+pub fn clear_staged(media_dir: &Path) {
     remove_older(&staged_dir(media_dir), std::time::Duration::from_secs(24 * 3600));
 }
 

@@ -350,10 +350,12 @@ pub(super) async fn post(
     }
     if !errors.is_empty() || !nearby.is_empty() {
         // Keep the photos already sent, decoded and stripped like any other, until the form is sent.
-        if !uploads.is_empty()
-            && let Err(e) = std::fs::create_dir_all(&staged_dir)
-        {
-            tracing::error!(error = %e, "could not create the folder of staged photos");
+        if !uploads.is_empty() {
+            if let Err(e) = std::fs::create_dir_all(&staged_dir) {
+                tracing::error!(error = %e, "could not create the folder of staged photos");
+            }
+            let dir = media_dir.clone();
+            tokio::task::spawn_blocking(move || media::clear_staged(&dir));
         }
         for upload in uploads {
             if staged.len() >= MAX_PHOTOS {
