@@ -399,6 +399,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     say!("Laksana is serving at http://{addr}/");
     say!("  Open311:  http://{addr}/open311/v2/discovery.json");
     say!("  JSON API: http://{addr}/api/v1/openapi.json");
+    say!("  Staff:    http://{addr}/masuk");
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

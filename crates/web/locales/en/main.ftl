@@ -266,3 +266,6 @@ password-short = The new password needs at least { $min } characters.
 password-wrong = The current password is wrong.
 work-raise-privacy = Raise the privacy
 work-raise-to = To
+work-originals = Similar reports nearby (same service, 500 m, 90 days)
+work-duplicate-this = Duplicate of { $id }
+nearby-distance-plain = { $metres } m

@@ -251,3 +251,6 @@ password-short = Kata sandi baru paling sedikit { $min } karakter.
 password-wrong = Kata sandi sekarang salah.
 work-raise-privacy = Naikkan kerahasiaan
 work-raise-to = Menjadi
+work-originals = Laporan serupa di dekatnya (layanan sama, 500 m, 90 hari)
+work-duplicate-this = Duplikat dari { $id }
+nearby-distance-plain = { $metres } m

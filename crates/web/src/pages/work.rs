@@ -63,6 +63,8 @@ struct WorkPage {
     may_note: bool,
     /// The stricter privacy levels the person may raise the report to.
     raise_to: Vec<&'static str>,
+    /// Open reports of the same service near this one: likely originals when marking a duplicate.
+    originals: Vec<Original>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -73,6 +75,19 @@ impl WorkPage {
         self.actions.contains(&action.as_ref())
     }
 }
+
+/// A report this one may duplicate.
+pub(super) struct Original {
+    public_id: String,
+    status: String,
+    colour: &'static str,
+    when: String,
+    metres: i64,
+}
+
+/// How far and how far back the work view looks for the original of a duplicate.
+const ORIGINAL_METRES: f64 = 500.0;
+const ORIGINAL_DAYS: i64 = 90;
 
 /// Every action staff take from this page, with a sample command to ask the rules about it.
 const ACTIONS: &[&str] = &[
@@ -163,6 +178,32 @@ async fn render(
     let now = state.clock().now();
     let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
     let actions = allowed(&l);
+    let mut originals = Vec::new();
+    if actions.contains(&"mark_duplicate")
+        && let (Some(lat), Some(lon)) = (l.item.lat, l.item.lon)
+    {
+        let q = laksana_store::public::Near {
+            jurisdiction_id: j.id(),
+            service_id: l.item.service_id,
+            lat,
+            lon,
+            metres: ORIGINAL_METRES,
+            since: Timestamp::from_micros(now.as_micros() - ORIGINAL_DAYS * 86_400_000_000),
+        };
+        let near = laksana_store::public::nearby(state.db(), &q, 6).await.map_err(|e| chrome.fail(e.into()))?;
+        originals = near
+            .into_iter()
+            .filter(|p| p.public_id != l.item.public_id && p.requested_at <= report.requested_at)
+            .take(5)
+            .map(|p| Original {
+                public_id: p.public_id.to_string(),
+                status: status_text(&t, p.status),
+                colour: colour_class(p.status),
+                when: t.date(Timestamp::from_micros(p.requested_at), j.tz),
+                metres: laksana_store::public::distance_m(lat, lon, p.lat, p.lon).round() as i64,
+            })
+            .collect();
+    }
     let principal = &l.caller.principal;
     let agencies = catalog::agencies(state.db(), j.id())
         .await
@@ -194,6 +235,7 @@ async fn render(
         timeline,
         photos,
         may_reply: access::may_reply_publicly(principal, &scope(&l.item)),
+        originals,
         raise_to: if access::authorize(principal, Operation::RaisePrivacy, &scope(&l.item)).is_ok() {
             [Privacy::Anonim, Privacy::Rahasia]
                 .into_iter()

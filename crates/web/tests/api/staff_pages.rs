@@ -167,6 +167,22 @@ both!(staff_work_a_report_from_their_pages, |app| {
     let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
     assert!(!public.contains("tiang nomor 12"));
 
+    // A second report of the same lamp: the work view offers the first as its original.
+    let (dup, _) = app.report("pju-mati", "publik", None).await;
+    let (_, work) = app.staff_get(&op, &format!("/staf/laporan/{dup}")).await;
+    assert!(work.contains(&format!("Duplikat dari {id}")), "{work}");
+    let version = hidden(&work, "verify", "version");
+    let (s, _) = app
+        .staff_post(
+            &op,
+            &format!("/staf/laporan/{dup}"),
+            &[("action", "mark_duplicate"), ("status", "submitted"), ("version", &version), ("of", &id)],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, v) = app.get_json(&format!("/api/v1/reports/{dup}")).await;
+    assert_eq!(v["status"], "archived", "{v}");
+
     // The officer plans and resolves from their own pages.
     let officer = app.sign_in_page("pju@kota.test").await;
     let (_, queue) = app.staff_get(&officer, &format!("/staf/{TNG}")).await;
