@@ -320,3 +320,35 @@ fn body_value(html: &str, name: &str) -> String {
     let start = html.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
     html[start..start + html[start..].find('"').unwrap()].to_owned()
 }
+
+both!(citizen_pages_weigh_at_most_100_kb_compressed, |app| {
+    let (id, _) = app.report("pju-mati", "publik", None).await;
+    let compressed = |path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move {
+            let res = client.get(url).header("accept-encoding", "gzip").send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 200, "{path}");
+            let gzip = res.headers().get("content-encoding").is_some_and(|v| v == "gzip");
+            let body = res.bytes().await.unwrap();
+            (gzip, body)
+        }
+    };
+    for page in [
+        format!("/j/{TNG}"),
+        format!("/j/{TNG}/lapor"),
+        format!("/j/{TNG}/lapor?layanan=jalan-rusak"),
+        format!("/laporan/{id}"),
+        "/lacak".into(),
+    ] {
+        let (gzip, html) = compressed(page.clone()).await;
+        assert!(gzip, "{page} is sent compressed");
+        let text = app.get_text(&page).await.2;
+        let mut total = html.len();
+        for asset in text.split('"').filter(|s| s.starts_with("/static/")) {
+            let (_, body) = compressed(asset.to_owned()).await;
+            total += body.len();
+        }
+        assert!(total <= 100 * 1024, "{page}: {total} bytes compressed, photos and tiles aside");
+    }
+});
