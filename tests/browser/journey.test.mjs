@@ -1,5 +1,5 @@
 // The whole journey of a report through the pages alone: a citizen reports from a phone with a photo
-// and a pin, the operator verifies it, the agency's officer plans and resolves it, and the citizen
+// and a pin, the operator verifies it, the agency's officer plans and resolves it with a photo, and the citizen
 // watches red turn yellow then green, confirms and rates. Then the same report without JavaScript.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -61,11 +61,13 @@ test("a citizen reports from a phone and watches it go red, yellow, green", asyn
   await officer.page.waitForSelector(".notice.ok");
   assert.deepEqual(await publicStatus(page, id), { colour: "yellow", text: "Sedang ditangani" });
   await officer.page.fill("#resolve-text", "Lubang sudah ditambal dengan aspal hotmix.");
+  await officer.page.setInputFiles("#resolve-photo", photo());
   await officer.page.click("form:has(input[name=action][value=resolve]) button[type=submit]");
   await officer.page.waitForSelector(".notice.ok");
   const resolved = await publicStatus(page, id);
   assert.equal(resolved.colour, "green");
   assert.ok((await page.textContent(".timeline")).includes("aspal hotmix"), "the evidence is on the timeline");
+  assert.equal(await page.locator(".photos img").count(), 2, "the photo before and the photo after");
 
   // The citizen tracks it with the code, confirms and rates.
   await page.goto(`${BASE}/lacak`);

@@ -217,6 +217,11 @@ pub async fn transition(
     let next = decide(&cur, action, agency, sla_days(item), &rules.schedule(), now).map_err(decide_error)?;
     let mut change = change_from(item, &next, now)?;
     change.duplicate_of = duplicate_of;
+    if let Command::Resolve { photo_url: Some(url), .. } = cmd
+        && url.starts_with("/media/")
+    {
+        change.after_photos.push(url.clone());
+    }
     if let Command::Confirm { rating } = cmd {
         change.rating = rating.map(i64::from);
     }

@@ -14,6 +14,8 @@ use crate::workflow::{Change, WorkItem};
 #[derive(Debug, Default)]
 pub(crate) struct Tail {
     jobs: Vec<(String, String)>,
+    /// `(report id, url)` of photos added by a change ("after" photos).
+    after_photos: Vec<(i64, String)>,
     /// Events and webhook bodies per jurisdiction, in sorted order: every writer takes chain heads in
     /// the same order, so two never deadlock.
     by_jurisdiction: BTreeMap<String, (Vec<NewEvent>, Vec<String>)>,
@@ -32,6 +34,7 @@ impl Tail {
             last.state = Some(audit::state_json(&after));
         }
         self.add(&item.jurisdiction_id, events, change.jobs.iter().cloned(), &change.webhooks);
+        self.after_photos.extend(change.after_photos.iter().map(|u| (item.id, u.clone())));
     }
 
     /// Adds events, jobs and webhook events of jurisdiction `j`.
@@ -52,6 +55,13 @@ impl Tail {
     /// there to the commit.
     pub(crate) async fn write(self, tx: &mut Tx, now: i64) -> Result<()> {
         outbox::insert_jobs(tx, &self.jobs, now).await?;
+        for (report_id, url) in &self.after_photos {
+            tx.execute(
+                "INSERT INTO report_media (report_id, url, kind, created_at) VALUES ($1, $2, 'after', $3)",
+                &args![*report_id, url.as_str(), now],
+            )
+            .await?;
+        }
         for (j, (_, bodies)) in &self.by_jurisdiction {
             outbox::queue_webhooks(tx, j, bodies, now).await?;
         }

@@ -229,6 +229,9 @@ pub struct Change {
     pub jobs: Vec<(String, String)>,
     /// Public events for the jurisdiction's webhooks (empty for `rahasia` reports).
     pub webhooks: Vec<WebhookEvent>,
+    /// Photos uploaded with the change (`/media/NAME`), listed as the report's "after" photos: listed,
+    /// they are served under the report's privacy like the photos it came with.
+    pub after_photos: Vec<String>,
 }
 
 impl Change {
@@ -253,6 +256,7 @@ impl Change {
             events: Vec::new(),
             jobs: Vec::new(),
             webhooks: Vec::new(),
+            after_photos: Vec::new(),
         }
     }
 }

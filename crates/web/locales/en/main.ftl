@@ -269,3 +269,5 @@ work-raise-to = To
 work-originals = Similar reports nearby (same service, 500 m, 90 days)
 work-duplicate-this = Duplicate of { $id }
 nearby-distance-plain = { $metres } m
+work-after-photo = Photo after the work (optional)
+work-evidence-needed = Write the evidence: what was done.

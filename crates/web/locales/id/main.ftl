@@ -254,3 +254,5 @@ work-raise-to = Menjadi
 work-originals = Laporan serupa di dekatnya (layanan sama, 500 m, 90 hari)
 work-duplicate-this = Duplikat dari { $id }
 nearby-distance-plain = { $metres } m
+work-after-photo = Foto sesudah ditangani (tidak wajib)
+work-evidence-needed = Tuliskan bukti penanganan: apa yang sudah dikerjakan.

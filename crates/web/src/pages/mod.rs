@@ -47,6 +47,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/staf/{jurisdiction}", get(staff::queue))
         .route("/staf/{jurisdiction}/ringkasan", get(staff::overview))
         .route("/staf/laporan/{public_id}", get(work::show).post(work::act))
+        .route("/staf/laporan/{public_id}/selesai", axum::routing::post(work::resolve))
         .route("/static/{version}/{*path}", get(assets::serve))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp(state)))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -371,6 +371,92 @@ pub(super) async fn act(
     }
 }
 
+/// `POST /staf/laporan/{id}/selesai` (multipart): resolving with written evidence and, optionally, an
+/// "after" photo, stored like every photo (decoded, stripped, re-encoded) and listed with the report,
+/// so it is served under the report's privacy.
+pub(super) async fn resolve(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    use axum::extract::FromRequest;
+    let t = chrome.t;
+    let _slot = crate::media::UPLOADS.try_acquire().map_err(|_| chrome.fail(ServiceError::Unavailable))?;
+    let mut mp = axum::extract::Multipart::from_request(req, &state)
+        .await
+        .map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
+    let (mut fields, mut upload) = (std::collections::HashMap::new(), None);
+    let media_dir = state.config().media_dir.clone();
+    while let Some(mut field) = mp.next_field().await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "photo" {
+            if field.file_name().is_none_or(str::is_empty) || upload.is_some() {
+                continue;
+            }
+            let mut u = crate::media::Upload::create(&media_dir).await.map_err(|e| {
+                tracing::error!(error = %e, "could not start an upload");
+                chrome.fail(ServiceError::Internal)
+            })?;
+            while let Some(chunk) =
+                field.chunk().await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?
+            {
+                u.write(&chunk).await.map_err(|_| chrome.fail(ServiceError::Internal))?;
+            }
+            if !u.is_empty() {
+                upload = Some(u);
+            }
+        } else if fields.len() < 20 {
+            let text = field.text().await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
+            fields.insert(name, text);
+        }
+    }
+    let get = |k: &str| fields.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let Ok(evidence) = Text::parse(&get("text")) else {
+        let page = render(&state, chrome, staff.caller, &id, None, Some(t.get("work-evidence-needed"))).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let Ok(seen) = get("status").parse::<Status>() else {
+        return Err(chrome.fail(ServiceError::Invalid(t.get("act-unknown"))));
+    };
+    let photo_url = match upload {
+        None => None,
+        Some(u) => match crate::media::store_image(&media_dir, u).await {
+            Ok(name) => Some(format!("/media/{name}")),
+            Err(crate::media::MediaError::Busy) => return Err(chrome.fail(ServiceError::Unavailable)),
+            Err(_) => {
+                let page =
+                    render(&state, chrome, staff.caller, &id, None, Some(t.get("submit-photo-unreadable"))).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+        },
+    };
+    let jid = reports::jurisdiction_of(state.db(), &id)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
+    let j = jurisdiction(&state, &chrome, &jid)?;
+    let expected = Expected { status: seen, version: get("version").parse().ok() };
+    let cmd = Command::Resolve { evidence, photo_url: photo_url.clone() };
+    match actions::perform(&state, &j, staff.caller.clone(), None, &id, expected, &cmd).await {
+        Ok(done) => Ok(Redirect::to(&format!("/staf/laporan/{}?selesai=1", done.id)).into_response()),
+        Err(e) => {
+            // The photo belongs to no report: it goes.
+            if let Some(url) = &photo_url {
+                crate::media::remove(&media_dir, &[url.trim_start_matches("/media/").to_owned()]);
+            }
+            match e {
+                ServiceError::Conflict(_) => {
+                    let page = render(&state, chrome, staff.caller, &id, None, Some(t.get("work-conflict"))).await?;
+                    Ok((StatusCode::CONFLICT, page).into_response())
+                }
+                e => Err(chrome.fail(e)),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,16 +207,34 @@ both!(staff_work_a_report_from_their_pages, |app| {
         )
         .await;
     assert_eq!(s, 422, "{page}");
-    let (s, _) = app
-        .staff_post(
-            &officer,
-            &format!("/staf/laporan/{id}"),
-            &[("action", "resolve"), ("status", "in_progress"), ("text", "Lampu sudah diganti")],
-        )
-        .await;
-    assert_eq!(s, 303);
+    // Resolved from the page with an "after" photo: listed with the report, on its public page.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([30, 200, 30]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("status", "in_progress")
+        .text("text", "Lampu sudah diganti")
+        .part("photo", reqwest::multipart::Part::bytes(png).file_name("sesudah.png").mime_str("image/png").unwrap());
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = raw
+        .post(app.url(&format!("/staf/laporan/{id}/selesai")))
+        .header("cookie", &officer)
+        .header("origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
+    let after = laksana_store::testing::scalar(
+        &app.db,
+        &format!("SELECT COUNT(*) FROM report_media m JOIN reports r ON r.id = m.report_id WHERE r.public_id = '{id}' AND m.kind = 'after'"),
+    )
+    .await;
+    assert_eq!(after, 1, "the after photo is the report's");
     let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
     assert!(public.contains("status big green") && public.contains("Lampu sudah diganti"), "green for the public");
+    assert!(public.contains("<img src=\"/media/"), "with the after photo: {public}");
 
     // The operator raises the report's privacy: it leaves the public pages.
     let (s, _) = app
