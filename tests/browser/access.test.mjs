@@ -2,7 +2,7 @@
 // report or a reporter's identity.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, TNG, OFFICER, launch, phone, sendReport, signIn } from "./lib.mjs";
+import { BASE, TNG, OFFICER, OPERATOR, launch, phone, sendReport, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -47,4 +47,17 @@ test("each role is refused the pages of another", async () => {
   assert.equal(res.status(), 403);
   assert.match(await officer.page.textContent("h1"), /tidak boleh/);
   await Promise.all([anonymous.close(), officer.context.close()]);
+});
+
+test("the queue's filters apply in place with htmx, and the address follows", async () => {
+  const op = await signIn(browser, OPERATOR);
+  await op.page.goto(`${BASE}/staf/${TNG}`);
+  await op.page.evaluate(() => { window.__notReloaded = true; });
+  await op.page.selectOption("#f-status", "needs_info");
+  await op.page.waitForURL(/status=needs_info/);
+  await op.page.waitForFunction(() => [...document.querySelectorAll("table.queue tbody td:nth-child(2)")]
+    .every((td) => td.textContent.includes("Perlu informasi tambahan")));
+  assert.equal(await op.page.evaluate(() => window.__notReloaded), true, "the table changed without a reload");
+  assert.ok(await op.page.locator("table.queue tbody tr").count() > 0);
+  await op.context.close();
 });
