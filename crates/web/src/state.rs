@@ -116,6 +116,8 @@ pub struct JurisdictionInfo {
     pub calendar: Calendar,
     pub services: Vec<Service>,
     pub districts: DistrictIndex,
+    /// `(id, name)` of its districts, by name (the map's polygons are in `districts`).
+    pub district_names: Vec<(i64, String)>,
     pub agency_names: HashMap<i64, String>,
     pub deadlines: laksana_core::workflow::Deadlines,
 }
@@ -132,6 +134,13 @@ impl JurisdictionInfo {
 
     pub fn id(&self) -> &str {
         &self.jurisdiction.id
+    }
+
+    /// `(id, name)` of its agencies, by name.
+    pub fn agencies_by_name(&self) -> Vec<(i64, String)> {
+        let mut list: Vec<(i64, String)> = self.agency_names.iter().map(|(id, n)| (*id, n.clone())).collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
     }
 
     pub fn service(&self, code: &str) -> Option<&Service> {
@@ -162,7 +171,10 @@ impl Catalog {
         for j in catalog::jurisdictions(db).await? {
             let calendar = laksana_store::seed::calendar(db, &j).await?;
             let services = catalog::services(db, &j.id).await?;
-            let districts = DistrictIndex::new(&catalog::districts(db, &j.id).await?);
+            let district_rows = catalog::districts(db, &j.id).await?;
+            let districts = DistrictIndex::new(&district_rows);
+            let mut district_names: Vec<(i64, String)> = district_rows.into_iter().map(|d| (d.id, d.name)).collect();
+            district_names.sort_by(|a, b| a.1.cmp(&b.1));
             let agency_names = catalog::agencies(db, &j.id).await?.into_iter().map(|a| (a.id, a.name)).collect();
             jurisdictions.push(JurisdictionInfo {
                 deadlines: j.deadlines(),
@@ -171,6 +183,7 @@ impl Catalog {
                 jurisdiction: j,
                 services,
                 districts,
+                district_names,
                 agency_names,
             });
         }

@@ -83,10 +83,7 @@ pub(super) async fn home(
         0 => "–".to_owned(),
         n => format!("{}%", counters.within_deadline * 100 / n),
     };
-    let month = {
-        let date = t.date(month_start, j.tz);
-        date.split_once(' ').map_or(date.clone(), |(_, rest)| rest.to_owned())
-    };
+    let month = t.month_year(month_start, j.tz);
     Ok(HomePage {
         recent: recent.iter().map(|r| Card::new(&t, r, j.tz)).collect(),
         id: j.id().to_owned(),

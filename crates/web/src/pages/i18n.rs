@@ -107,6 +107,12 @@ impl Tr {
         format!("{} {} {}", d.day(), self.month(d.month()), d.year())
     }
 
+    /// The month of `at` in `tz`, with its year: "Desember 2026".
+    pub fn month_year(&self, at: Timestamp, tz: Tz) -> String {
+        let d = at.to_utc().with_timezone(&tz);
+        format!("{} {}", self.month(d.month()), d.year())
+    }
+
     /// `at` as a date and time in `tz`: "3 Desember 2026, 14.05" (Indonesian writes a period).
     pub fn datetime(&self, at: Timestamp, tz: Tz) -> String {
         let d = at.to_utc().with_timezone(&tz);
@@ -232,6 +238,7 @@ mod tests {
         assert_eq!(Tr::new(Lang::Id).datetime(at, chrono_tz::Asia::Jakarta), "1 Januari 2027, 03.30");
         assert_eq!(Tr::new(Lang::En).datetime(at, chrono_tz::Asia::Jakarta), "1 January 2027, 03:30");
         assert_eq!(Tr::new(Lang::Id).date(at, chrono_tz::Asia::Jayapura), "1 Januari 2027");
+        assert_eq!(Tr::new(Lang::En).month_year(at, chrono_tz::Asia::Jakarta), "January 2027");
     }
 
     #[test]

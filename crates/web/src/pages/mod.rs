@@ -136,6 +136,41 @@ fn chrome(here: &str, headers: &axum::http::HeaderMap, state: &AppState) -> Chro
     }
 }
 
+/// The largest form a page posts without photos (a report's answer or a reason of 5,000 characters,
+/// percent-encoded, fits several times over).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Refuses a form posted from another site's page (see `auth::same_origin`).
+fn require_same_origin(state: &AppState, chrome: &Chrome, headers: &axum::http::HeaderMap) -> Result<(), PageError> {
+    if crate::auth::same_origin(headers, &state.config().public_url) {
+        Ok(())
+    } else {
+        Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())))
+    }
+}
+
+/// Reads a form-encoded body of at most [`MAX_FORM_BYTES`]. Handlers call it after their origin check
+/// and their throttles, so that a refused client's body is never read.
+async fn read_form<T: serde::de::DeserializeOwned>(req: Request, chrome: &Chrome) -> Result<T, PageError> {
+    let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM_BYTES)
+        .await
+        .map_err(|_| chrome.fail(ServiceError::Invalid(chrome.t.get("submit-too-large"))))?;
+    serde_urlencoded::from_bytes(&bytes).map_err(|e| chrome.fail(ServiceError::Invalid(e.to_string())))
+}
+
+/// The jurisdiction of report `id` (public id), for a page about it.
+async fn report_jurisdiction(
+    state: &AppState,
+    chrome: &Chrome,
+    id: &str,
+) -> Result<crate::state::JurisdictionRef, PageError> {
+    let jid = laksana_store::reports::jurisdiction_of(state.db(), id)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
+    home::jurisdiction(state, chrome, &jid)
+}
+
 /// The visitor's address (the forwarded one behind a trusted proxy), for the limits.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub std::net::IpAddr);

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
+use axum::extract::Request;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
@@ -15,10 +15,8 @@ use laksana_core::{Privacy, Status, Timestamp};
 use laksana_store::reports;
 use serde::Deserialize;
 
-use super::home::jurisdiction;
-use super::view::{colour_class, status_text};
-use super::{Chrome, ClientAddr, PageError};
-use crate::auth::same_origin;
+use super::view::{Facts, colour_class, status_text};
+use super::{Chrome, ClientAddr, PageError, read_form, report_jurisdiction, require_same_origin};
 use crate::service::actions::{self, Expected};
 use crate::service::reports::{events, load};
 use crate::service::{Caller, ServiceError, caller};
@@ -38,21 +36,11 @@ pub(super) struct Line {
 pub(super) struct ReportPage {
     chrome: Chrome,
     jurisdiction_id: String,
-    public_id: String,
-    service: String,
-    description: String,
-    place: String,
-    requested: String,
-    status: String,
-    colour: &'static str,
-    agency: Option<String>,
-    deadline: Option<String>,
-    days_left: Option<i64>,
+    facts: Facts,
     timeline: Vec<Line>,
     photos: Vec<String>,
     /// The follow-up code, when the visitor showed it: their forms carry it.
     code: Option<String>,
-    status_key: &'static str,
     can_confirm: bool,
     can_answer: bool,
     /// What happened after the visitor's last action, if anything.
@@ -73,9 +61,7 @@ async fn render(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
-    let jid =
-        reports::jurisdiction_of(state.db(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
-    let j = jurisdiction(state, &chrome, &jid)?;
+    let j = report_jurisdiction(state, &chrome, id).await?;
     let l = load(state, &j, caller, code.as_deref(), id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
     let report =
         reports::get(state.db(), j.id(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
@@ -107,28 +93,12 @@ async fn render(
             .collect()
     };
     let followers = laksana_store::followers::count(state.db(), report.id).await.map_err(|e| chrome.fail(e.into()))?;
-    let now = state.clock().now();
-    let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
     let is_reporter = code.is_some();
     Ok(ReportPage {
         jurisdiction_id: j.id().to_owned(),
-        public_id: report.public_id.to_string(),
-        service: report.service_name.clone(),
-        description: report.description.clone(),
-        place: [report.address.clone(), report.district_name.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", "),
-        requested: t.datetime(Timestamp::from_micros(report.requested_at), j.tz),
-        status: status_text(&t, report.status),
-        colour: colour_class(report.status),
-        agency: report.agency_name.clone(),
-        deadline: deadline.map(|d| t.date(d, j.tz)),
-        days_left: deadline.map(|d| j.calendar.working_days_left(now, d)),
+        facts: Facts::new(&t, &report, &j, state.clock().now()),
         timeline,
         photos,
-        status_key: report.status.as_str(),
         can_confirm: is_reporter && report.status == Status::Resolved,
         can_answer: is_reporter && report.status == Status::NeedsInfo,
         code,
@@ -210,12 +180,14 @@ pub(super) async fn track(
     State(state): State<AppState>,
     chrome: Chrome,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Form(f): Form<TrackForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
+    require_same_origin(&state, &chrome, req.headers())?;
+    // A client that sent too many wrong codes is refused before its form is read.
+    if state.follow_up_blocked(client) {
+        return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs: 3600 }));
     }
+    let f: TrackForm = read_form(req, &chrome).await?;
     let id = normalise_id(&f.id);
     let code = f.code.trim().to_ascii_uppercase();
     let t = chrome.t;
@@ -257,16 +229,14 @@ pub(super) async fn act(
     State(state): State<AppState>,
     chrome: Chrome,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<ActForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
-    }
+    require_same_origin(&state, &chrome, req.headers())?;
     let id = normalise_id(&id);
-    let code = f.code.trim().to_ascii_uppercase();
     check_code_rate(&state, &chrome, client, &id)?;
+    let f: ActForm = read_form(req, &chrome).await?;
+    let code = f.code.trim().to_ascii_uppercase();
     let t = chrome.t;
     let text = || Text::parse(&f.text).map_err(|_| t.get("act-text-needed"));
     let cmd = match f.action.as_str() {
@@ -290,11 +260,7 @@ pub(super) async fn act(
     let Ok(seen) = f.status.parse::<Status>() else {
         return render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(t.get("act-unknown"))).await;
     };
-    let jid = reports::jurisdiction_of(state.db(), &id)
-        .await
-        .map_err(|e| chrome.fail(e.into()))?
-        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
-    let j = jurisdiction(&state, &chrome, &jid)?;
+    let j = report_jurisdiction(&state, &chrome, &id).await?;
     let expected = Expected { status: seen, version: None };
     match actions::perform(&state, &j, Caller::anonymous(), Some(&code), &id, expected, &cmd).await {
         Ok(_) => {
@@ -338,26 +304,21 @@ pub(super) async fn follow(
     State(state): State<AppState>,
     chrome: Chrome,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<FollowForm>,
+    req: Request,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
-    }
+    require_same_origin(&state, &chrome, req.headers())?;
     if let Err(retry_after_secs) = state.intake_by_address(client) {
         return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs }));
     }
+    let f: FollowForm = read_form(req, &chrome).await?;
     let t = chrome.t;
     let email = f.email.trim();
     if email.is_empty() || !email.contains('@') || email.contains(char::is_whitespace) || email.chars().count() > 200 {
         return Err(chrome.fail(ServiceError::Invalid(t.get("submit-email-invalid"))));
     }
     let id = normalise_id(&id);
-    let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
-    let jid =
-        reports::jurisdiction_of(state.db(), &id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
-    let j = jurisdiction(&state, &chrome, &jid)?;
+    let j = report_jurisdiction(&state, &chrome, &id).await?;
     let l = load(&state, &j, Caller::anonymous(), None, &id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
     if !l.item.status.is_open() {
         return Err(chrome.fail(ServiceError::Conflict(t.get("follow-closed"))));

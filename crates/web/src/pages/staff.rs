@@ -4,7 +4,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -17,8 +16,8 @@ use serde::Deserialize;
 use super::home::jurisdiction;
 use super::i18n::is_local_path;
 use super::view::{colour_class, status_text, url_encode};
-use super::{Chrome, ClientAddr, PageError};
-use crate::auth::{COOKIE, cookie_value, same_origin};
+use super::{Chrome, ClientAddr, PageError, read_form, require_same_origin};
+use crate::auth::{COOKIE, cookie_value};
 use crate::service::{Caller, ServiceError, caller};
 use crate::state::AppState;
 
@@ -81,12 +80,15 @@ pub(super) async fn sign_in(
     State(state): State<AppState>,
     chrome: Chrome,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Form(f): Form<SignInForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
+    require_same_origin(&state, &chrome, req.headers())?;
+    // As the API's sign-in: the client's own limit first, on its headers alone, then a bounded body.
+    if let Some(retry_after_secs) = crate::auth::sign_in_blocked(&state, client) {
+        return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs }));
     }
+    let headers = req.headers().clone();
+    let f: SignInForm = read_form(req, &chrome).await?;
     let back = safe_back(Some(&f.kembali));
     let old = cookie_value(&headers, COOKIE);
     match crate::auth::sign_in(&state, client, f.email.trim(), &f.password, old).await {
@@ -110,9 +112,7 @@ pub(super) async fn sign_out(
     chrome: Chrome,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
-    }
+    require_same_origin(&state, &chrome, &headers)?;
     let cookie = crate::auth::sign_out(&state, cookie_value(&headers, COOKIE)).await.map_err(|e| chrome.fail(e))?;
     let mut res = Redirect::to("/").into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -282,12 +282,10 @@ pub(super) async fn queue(
             }
         })
         .collect();
-    let agencies = laksana_store::catalog::agencies(state.db(), j.id())
-        .await
-        .map_err(fail)?
+    let agencies = j
+        .agencies_by_name()
         .into_iter()
-        .filter(|a| whole_jurisdiction || scope.agency_ids().is_some_and(|ids| ids.contains(&a.id)))
-        .map(|a| (a.id, a.name))
+        .filter(|(id, _)| whole_jurisdiction || scope.agency_ids().is_some_and(|ids| ids.contains(id)))
         .collect();
     Ok(QueuePage {
         id: j.id().to_owned(),
@@ -297,12 +295,7 @@ pub(super) async fn queue(
         statuses: Status::ALL.iter().filter(|s| s.is_open()).map(|s| (s.as_str(), status_text(&t, *s))).collect(),
         services: j.services.iter().map(|s| (s.id, s.name.clone())).collect(),
         agencies,
-        districts: laksana_store::catalog::districts(state.db(), j.id())
-            .await
-            .map_err(fail)?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect(),
+        districts: j.district_names.clone(),
         q,
         next,
         whole_jurisdiction,
@@ -376,9 +369,10 @@ pub(super) async fn change_password(
     chrome: Chrome,
     staff: Staff,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Form(f): Form<PasswordForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    let headers = req.headers().clone();
+    let f: PasswordForm = read_form(req, &chrome).await?;
     let t = chrome.t;
     let again = |chrome: Chrome, msg: String| {
         (StatusCode::UNPROCESSABLE_ENTITY, PasswordPage { chrome, error: Some(msg), done: false }).into_response()

@@ -19,8 +19,7 @@ use serde::Deserialize;
 
 use super::home::jurisdiction;
 use super::view::{colour_class, status_text};
-use super::{Chrome, ClientAddr, PageError};
-use crate::auth::same_origin;
+use super::{Chrome, ClientAddr, PageError, require_same_origin};
 use crate::media;
 use crate::service::ServiceError;
 use crate::service::intake::{self, IntakeInput};
@@ -236,9 +235,7 @@ pub(super) async fn post(
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Response, PageError> {
-    if !same_origin(req.headers(), &state.config().public_url) {
-        return Err(chrome.fail(ServiceError::Forbidden("cross-site request refused".into())));
-    }
+    require_same_origin(&state, &chrome, req.headers())?;
     let j = jurisdiction(&state, &chrome, &id)?;
     // Reporting from the page needs no key: each attempt counts against the visitor's address, checked
     // before the body (and its photos) is read.

@@ -7,6 +7,43 @@ use laksana_store::reports::Report;
 
 use super::Tr;
 
+/// What the citizen's report page and the staff work view both show of a report.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub public_id: String,
+    pub service: String,
+    pub description: String,
+    /// Its address and district, as far as known.
+    pub place: String,
+    pub requested: String,
+    pub status: String,
+    pub status_key: &'static str,
+    pub colour: &'static str,
+    pub agency: Option<String>,
+    /// The current deadline of an open report, and the working days left (negative: late).
+    pub deadline: Option<String>,
+    pub days_left: Option<i64>,
+}
+
+impl Facts {
+    pub fn new(t: &Tr, r: &Report, j: &crate::state::JurisdictionInfo, now: Timestamp) -> Self {
+        let deadline = r.deadline_at.filter(|_| r.status.is_open()).map(Timestamp::from_micros);
+        Facts {
+            public_id: r.public_id.to_string(),
+            service: r.service_name.clone(),
+            description: r.description.clone(),
+            place: [r.address.clone(), r.district_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
+            requested: t.datetime(Timestamp::from_micros(r.requested_at), j.tz),
+            status: status_text(t, r.status),
+            status_key: r.status.as_str(),
+            colour: colour_class(r.status),
+            agency: r.agency_name.clone(),
+            deadline: deadline.map(|d| t.date(d, j.tz)),
+            days_left: deadline.map(|d| j.calendar.working_days_left(now, d)),
+        }
+    }
+}
+
 /// `s` encoded for a query string.
 pub fn url_encode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|q| q[1..].to_owned()).unwrap_or_default()

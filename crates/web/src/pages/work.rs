@@ -5,20 +5,18 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laksana_core::access::{self, Operation};
 use laksana_core::workflow::{Command, Text};
 use laksana_core::{Privacy, Status, Timestamp};
-use laksana_store::{catalog, reports};
+use laksana_store::reports;
 use serde::Deserialize;
 
-use super::home::jurisdiction;
 use super::staff::Staff;
-use super::view::{colour_class, status_text};
-use super::{Chrome, PageError};
+use super::view::{Facts, colour_class, status_text};
+use super::{Chrome, PageError, read_form, report_jurisdiction};
 use crate::service::actions::{self, Comment, Expected};
 use crate::service::reports::{Loaded, events, load, project_reporter, scope};
 use crate::service::{ServiceError, caller::Caller};
@@ -39,20 +37,10 @@ pub(super) struct Line {
 struct WorkPage {
     chrome: Chrome,
     jurisdiction_id: String,
-    public_id: String,
-    service: String,
-    description: String,
-    place: String,
+    facts: Facts,
     coordinates: Option<(f64, f64)>,
-    requested: String,
-    status: String,
-    status_key: &'static str,
-    colour: &'static str,
     version: i64,
     privacy: String,
-    agency: Option<String>,
-    deadline: Option<String>,
-    days_left: Option<i64>,
     reporter: Option<crate::service::reports::ReporterView>,
     timeline: Vec<Line>,
     photos: Vec<String>,
@@ -142,9 +130,7 @@ async fn render(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
-    let jid =
-        reports::jurisdiction_of(state.db(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
-    let j = jurisdiction(state, &chrome, &jid)?;
+    let j = report_jurisdiction(state, &chrome, id).await?;
     let l = load(state, &j, caller, None, id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
     // Staff pages are for those who work reports, not for anyone who may read one.
     if !l.view.internal {
@@ -176,7 +162,6 @@ async fn render(
         .map(|(_, u)| u)
         .collect();
     let now = state.clock().now();
-    let deadline = report.deadline_at.filter(|_| report.status.is_open()).map(Timestamp::from_micros);
     let actions = allowed(&l);
     let mut originals = Vec::new();
     if actions.contains(&"mark_duplicate")
@@ -205,32 +190,13 @@ async fn render(
             .collect();
     }
     let principal = &l.caller.principal;
-    let agencies = catalog::agencies(state.db(), j.id())
-        .await
-        .map_err(|e| chrome.fail(e.into()))?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
+    let agencies = j.agencies_by_name();
     Ok(WorkPage {
         jurisdiction_id: j.id().to_owned(),
-        public_id: report.public_id.to_string(),
-        service: report.service_name.clone(),
-        description: report.description.clone(),
-        place: [report.address.clone(), report.district_name.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", "),
+        facts: Facts::new(&t, &report, &j, now),
         coordinates: report.lat.zip(report.lon),
-        requested: t.datetime(Timestamp::from_micros(report.requested_at), j.tz),
-        status: status_text(&t, report.status),
-        status_key: report.status.as_str(),
-        colour: colour_class(report.status),
         version: l.item.version,
         privacy: t.get(&format!("privacy-{}", report.privacy.as_str())),
-        agency: report.agency_name.clone(),
-        deadline: deadline.map(|d| t.date(d, j.tz)),
-        days_left: deadline.map(|d| j.calendar.working_days_left(now, d)),
         reporter: project_reporter(l.view, &l.item),
         timeline,
         photos,
@@ -327,14 +293,12 @@ pub(super) async fn act(
     chrome: Chrome,
     staff: Staff,
     Path(id): Path<String>,
-    Form(f): Form<ActForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    // The Staff extractor has authenticated the person and checked the form's origin.
+    let f: ActForm = read_form(req, &chrome).await?;
     let t = chrome.t;
-    let jid = reports::jurisdiction_of(state.db(), &id)
-        .await
-        .map_err(|e| chrome.fail(e.into()))?
-        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
-    let j = jurisdiction(&state, &chrome, &jid)?;
+    let j = report_jurisdiction(&state, &chrome, &id).await?;
     let version = f.version.trim().parse::<i64>().ok();
     let result = match f.action.as_str() {
         "raise_privacy" => match Privacy::parse(f.reason.trim()) {
@@ -432,11 +396,7 @@ pub(super) async fn resolve(
             }
         },
     };
-    let jid = reports::jurisdiction_of(state.db(), &id)
-        .await
-        .map_err(|e| chrome.fail(e.into()))?
-        .ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
-    let j = jurisdiction(&state, &chrome, &jid)?;
+    let j = report_jurisdiction(&state, &chrome, &id).await?;
     let expected = Expected { status: seen, version: get("version").parse().ok() };
     let cmd = Command::Resolve { evidence, photo_url: photo_url.clone() };
     match actions::perform(&state, &j, staff.caller.clone(), None, &id, expected, &cmd).await {
