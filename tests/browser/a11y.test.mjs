@@ -12,7 +12,8 @@ test("every page passes axe-core in Indonesian and in English", async () => {
   await op.page.goto(`${BASE}/staf/${TNG}`);
   const id = (await op.page.locator("table.queue a").first().textContent()).trim();
   const pages = ["/", `/j/${TNG}`, `/j/${TNG}/lapor`, `/j/${TNG}/lapor?layanan=jalan-rusak`, `/laporan/${id}`, "/lacak",
-    "/masuk", "/tidak-ada", `/staf/${TNG}`, `/staf/laporan/${id}`];
+    "/masuk", "/tidak-ada", `/staf/${TNG}`, `/staf/laporan/${id}`, "/daftar", "/sandi/lupa", "/sandi/baru?t=x",
+    "/saya"];
   const found = [];
   for (const lang of ["id", "en"]) {
     await op.context.addCookies([{ name: "laksana_lang", value: lang, url: BASE }]);

@@ -103,4 +103,15 @@ test("the same report works with JavaScript turned off", async () => {
   assert.equal(await page.locator(".photos img").count(), 1);
   assert.ok((await page.textContent(".facts")).includes("Gang Melati"));
   await context.close();
+
+  // It came with an address only: the operator places its pin on the work view's map.
+  const op = await signIn(browser, OPERATOR);
+  await op.page.goto(`${BASE}/staf/laporan/${id}`);
+  assert.equal(await op.page.inputValue("#lat"), "", "no pin yet");
+  await op.page.locator("#pin-map").click();
+  assert.match(await op.page.inputValue("#lat"), /^-?\d+\.\d{6}$/);
+  await op.page.click("#locate-form button[type=submit]");
+  await op.page.waitForSelector(".notice.ok");
+  assert.match(await op.page.textContent(".facts"), /-?\d+\.\d+, \d+\.\d+/, "the pin is on the report");
+  await op.context.close();
 });

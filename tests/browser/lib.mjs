@@ -1,7 +1,9 @@
 // Shared by the browser tests: Debian's chromium driven by playwright-core (never a downloaded
 // browser), the server under test at BASE_URL (started by scripts/browser-tests), and small helpers.
 import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { createRequire } from "node:module";
 
@@ -98,4 +100,28 @@ export async function sendReport(page) {
     await page.click("form:has(input[name=nearby_seen]) button[type=submit]");
     await page.waitForSelector(".received, .error");
   }
+}
+
+/**
+ * The first link starting with `prefix` in the newest email to `to` that the server wrote to MAIL_DIR
+ * (`.eml` files), waiting for the job worker to send it.
+ */
+export async function linkInMail(to, prefix) {
+  const dir = process.env.MAIL_DIR;
+  assert.ok(dir, "MAIL_DIR is set by scripts/browser-tests");
+  for (let i = 0; i < 100; i++) {
+    const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".eml")) : [];
+    const mails = names
+      .map((n) => ({ at: statSync(join(dir, n)).mtimeMs, text: readFileSync(join(dir, n), "utf8") }))
+      .filter((m) => m.text.includes(`To: ${to}`))
+      .sort((a, b) => b.at - a.at)
+      // Quoted-printable: soft line breaks and escaped equals signs.
+      .map((m) => m.text.replace(/=\r?\n/g, "").replace(/=3D/g, "="));
+    for (const m of mails) {
+      const at = m.indexOf(prefix);
+      if (at >= 0) return m.slice(at).split(/\s/)[0];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`no email to ${to} with a link ${prefix}`);
 }

@@ -222,6 +222,8 @@ pub enum Operation {
     /// An internal note, seen by staff only.
     InternalNote,
     RaisePrivacy,
+    /// Set or move the report's pin (one that came with an address only, or was placed wrong).
+    Locate,
     /// See the audit trail of the report.
     ReadAudit,
 }
@@ -264,6 +266,8 @@ pub fn authorize(p: &Principal, op: Operation, scope: &Scope<'_>) -> Result<View
         Operation::Comment => st.reporter || st.operator || st.officer || st.agency_head,
         Operation::InternalNote => st.operator || st.officer || st.agency_head || st.leader || st.ombudsman,
         Operation::RaisePrivacy => st.operator,
+        // The desk places it from the address; the agency's officer, on site, may correct it.
+        Operation::Locate => st.handles(),
         Operation::ReadAudit => st.operator || st.ombudsman || st.admin || st.leader,
     };
     if allowed { Ok(v) } else { Err(Denied::Forbidden) }
@@ -665,6 +669,7 @@ mod tests {
             (Operation::Comment, &["reporter", "operator", "officer", "agency_head"]),
             (Operation::InternalNote, &["operator", "officer", "agency_head", "leader", "ombudsman"]),
             (Operation::RaisePrivacy, operators),
+            (Operation::Locate, &["operator", "officer", "agency_head"]),
             (Operation::ReadAudit, &["operator", "leader", "ombudsman", "admin"]),
             (transition(A::Verify), operators),
             (transition(A::RequestInfo), operators),

@@ -10,6 +10,7 @@ pub mod command;
 pub mod geo;
 pub mod ids;
 pub mod limits;
+pub mod link;
 pub mod notice;
 pub mod open311;
 pub mod privacy;

@@ -125,9 +125,16 @@ pub enum Notice {
     HandedBack { public_id: String, reason: String },
     /// To staff: the reporter reopened a resolution.
     Reopened { public_id: String, reason: String },
+    /// To a citizen who opened an account: the link that confirms their email address.
+    ConfirmAccount { url: String, valid_until: String },
+    /// To the owner of an address someone tried to open a second account with.
+    AccountExists { sign_in_url: String, reset_url: String },
+    /// To an account's owner who asked for a new password: the link that sets one.
+    ResetPassword { url: String, valid_until: String },
 }
 
 impl Notice {
+    /// The report the notice is about; empty for a message about an account.
     pub fn public_id(&self) -> &str {
         match self {
             Notice::Received { public_id, .. }
@@ -142,7 +149,31 @@ impl Notice {
             | Notice::Overdue { public_id, .. }
             | Notice::HandedBack { public_id, .. }
             | Notice::Reopened { public_id, .. } => public_id,
+            Notice::ConfirmAccount { .. } | Notice::AccountExists { .. } | Notice::ResetPassword { .. } => "",
         }
+    }
+
+    /// Subject and body in `lang` for the report's own reporter, with `link`, a signed address of
+    /// their report's page that stands for the follow-up code: the resolved notice's rating link
+    /// becomes it (at the page's confirm-and-rate part), and every other notice ends with it.
+    pub fn render_for_reporter(&self, lang: Lang, link: &str) -> (String, String) {
+        if let Notice::Resolved { public_id, evidence, confirm_by, .. } = self {
+            let with_link = Notice::Resolved {
+                public_id: public_id.clone(),
+                evidence: evidence.clone(),
+                survey_url: format!("{link}#konfirmasi"),
+                confirm_by: confirm_by.clone(),
+            };
+            return with_link.render(lang);
+        }
+        let (subject, body) = self.render(lang);
+        let tail = match lang {
+            Lang::Id => format!(
+                "Lihat dan tanggapi laporan Anda: {link}\n(Tautan ini pribadi: jangan diteruskan kepada orang lain.)"
+            ),
+            Lang::En => format!("See and answer your report: {link}\n(This link is personal: do not forward it.)"),
+        };
+        (subject, format!("{body}\n\n{tail}"))
     }
 
     /// Subject and plain-text body in `lang`.
@@ -275,6 +306,39 @@ impl Notice {
                     format!("The reporter reopened the report:\n\n{reason}"),
                 ),
             ),
+            Notice::ConfirmAccount { url, valid_until } => (
+                pick("Konfirmasi alamat email Anda".into(), "Confirm your email address".into()),
+                pick(
+                    format!(
+                        "Terima kasih telah mendaftar. Buka tautan ini untuk mengonfirmasi alamat email Anda (berlaku sampai {valid_until}):\n\n{url}\n\nJika Anda tidak mendaftar, abaikan email ini."
+                    ),
+                    format!(
+                        "Thank you for signing up. Open this link to confirm your email address (valid until {valid_until}):\n\n{url}\n\nIf you did not sign up, ignore this message."
+                    ),
+                ),
+            ),
+            Notice::AccountExists { sign_in_url, reset_url } => (
+                pick("Anda sudah memiliki akun".into(), "You already have an account".into()),
+                pick(
+                    format!(
+                        "Seseorang mencoba mendaftar dengan alamat email ini, yang sudah memiliki akun. Masuk di {sign_in_url}, atau minta kata sandi baru di {reset_url}.\n\nJika itu bukan Anda, abaikan email ini."
+                    ),
+                    format!(
+                        "Someone tried to sign up with this address, which already has an account. Sign in at {sign_in_url}, or ask for a new password at {reset_url}.\n\nIf that was not you, ignore this message."
+                    ),
+                ),
+            ),
+            Notice::ResetPassword { url, valid_until } => (
+                pick("Kata sandi baru".into(), "A new password".into()),
+                pick(
+                    format!(
+                        "Buka tautan ini untuk membuat kata sandi baru (berlaku sampai {valid_until}, satu kali):\n\n{url}\n\nJika Anda tidak memintanya, abaikan email ini; kata sandi Anda tetap."
+                    ),
+                    format!(
+                        "Open this link to choose a new password (valid until {valid_until}, once):\n\n{url}\n\nIf you did not ask for it, ignore this message; your password stays as it is."
+                    ),
+                ),
+            ),
         }
     }
 }
@@ -317,6 +381,28 @@ mod receipt_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reporter_gets_their_link() {
+        let link = "https://x.test/laporan/K7QM-3XR9?t=K7QM-3XR9.1.ab";
+        let resolved = Notice::Resolved {
+            public_id: "K7QM-3XR9".into(),
+            evidence: "Lampu diganti".into(),
+            survey_url: "https://x.test/r/K7QM-3XR9/survey".into(),
+            confirm_by: "05-12-2026".into(),
+        };
+        let (_, body) = resolved.render_for_reporter(Lang::Id, link);
+        assert!(body.contains(&format!("{link}#konfirmasi")), "{body}");
+        assert!(!body.contains("/survey"), "{body}");
+        let progress =
+            Notice::InProgress { public_id: "K7QM-3XR9".into(), plan: "Besok".into(), resolve_by: "05-12-2026".into() };
+        for lang in [Lang::Id, Lang::En] {
+            let (subject, body) = progress.render_for_reporter(lang, link);
+            let (plain_subject, plain_body) = progress.render(lang);
+            assert_eq!(subject, plain_subject);
+            assert!(body.starts_with(&plain_body) && body.ends_with(".)") && body.contains(link), "{body}");
+        }
+    }
 
     #[test]
     fn renders_in_both_languages() {

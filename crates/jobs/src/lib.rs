@@ -172,7 +172,11 @@ impl Worker {
         let handlers: Vec<Box<dyn Handler>> = vec![
             Box::new(Thumbnail::new(config.media_dir.clone())),
             Box::new(Notify::new(db.clone(), clock.clone())),
-            Box::new(Mail::new(&config.mail, &config.mail_from)?),
+            Box::new(Mail::new(&config.mail, &config.mail_from)?.with_links(
+                db.clone(),
+                clock.clone(),
+                &config.public_url,
+            )),
             Box::new(Webhook::new(db.clone(), clock.clone(), config.webhooks_allow_private)),
         ];
         Ok(Self::with_handlers(db, clock, handlers))

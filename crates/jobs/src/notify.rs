@@ -7,6 +7,7 @@ use std::pin::Pin;
 
 use laksana_core::Clock;
 use laksana_core::access::Role;
+use laksana_core::link::{LinkKey, Purpose};
 use laksana_core::notice::{Audience, Lang};
 use laksana_store::jobs::{self, Job};
 use laksana_store::outbox::{EMAIL_JOB, EmailPayload, NOTIFY_JOB, NotifyPayload};
@@ -32,49 +33,64 @@ impl Notify {
         Self { db, clock }
     }
 
-    /// `(email, language)` of everyone in `audience`.
-    pub async fn recipients(&self, audience: &Audience) -> Result<Vec<(String, String)>, laksana_store::StoreError> {
+    /// Everyone in `audience`, one entry per address.
+    pub async fn recipients(&self, audience: &Audience) -> Result<Vec<Recipient>, laksana_store::StoreError> {
         let db = &self.db;
+        let plain = |list: Vec<(String, String)>| {
+            list.into_iter().map(|(email, language)| Recipient { email, language, reporter_of: None }).collect()
+        };
         Ok(match audience {
             Audience::Reporter { report_id } => {
                 // The reporter, the reporters of every duplicate that follows this report, and its followers.
                 let mut out = Vec::new();
                 let mut ids = vec![*report_id];
+                let original = workflow::load_by_id(db, *report_id).await?;
                 // Reporters of duplicates follow the original, unless it is rahasia: its news are not theirs.
-                let original_hidden = workflow::load_by_id(db, *report_id)
-                    .await?
-                    .is_some_and(|r| r.privacy == laksana_core::Privacy::Rahasia);
+                let original_hidden = original.as_ref().is_some_and(|r| r.privacy == laksana_core::Privacy::Rahasia);
                 if !original_hidden {
                     ids.extend(workflow::duplicates_of(db, *report_id).await?);
-                    // Citizens who chose to follow it rather than report it again.
-                    out.extend(laksana_store::followers::of(db, *report_id).await?);
                 }
                 for id in ids {
-                    let Some(item) = workflow::load_by_id(db, id).await? else { continue };
+                    let item = if id == *report_id { original.clone() } else { workflow::load_by_id(db, id).await? };
+                    let Some(item) = item else { continue };
                     let email = match (&item.reporter_email, item.user_id) {
                         (Some(e), _) => Some(e.clone()),
                         (None, Some(uid)) => users::get(db, uid).await?.map(|u| u.email),
                         (None, None) => None,
                     };
-                    if let Some(e) = email {
-                        out.push((e, item.reporter_language.clone()));
+                    if let Some(email) = email {
+                        // Only the report's own reporter gets the link that acts as its reporter.
+                        let reporter_of = (id == *report_id).then(|| item.public_id.to_string());
+                        out.push(Recipient { email, language: item.reporter_language.clone(), reporter_of });
                     }
                 }
-                // One notice per address, whoever else it is among these.
-                let mut seen = std::collections::HashSet::new();
-                out.retain(|(e, _)| seen.insert(e.to_lowercase()));
+                if !original_hidden {
+                    // Citizens who chose to follow it rather than report it again.
+                    out.extend(plain(laksana_store::followers::of(db, *report_id).await?));
+                }
                 out
             }
-            Audience::Officers { agency_id } => users::holders(db, Role::Officer, None, Some(*agency_id)).await?,
-            Audience::AgencyHeads { agency_id } => users::holders(db, Role::AgencyHead, None, Some(*agency_id)).await?,
+            Audience::Officers { agency_id } => plain(users::holders(db, Role::Officer, None, Some(*agency_id)).await?),
+            Audience::AgencyHeads { agency_id } => {
+                plain(users::holders(db, Role::AgencyHead, None, Some(*agency_id)).await?)
+            }
             Audience::Leaders { jurisdiction_id } => {
-                users::holders(db, Role::Leader, Some(jurisdiction_id), None).await?
+                plain(users::holders(db, Role::Leader, Some(jurisdiction_id), None).await?)
             }
             Audience::Operators { jurisdiction_id } => {
-                users::holders(db, Role::Operator, Some(jurisdiction_id), None).await?
+                plain(users::holders(db, Role::Operator, Some(jurisdiction_id), None).await?)
             }
         })
     }
+}
+
+/// One address a notice goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub language: String,
+    /// The report (public id) this recipient is the reporter of, when the notice is about it.
+    pub reporter_of: Option<String>,
 }
 
 impl Handler for Notify {
@@ -87,12 +103,18 @@ impl Handler for Notify {
             let p: NotifyPayload =
                 serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
             let mut list = self.recipients(&p.audience).await.map_err(store_err)?;
-            list.sort();
-            list.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
+            // One notice per address; the reporter's own (with its link) wins over a follower's.
+            list.sort_by_cached_key(|r| (r.email.to_lowercase(), r.reporter_of.is_none()));
+            list.dedup_by(|a, b| a.email.eq_ignore_ascii_case(&b.email));
             let emails: Vec<(String, String)> = list
                 .into_iter()
-                .map(|(to, language)| {
-                    let payload = EmailPayload { to, language, notice: p.notice.clone() };
+                .map(|r| {
+                    let payload = EmailPayload {
+                        to: r.email,
+                        language: r.language,
+                        notice: p.notice.clone(),
+                        reporter_of: r.reporter_of,
+                    };
                     (EMAIL_JOB.to_owned(), serde_json::to_string(&payload).expect("notices always serialise"))
                 })
                 .collect();
@@ -119,6 +141,33 @@ enum Transport {
 pub struct Mail {
     from: Mailbox,
     transport: Transport,
+    links: Option<Links>,
+}
+
+/// What a message to a reporter needs for the signed link to their report.
+struct Links {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    public_url: String,
+    /// The deployment's link key, read from the database on first use.
+    key: tokio::sync::OnceCell<LinkKey>,
+}
+
+impl Links {
+    /// The signed address of report `public_id`'s page for its reporter.
+    async fn report_link(&self, public_id: &str) -> Result<String, JobError> {
+        let key = self
+            .key
+            .get_or_try_init(|| async {
+                let secret = laksana_store::accounts::deployment_secret(&self.db, "links", self.clock.now())
+                    .await
+                    .map_err(store_err)?;
+                LinkKey::new(&secret).ok_or_else(|| JobError::Permanent("the link secret is too short".into()))
+            })
+            .await?;
+        let token = key.sign(Purpose::Report, public_id, self.clock.now());
+        Ok(format!("{}/laporan/{public_id}?t={token}", self.public_url.trim_end_matches('/')))
+    }
 }
 
 impl Mail {
@@ -133,7 +182,13 @@ impl Mail {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("mail.smtp_url: {e}"))?.build(),
             ),
         };
-        Ok(Self { from, transport })
+        Ok(Self { from, transport, links: None })
+    }
+
+    /// Gives the reporter's messages a signed link to their report on the pages at `public_url`.
+    pub fn with_links(mut self, db: Db, clock: Arc<dyn Clock>, public_url: &str) -> Self {
+        self.links = Some(Links { db, clock, public_url: public_url.to_owned(), key: tokio::sync::OnceCell::new() });
+        self
     }
 }
 
@@ -147,7 +202,16 @@ impl Handler for Mail {
             let p: EmailPayload =
                 serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
             let to: Mailbox = p.to.parse().map_err(|e| JobError::Permanent(format!("bad recipient address: {e}")))?;
-            let (subject, body) = p.notice.render(Lang::parse(&p.language));
+            let lang = Lang::parse(&p.language);
+            let link = match (&self.links, &p.reporter_of) {
+                // Only for the report the notice is about: a payload cannot name another.
+                (Some(links), Some(id)) if id == p.notice.public_id() => Some(links.report_link(id).await?),
+                _ => None,
+            };
+            let (subject, body) = match &link {
+                Some(link) => p.notice.render_for_reporter(lang, link),
+                None => p.notice.render(lang),
+            };
             let msg = Message::builder()
                 .from(self.from.clone())
                 .to(to)

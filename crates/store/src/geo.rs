@@ -37,6 +37,21 @@ impl DistrictIndex {
         self.entries.iter().find(|(_, bbox, poly)| bbox.contains(&p) && poly.contains(&p)).map(|(id, _, _)| *id)
     }
 
+    /// The middle of the box around every district, as (lat, lon): where a map of the jurisdiction
+    /// opens. `None` without districts.
+    pub fn center(&self) -> Option<(f64, f64)> {
+        let mut boxes = self.entries.iter().map(|(_, b, _)| *b);
+        let first = boxes.next()?;
+        let all = boxes.fold(first, |a, b| {
+            Rect::new(
+                Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        });
+        let c = all.center();
+        Some((c.y, c.x))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -10,6 +10,7 @@
 mod db;
 #[macro_use]
 mod sql;
+pub mod accounts;
 pub mod apikeys;
 pub mod audit;
 pub mod catalog;

@@ -352,6 +352,36 @@ pub async fn raise_privacy(db: &Db, item: &WorkItem, to: Privacy, actor: &str, n
     workflow::apply(db, item, &change, now).await
 }
 
+/// Sets or moves a report's pin (one that came with an address only, or was placed wrong), with the
+/// district it lies in. The timeline keeps where it was (internal: the public sees the map).
+pub async fn set_location(
+    db: &Db,
+    item: &WorkItem,
+    to: workflow::Relocation,
+    actor: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let mut change = Change::unchanged(item);
+    change.location = Some(to);
+    change.events.push(NewEvent {
+        report_id: item.id,
+        kind: "located".into(),
+        status: None,
+        note: None,
+        is_public: false,
+        actor: actor.to_owned(),
+        created_at: now.as_micros(),
+        data: serde_json::json!({
+            "from": item.lat.zip(item.lon).map(|(lat, lon)| [lat, lon]),
+            "to": [to.at.lat(), to.at.lon()],
+            "district_id": to.district_id,
+        })
+        .to_string(),
+        state: None,
+    });
+    workflow::apply(db, item, &change, now).await
+}
+
 /// What one ticker pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TickStats {

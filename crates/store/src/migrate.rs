@@ -33,6 +33,11 @@ pub const SQLITE: &[Migration] = &[
         name: "open_status_index",
         sql: include_str!("../migrations/sqlite/0009_open_status_index.sql"),
     },
+    Migration {
+        version: 10,
+        name: "citizen_accounts",
+        sql: include_str!("../migrations/sqlite/0010_citizen_accounts.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -61,6 +66,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 9,
         name: "open_status_index",
         sql: include_str!("../migrations/postgres/0009_open_status_index.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "citizen_accounts",
+        sql: include_str!("../migrations/postgres/0010_citizen_accounts.sql"),
     },
 ];
 

@@ -28,6 +28,10 @@ pub struct EmailPayload {
     pub to: String,
     pub language: String,
     pub notice: Notice,
+    /// Set when the recipient is the reporter of this report (its public id): the message then
+    /// carries a signed link to the report's page that stands for their follow-up code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_of: Option<String>,
 }
 
 /// The body of a webhook delivery: what the public may know of an event, nothing more (no reporter,

@@ -306,6 +306,22 @@ pub async fn list(db: &Db, f: &ReportFilter) -> Result<Vec<Report>> {
     rows.into_iter().map(Report::try_from).collect()
 }
 
+/// The reports made by account `user_id`, in every jurisdiction and of every privacy (they are its
+/// own), newest first; `limit` of them after skipping `offset`.
+pub async fn of_user(db: &Db, user_id: i64, limit: u32, offset: u64) -> Result<Vec<Report>> {
+    let sql =
+        format!("SELECT {} {REPORT_FROM} WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT $2 OFFSET $3", *REPORT_COLUMNS);
+    let rows: Vec<ReportRow> = on_db!(db, |pool, DB| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(i64::from(limit))
+            .bind(offset as i64)
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter().map(Report::try_from).collect()
+}
+
 /// Whether this submission is a retry of a report already stored (see [`insert`]).
 pub async fn find_existing(db: &Db, new: &NewReport) -> Result<Option<Accepted>> {
     crate::intake::find_retry(db, new).await

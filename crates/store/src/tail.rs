@@ -16,6 +16,8 @@ pub(crate) struct Tail {
     jobs: Vec<(String, String)>,
     /// `(report id, url)` of photos added by a change ("after" photos).
     after_photos: Vec<(i64, String)>,
+    /// New places of reports: `(report id, where)`.
+    locations: Vec<(i64, crate::workflow::Relocation)>,
     /// Events and webhook bodies per jurisdiction, in sorted order: every writer takes chain heads in
     /// the same order, so two never deadlock.
     by_jurisdiction: BTreeMap<String, (Vec<NewEvent>, Vec<String>)>,
@@ -35,6 +37,7 @@ impl Tail {
         }
         self.add(&item.jurisdiction_id, events, change.jobs.iter().cloned(), &change.webhooks);
         self.after_photos.extend(change.after_photos.iter().map(|u| (item.id, u.clone())));
+        self.locations.extend(change.location.map(|l| (item.id, l)));
     }
 
     /// Adds events, jobs and webhook events of jurisdiction `j`.
@@ -55,6 +58,13 @@ impl Tail {
     /// there to the commit.
     pub(crate) async fn write(self, tx: &mut Tx, now: i64) -> Result<()> {
         outbox::insert_jobs(tx, &self.jobs, now).await?;
+        for (report_id, l) in &self.locations {
+            tx.execute(
+                "UPDATE reports SET lat = $1, lon = $2, district_id = $3 WHERE id = $4",
+                &args![Some(l.at.lat()), Some(l.at.lon()), l.district_id, *report_id],
+            )
+            .await?;
+        }
         for (report_id, url) in &self.after_photos {
             tx.execute(
                 "INSERT INTO report_media (report_id, url, kind, created_at) VALUES ($1, $2, 'after', $3)",

@@ -96,7 +96,7 @@ async fn verify_password(password: &str, hash: Option<String>) -> Result<bool> {
 pub async fn create(db: &Db, new: &NewUser, actor: &str, now: Timestamp) -> Result<User> {
     let hash = password_hash_of(new).await?;
     let mut tx = db.begin().await?;
-    let user = create_in(&mut tx, new, hash, actor, now).await?;
+    let user = create_in(&mut tx, new, hash, true, actor, now).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -105,28 +105,44 @@ pub async fn create(db: &Db, new: &NewUser, actor: &str, now: Timestamp) -> Resu
 pub async fn create_with_grant(db: &Db, new: &NewUser, g: &Grant, actor: &str, now: Timestamp) -> Result<User> {
     let hash = password_hash_of(new).await?;
     let mut tx = db.begin().await?;
-    let user = create_in(&mut tx, new, hash, actor, now).await?;
+    let user = create_in(&mut tx, new, hash, true, actor, now).await?;
     grant_in(&mut tx, user.id, g, actor, now).await?;
     tx.commit().await?;
     Ok(user)
 }
 
-async fn password_hash_of(new: &NewUser) -> Result<Option<String>> {
+pub(crate) async fn password_hash_of(new: &NewUser) -> Result<Option<String>> {
     Ok(match &new.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     })
 }
 
-async fn create_in(tx: &mut Tx, new: &NewUser, hash: Option<String>, actor: &str, now: Timestamp) -> Result<User> {
+/// Inserts an account; `confirmed` says whether its email address counts as confirmed already (an
+/// account an administrator made) or waits for the emailed link (one a citizen opened).
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    new: &NewUser,
+    hash: Option<String>,
+    confirmed: bool,
+    actor: &str,
+    now: Timestamp,
+) -> Result<User> {
     let email = normalise_email(&new.email)?;
     let language = if new.language.is_empty() { "id" } else { new.language.as_str() };
     let display_name = new.display_name.trim();
     let (id,): (i64,) = tx
         .fetch_one(
-            "INSERT INTO users (email, display_name, password_hash, language, created_at) VALUES ($1, $2, $3, $4, $5)
-             RETURNING id",
-            &args![email.as_str(), display_name, &hash, language, now.as_micros()],
+            "INSERT INTO users (email, display_name, password_hash, language, created_at, email_confirmed_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &args![
+                email.as_str(),
+                display_name,
+                &hash,
+                language,
+                now.as_micros(),
+                confirmed.then_some(now.as_micros())
+            ],
         )
         .await
         .map_err(|e| match e {
@@ -264,7 +280,7 @@ pub async fn set_disabled(db: &Db, email: &str, disabled: bool, actor: &str, now
 }
 
 /// Records an act on account `id` in the chain of every jurisdiction it works in.
-async fn record_on_account(
+pub(crate) async fn record_on_account(
     tx: &mut Tx,
     id: i64,
     email: &str,
@@ -389,25 +405,30 @@ pub enum Login {
     Ok(User),
     /// Wrong email or password, or a disabled account (never says which).
     Refused,
+    /// The right password, but the account's email address is not confirmed yet.
+    Unconfirmed(User),
 }
 
 /// Checks a password. Throttling guesses is the caller's (see the web crate's sign-in throttle): a
 /// lock kept on the account would let anyone lock anyone out, and only ever lock real accounts.
 pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login> {
     let email = email.trim().to_lowercase();
-    let row: Option<(i64, Option<String>, Option<i64>)> = on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1")
+    // id, password hash, disabled at, email confirmed at.
+    type Row = (i64, Option<String>, Option<i64>, Option<i64>);
+    let row: Option<Row> = on_db!(db, |pool, DB| {
+        sqlx::query_as("SELECT id, password_hash, disabled_at, email_confirmed_at FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(pool)
             .await?
     });
-    let Some((id, hash, disabled)) = row else {
+    let Some((id, hash, disabled, confirmed)) = row else {
         // Checked anyway, so that an unknown email takes as long as a known one.
         verify_password(password, None).await?;
         return Ok(Login::Refused);
     };
     if verify_password(password, hash).await? && disabled.is_none() {
-        return Ok(get(db, id).await?.map_or(Login::Refused, Login::Ok));
+        let Some(user) = get(db, id).await? else { return Ok(Login::Refused) };
+        return Ok(if confirmed.is_some() { Login::Ok(user) } else { Login::Unconfirmed(user) });
     }
     Ok(Login::Refused)
 }

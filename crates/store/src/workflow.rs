@@ -232,6 +232,15 @@ pub struct Change {
     /// Photos uploaded with the change (`/media/NAME`), listed as the report's "after" photos: listed,
     /// they are served under the report's privacy like the photos it came with.
     pub after_photos: Vec<String>,
+    /// A new place for the report (its pin set or moved by staff), with the district it lies in.
+    pub location: Option<Relocation>,
+}
+
+/// Where a report's pin now is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Relocation {
+    pub at: laksana_core::Coordinates,
+    pub district_id: Option<i64>,
 }
 
 impl Change {
@@ -257,6 +266,7 @@ impl Change {
             jobs: Vec::new(),
             webhooks: Vec::new(),
             after_photos: Vec::new(),
+            location: None,
         }
     }
 }

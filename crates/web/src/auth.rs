@@ -157,6 +157,7 @@ pub(crate) fn sign_in_blocked(state: &AppState, client: std::net::IpAddr) -> Opt
 
 /// Checks an email and password under the sign-in throttles and starts a session (replacing `old`):
 /// the user and the new session token. Refused with `Unauthenticated` for a wrong pair, with
+/// `Forbidden` ([`UNCONFIRMED`]) for an account whose email address is not confirmed yet, with
 /// `TooManyRequests` once a throttle is reached, for every transport alike.
 pub(crate) async fn sign_in(
     state: &AppState,
@@ -200,6 +201,11 @@ pub(crate) async fn sign_in(
             Err(e.into())
         }
         Ok(Login::Refused) => Err(ServiceError::Unauthenticated("wrong email or password".into())),
+        // The right password: no guess to count. The account waits for its emailed link.
+        Ok(Login::Unconfirmed(_)) => {
+            refund();
+            Err(ServiceError::Forbidden(UNCONFIRMED.into()))
+        }
         Ok(Login::Ok(user)) => {
             refund();
             throttle.by_pair.forget(&pair);
@@ -221,6 +227,9 @@ pub(crate) async fn sign_out(state: &AppState, token: Option<&str>) -> Result<He
 pub(crate) fn new_session_cookie(state: &AppState, token: &str) -> HeaderValue {
     session_cookie(state, token, SESSION_SECS)
 }
+
+/// Why an account with the right password may not sign in yet.
+pub(crate) const UNCONFIRMED: &str = "confirm your email address first, with the link we emailed to it";
 
 /// The largest sign-in body read.
 const MAX_LOGIN_BODY: usize = 4 * 1024;

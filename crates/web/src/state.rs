@@ -262,6 +262,8 @@ const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(3600);
 const FOLLOW_UP_PER_REPORT: u32 = 200;
 /// Keys a throttle remembers per generation (see `limit`): about 10 MB at most per throttle.
 const THROTTLE_KEYS: usize = 100_000;
+/// Account emails one address may be sent per hour: a citizen asks for a link once or twice.
+pub(crate) const ACCOUNT_MAILS_PER_HOUR: u32 = 3;
 const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Sign-in throttles (per instance). Failed sign-ins are counted per client address, per client and
@@ -298,6 +300,11 @@ struct Inner {
     config: WebConfig,
     catalog: RwLock<Arc<Catalog>>,
     metrics: Option<PrometheusHandle>,
+    /// Signs and checks the links in emails; the same on every instance (kept in the database).
+    links: laksana_core::link::LinkKey,
+    /// Account emails (confirmation, new password) per address digest, so that nobody can flood an
+    /// inbox through the sign-up or reset forms.
+    account_mail: Limiter<String>,
 }
 
 impl AppState {
@@ -309,6 +316,9 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> Result<Self, StoreError> {
         let catalog = Catalog::load(&db).await?;
+        let secret = laksana_store::accounts::deployment_secret(&db, "links", clock.now()).await?;
+        let links = laksana_core::link::LinkKey::new(&secret)
+            .ok_or_else(|| StoreError::Corrupt("the link-signing secret is shorter than 32 bytes".into()))?;
         crate::media::clear_incoming(&config.media_dir);
         Ok(Self(Arc::new(Inner {
             api_keys: Mutex::new(HashMap::new()),
@@ -337,6 +347,8 @@ impl AppState {
             config,
             catalog: RwLock::new(Arc::new(catalog)),
             metrics,
+            links,
+            account_mail: Limiter::new(ACCOUNT_MAILS_PER_HOUR, Duration::from_secs(3600), THROTTLE_KEYS),
         })))
     }
 
@@ -350,6 +362,17 @@ impl AppState {
 
     pub fn config(&self) -> &WebConfig {
         &self.0.config
+    }
+
+    /// The key that signs and checks the links in emails.
+    pub fn links(&self) -> &laksana_core::link::LinkKey {
+        &self.0.links
+    }
+
+    /// Takes one account email for `address` (confirmation or new-password link); `false` once the
+    /// address had [`ACCOUNT_MAILS_PER_HOUR`] this hour (on this instance).
+    pub(crate) fn account_mail_allowed(&self, address: &str) -> bool {
+        self.0.account_mail.take(laksana_store::apikeys::hash_key(&address.trim().to_lowercase())).is_ok()
     }
 
     pub fn metrics(&self) -> Option<&PrometheusHandle> {

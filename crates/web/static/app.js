@@ -13,11 +13,18 @@
     layer.addTo(map);
   }
 
+  // Where a map opens: the jurisdiction's middle from data-center, else the whole country.
+  function centre(el) {
+    var c = (el.getAttribute("data-center") || "").split(",").map(parseFloat);
+    return c.length === 2 && !isNaN(c[0]) && !isNaN(c[1]) ? { at: c, zoom: 12 } : { at: [-2.5, 118], zoom: 5 };
+  }
+
   function homeMap() {
     var el = document.getElementById("map");
     if (!el || typeof L === "undefined") return;
     el.textContent = "";
-    var map = L.map(el, { scrollWheelZoom: false }).setView([-6.2, 106.63], 12);
+    var c = centre(el);
+    var map = L.map(el, { scrollWheelZoom: false }).setView(c.at, c.zoom);
     tiles(el, map);
     var layer = L.layerGroup().addTo(map);
     var first = true;
@@ -62,7 +69,8 @@
     var lat = document.getElementById("lat"), lon = document.getElementById("lon");
     if (!el || !lat || !lon || typeof L === "undefined") return;
     var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
-    var map = L.map(el).setView(start || [-6.2, 106.63], start ? 17 : 12);
+    var c = centre(el);
+    var map = L.map(el).setView(start || c.at, start ? 17 : c.zoom);
     tiles(el, map);
     var marker = null;
     function place(ll, zoom) {

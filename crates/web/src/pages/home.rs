@@ -59,6 +59,8 @@ struct HomePage {
     counters: Counters,
     within_share: String,
     recent: Vec<Card>,
+    /// Where the map opens (`lat,lon`).
+    center: String,
 }
 
 /// `GET /j/{jurisdiction}`.
@@ -91,6 +93,7 @@ pub(super) async fn home(
         month,
         counters,
         within_share,
+        center: super::view::map_center(&j),
         chrome,
     }
     .into_response())

@@ -5,6 +5,7 @@
 //! Pages call the same service functions as the APIs (`crate::service`), and render a
 //! [`ServiceError`] in one place: [`PageError`].
 
+mod account;
 mod assets;
 mod home;
 mod i18n;
@@ -41,6 +42,11 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/r/{public_id}/survey", get(report::survey))
         .route("/bahasa", get(i18n::switch))
         .route("/masuk", get(staff::sign_in_form).post(staff::sign_in))
+        .route("/daftar", get(account::sign_up_form).post(account::sign_up))
+        .route("/daftar/konfirmasi", get(account::confirm))
+        .route("/saya", get(account::mine))
+        .route("/sandi/lupa", get(account::forgot_form).post(account::forgot))
+        .route("/sandi/baru", get(account::new_password_form).post(account::new_password))
         .route("/keluar", axum::routing::post(staff::sign_out))
         .route("/staf", get(staff::home))
         .route("/staf/sandi", get(staff::password_form).post(staff::change_password))

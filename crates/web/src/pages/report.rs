@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use laksana_core::access::Operation;
 use laksana_core::limits::Rating;
+use laksana_core::link::{LinkError, Purpose};
 use laksana_core::workflow::{Command, Text};
 use laksana_core::{Privacy, Status, Timestamp};
 use laksana_store::reports;
@@ -39,8 +40,8 @@ pub(super) struct ReportPage {
     facts: Facts,
     timeline: Vec<Line>,
     photos: Vec<String>,
-    /// The follow-up code, when the visitor showed it: their forms carry it.
-    code: Option<String>,
+    /// How the visitor showed they are the reporter, when they did: their forms carry it on.
+    proof: Option<Proof>,
     can_confirm: bool,
     can_answer: bool,
     /// What happened after the visitor's last action, if anything.
@@ -50,22 +51,51 @@ pub(super) struct ReportPage {
     followers: i64,
 }
 
-/// Loads and renders report `id` for `caller` (the reporter when `code` is theirs).
+/// How a visitor showed they are a report's reporter.
+#[derive(Debug, Clone)]
+pub(super) struct Proof {
+    /// The form field that carries it on (`code` or `token`), empty for a signed-in account (its
+    /// session cookie carries it).
+    field: &'static str,
+    value: String,
+}
+
+impl Proof {
+    fn code(code: &str) -> Proof {
+        Proof { field: "code", value: code.to_owned() }
+    }
+
+    fn link(token: &str) -> Proof {
+        Proof { field: "token", value: token.to_owned() }
+    }
+
+    /// The follow-up code, when that is the proof.
+    fn follow_up_code(&self) -> Option<&str> {
+        (self.field == "code").then_some(self.value.as_str())
+    }
+}
+
+/// Loads and renders report `id` for `caller`, with `proof` when the visitor showed one (the code is
+/// checked here; a signed link was checked into `caller.reporter_of`).
 async fn render(
     state: &AppState,
     chrome: Chrome,
     caller: Caller,
     id: &str,
-    code: Option<String>,
+    proof: Option<Proof>,
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let not_found = || chrome.fail(ServiceError::NotFound(String::new()));
     let j = report_jurisdiction(state, &chrome, id).await?;
-    let l = load(state, &j, caller, code.as_deref(), id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
+    let code = proof.as_ref().and_then(Proof::follow_up_code);
+    let l = load(state, &j, caller, code, id, |_| Operation::Read).await.map_err(|e| chrome.fail(e))?;
     let report =
         reports::get(state.db(), j.id(), id).await.map_err(|e| chrome.fail(e.into()))?.ok_or_else(not_found)?;
     let t = chrome.t;
+    // A signed-in reporter needs no code: their account is the proof.
+    let is_reporter = laksana_core::access::standing(&l.caller.principal, &l.scope()).reporter;
+    let proof = proof.or_else(|| is_reporter.then(|| Proof { field: "", value: String::new() }));
     let timeline = events(state, &l)
         .await
         .map_err(|e| chrome.fail(e))?
@@ -93,7 +123,6 @@ async fn render(
             .collect()
     };
     let followers = laksana_store::followers::count(state.db(), report.id).await.map_err(|e| chrome.fail(e.into()))?;
-    let is_reporter = code.is_some();
     Ok(ReportPage {
         jurisdiction_id: j.id().to_owned(),
         facts: Facts::new(&t, &report, &j, state.clock().now()),
@@ -101,7 +130,7 @@ async fn render(
         photos,
         can_confirm: is_reporter && report.status == Status::Resolved,
         can_answer: is_reporter && report.status == Status::NeedsInfo,
-        code,
+        proof,
         notice,
         error,
         followers,
@@ -110,16 +139,45 @@ async fn render(
     .into_response())
 }
 
+/// The visitor as the pages know them: their session's account, or nobody.
+async fn visitor(state: &AppState, method: &Method, headers: &HeaderMap) -> Caller {
+    caller::caller(state, method, headers).await.unwrap_or_else(|_| Caller::anonymous())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ShowQuery {
+    /// A signed link's token, from an email to the reporter.
+    t: Option<String>,
+}
+
 /// `GET /laporan/{id}`: the report as the visitor may see it (a `rahasia` one is not found).
+///
+/// With `?t=` (the signed link in the reporter's emails) the reporter sees it as with their code; an
+/// expired or broken link leads to the tracking form instead, which says so.
 pub(super) async fn show(
     State(state): State<AppState>,
     chrome: Chrome,
     method: Method,
     headers: HeaderMap,
     Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    let caller = caller::caller(&state, &method, &headers).await.unwrap_or_else(|_| Caller::anonymous());
-    render(&state, chrome, caller, &id, None, None, None).await
+    let mut caller = visitor(&state, &method, &headers).await;
+    let Some(token) = q.t.filter(|t| !t.is_empty()) else {
+        return render(&state, chrome, caller, &id, None, None, None).await;
+    };
+    let id = normalise_id(&id);
+    match state.links().verify(Purpose::Report, &token, state.clock().now()) {
+        Ok(subject) if subject == id => {
+            caller.reporter_of = Some(id.clone());
+            render(&state, chrome, caller, &id, Some(Proof::link(&token)), None, None).await
+        }
+        outcome => {
+            let key = if outcome == Err(LinkError::Expired) { "link-expired" } else { "link-invalid" };
+            let page = TrackPage { error: Some(chrome.t.get(key)), id, chrome };
+            Ok((axum::http::StatusCode::FORBIDDEN, page).into_response())
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -141,11 +199,19 @@ pub(super) async fn track_form(chrome: Chrome, axum::extract::Query(q): axum::ex
     TrackPage { chrome, id, error: None }.into_response()
 }
 
-/// `GET /r/{id}/survey`, the link in the "resolved" notice: until surveys exist, the reporter confirms
-/// and rates on the report's page, reached with the follow-up code.
-pub(super) async fn survey(Path(id): Path<String>) -> Response {
+/// `GET /r/{id}/survey[?t=…]`, the rating link of the "resolved" notice: until surveys exist, the
+/// reporter confirms and rates on the report's page (its confirm-and-rate part), reached with the
+/// signed link when the address carries one, else with the follow-up code.
+pub(super) async fn survey(
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
+) -> Response {
     let id = laksana_core::PublicId::parse(&id).map(|p| p.to_string()).unwrap_or_default();
-    axum::response::Redirect::to(&format!("/lacak?id={id}")).into_response()
+    let to = match q.t.filter(|t| !id.is_empty() && !t.is_empty()) {
+        Some(t) => format!("/laporan/{id}?t={}#konfirmasi", super::view::url_encode(&t)),
+        None => format!("/lacak?id={id}"),
+    };
+    axum::response::Redirect::to(&to).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,7 +261,7 @@ pub(super) async fn track(
         return Ok(TrackPage { error: Some(t.get("track-missing")), id, chrome }.into_response());
     }
     check_code_rate(&state, &chrome, client, &id)?;
-    match render(&state, chrome.clone(), Caller::anonymous(), &id, Some(code), None, None).await {
+    match render(&state, chrome.clone(), Caller::anonymous(), &id, Some(Proof::code(&code)), None, None).await {
         Ok(page) => Ok(page),
         Err(PageError { error, .. })
             if matches!(error, ServiceError::WrongFollowUpCode { .. } | ServiceError::NotFound(_)) =>
@@ -212,6 +278,9 @@ pub(super) async fn track(
 pub(super) struct ActForm {
     #[serde(default)]
     code: String,
+    /// A signed link's token, for a reporter who came from an email.
+    #[serde(default)]
+    token: String,
     #[serde(default)]
     action: String,
     /// The status the reporter saw.
@@ -223,8 +292,9 @@ pub(super) struct ActForm {
     text: String,
 }
 
-/// `POST /laporan/{id}`: the reporter answers a question, confirms (and rates) or reopens. The page
-/// comes back with what happened, or with the report as it now is when someone acted first.
+/// `POST /laporan/{id}`: the reporter (by code, signed link or account) answers a question, confirms
+/// (and rates) or reopens. The page comes back with what happened, or with the report as it now is
+/// when someone acted first.
 pub(super) async fn act(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -235,9 +305,23 @@ pub(super) async fn act(
     require_same_origin(&state, &chrome, req.headers())?;
     let id = normalise_id(&id);
     check_code_rate(&state, &chrome, client, &id)?;
+    let mut caller = visitor(&state, req.method(), req.headers()).await;
     let f: ActForm = read_form(req, &chrome).await?;
-    let code = f.code.trim().to_ascii_uppercase();
     let t = chrome.t;
+    let token = f.token.trim();
+    let proof = if !token.is_empty() {
+        match state.links().verify(Purpose::Report, token, state.clock().now()) {
+            Ok(subject) if subject == id => caller.reporter_of = Some(id.clone()),
+            Ok(_) | Err(_) => {
+                let page = TrackPage { error: Some(t.get("link-expired")), id, chrome };
+                return Ok((axum::http::StatusCode::FORBIDDEN, page).into_response());
+            }
+        }
+        Some(Proof::link(token))
+    } else {
+        let code = f.code.trim().to_ascii_uppercase();
+        (!code.is_empty()).then(|| Proof::code(&code))
+    };
     let text = || Text::parse(&f.text).map_err(|_| t.get("act-text-needed"));
     let cmd = match f.action.as_str() {
         "confirm" => match f.rating.trim() {
@@ -253,28 +337,30 @@ pub(super) async fn act(
         "answer" => text().map(|answer| Command::ProvideInfo { answer }),
         _ => Err(t.get("act-unknown")),
     };
+    let again = |notice: Option<String>, error: Option<String>| {
+        render(&state, chrome.clone(), caller.clone(), &id, proof.clone(), notice, error)
+    };
     let cmd = match cmd {
         Ok(c) => c,
-        Err(msg) => return render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(msg)).await,
+        Err(msg) => return again(None, Some(msg)).await,
     };
     let Ok(seen) = f.status.parse::<Status>() else {
-        return render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(t.get("act-unknown"))).await;
+        return again(None, Some(t.get("act-unknown"))).await;
     };
     let j = report_jurisdiction(&state, &chrome, &id).await?;
     let expected = Expected { status: seen, version: None };
-    match actions::perform(&state, &j, Caller::anonymous(), Some(&code), &id, expected, &cmd).await {
+    let code = proof.as_ref().and_then(Proof::follow_up_code);
+    match actions::perform(&state, &j, caller.clone(), code, &id, expected, &cmd).await {
         Ok(_) => {
             let done = match cmd {
                 Command::Confirm { .. } => t.get("act-confirmed"),
                 Command::Reopen { .. } => t.get("act-reopened"),
                 _ => t.get("act-answered"),
             };
-            render(&state, chrome, Caller::anonymous(), &id, Some(code), Some(done), None).await
+            again(Some(done), None).await
         }
         // Someone acted first: show the report as it is now, and say so.
-        Err(ServiceError::Conflict(_)) => {
-            render(&state, chrome, Caller::anonymous(), &id, Some(code), None, Some(t.get("act-conflict"))).await
-        }
+        Err(ServiceError::Conflict(_)) => again(None, Some(t.get("act-conflict"))).await,
         Err(e) => {
             count_wrong_code(&state, client, &id, &e);
             Err(chrome.fail(e))

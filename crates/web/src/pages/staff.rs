@@ -57,7 +57,7 @@ pub(super) struct BackQuery {
 }
 
 fn safe_back(back: Option<&str>) -> String {
-    back.filter(|b| is_local_path(b)).unwrap_or("/staf").to_owned()
+    back.filter(|b| is_local_path(b)).unwrap_or("").to_owned()
 }
 
 /// `GET /masuk`.
@@ -89,18 +89,38 @@ pub(super) async fn sign_in(
     }
     let headers = req.headers().clone();
     let f: SignInForm = read_form(req, &chrome).await?;
-    let back = safe_back(Some(&f.kembali));
     let old = cookie_value(&headers, COOKIE);
     match crate::auth::sign_in(&state, client, f.email.trim(), &f.password, old).await {
-        Ok((_, token)) => {
+        Ok((user, token)) => {
+            // Without a page to go back to, staff go to their queues and citizens to their reports.
+            let back = match f.kembali.as_str() {
+                b if is_local_path(b) => b.to_owned(),
+                _ => {
+                    let grants = laksana_store::users::grants_of(state.db(), user.id)
+                        .await
+                        .map_err(|e| chrome.fail(e.into()))?;
+                    if grants.is_empty() { "/saya".to_owned() } else { "/staf".to_owned() }
+                }
+            };
             let mut res = Redirect::to(&back).into_response();
             res.headers_mut().insert(header::SET_COOKIE, crate::auth::new_session_cookie(&state, &token));
             Ok(res)
         }
         Err(ServiceError::Unauthenticated(_)) => {
             let error = Some(chrome.t.get("sign-in-wrong"));
-            let page = SignInPage { email: f.email, back, error, chrome };
+            let page = SignInPage { email: f.email, back: f.kembali, error, chrome };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        // The right password for an account whose address is not confirmed: the link goes out again.
+        Err(ServiceError::Forbidden(_)) => {
+            if let Some(user) =
+                laksana_store::users::find_by_email(state.db(), &f.email).await.map_err(|e| chrome.fail(e.into()))?
+            {
+                super::account::send_confirmation(&state, &chrome, &user).await?;
+            }
+            let error = Some(chrome.t.get("sign-in-unconfirmed"));
+            let page = SignInPage { email: f.email, back: f.kembali, error, chrome };
+            Ok((StatusCode::FORBIDDEN, page).into_response())
         }
         Err(e) => Err(chrome.fail(e)),
     }
@@ -137,6 +157,10 @@ pub(super) async fn home(State(state): State<AppState>, chrome: Chrome, staff: S
         .collect();
     if let [(only, _)] = queues.as_slice() {
         return Redirect::to(&format!("/staf/{only}")).into_response();
+    }
+    // A citizen's account has no queue: its page is their reports.
+    if queues.is_empty() && staff.caller.principal.grants.iter().all(|g| g.role == access::Role::Citizen) {
+        return Redirect::to("/saya").into_response();
     }
     if queues.is_empty() {
         return chrome.fail(ServiceError::Forbidden(String::new())).into_response();

@@ -96,6 +96,8 @@ struct FormPage {
     errors: BTreeMap<&'static str, String>,
     staged: Vec<String>,
     max_photos: usize,
+    /// Where the pin map opens (`lat,lon`).
+    center: String,
 }
 
 /// What the visitor typed (kept when the form comes back).
@@ -122,6 +124,8 @@ struct ReceivedPage {
     code: Option<String>,
     verify_by: Option<String>,
     email_given: bool,
+    /// Made while signed in: it is listed under "my reports".
+    mine: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +227,7 @@ fn form_page(
         errors,
         staged,
         max_photos: MAX_PHOTOS,
+        center: super::view::map_center(j),
         chrome,
     }
 }
@@ -244,6 +249,11 @@ pub(super) async fn post(
         return Err(chrome.fail(ServiceError::TooManyRequests { detail: String::new(), retry_after_secs }));
     }
     let _slot = media::UPLOADS.try_acquire().map_err(|_| chrome.fail(ServiceError::Unavailable))?;
+    // A signed-in citizen's report belongs to their account (an ended session reports anonymously).
+    let user_id = crate::service::caller::caller(&state, req.method(), req.headers())
+        .await
+        .ok()
+        .and_then(|c| c.principal.user_id);
     let t = chrome.t;
     let mut mp =
         Multipart::from_request(req, &state).await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
@@ -423,6 +433,7 @@ pub(super) async fn post(
         uploads,
         stored,
         language: Some(t.lang.as_str().into()),
+        user_id,
         ..IntakeInput::default()
     };
     let receipt = intake::submit(&state, &j, None, Channel::Web, input).await.map_err(|e| chrome.fail(e))?;
@@ -435,6 +446,7 @@ pub(super) async fn post(
             code: receipt.follow_up_code,
             verify_by: receipt.verify_by.map(|at| t.date(Timestamp::from_micros(at), j.tz)),
             email_given,
+            mine: user_id.is_some(),
             chrome,
         },
     )

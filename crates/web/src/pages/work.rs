@@ -51,6 +51,10 @@ struct WorkPage {
     may_note: bool,
     /// The stricter privacy levels the person may raise the report to.
     raise_to: Vec<&'static str>,
+    /// Whether the person may set or move the report's pin.
+    may_locate: bool,
+    /// Where the pin map opens without a pin (`lat,lon`).
+    center: String,
     /// Open reports of the same service near this one: likely originals when marking a duplicate.
     originals: Vec<Original>,
     notice: Option<String>,
@@ -212,6 +216,8 @@ async fn render(
             Vec::new()
         },
         may_note: access::comment_kind(principal, &scope(&l.item), false).is_ok(),
+        center: super::view::map_center(&j),
+        may_locate: l.item.status.is_open() && access::authorize(principal, Operation::Locate, &scope(&l.item)).is_ok(),
         actions,
         agencies,
         notice,
@@ -255,6 +261,10 @@ pub(super) struct ActForm {
     reason: String,
     #[serde(default)]
     of: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
 }
 
 /// The command an action form asks for, in the shape the API takes it (so both parse alike).
@@ -304,6 +314,10 @@ pub(super) async fn act(
         "raise_privacy" => match Privacy::parse(f.reason.trim()) {
             Some(to) => actions::raise_privacy(&state, &j, staff.caller.clone(), &id, to).await,
             None => Err(ServiceError::Invalid(t.get("act-unknown"))),
+        },
+        "locate" => match laksana_core::Coordinates::parse(f.lat.trim(), f.lon.trim()) {
+            Ok(at) => actions::locate(&state, &j, staff.caller.clone(), &id, at, version).await,
+            Err(_) => Err(ServiceError::Invalid(t.get("work-pin-invalid"))),
         },
         "reply" | "note" => match Text::parse(&f.text) {
             Ok(text) => {

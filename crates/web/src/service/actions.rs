@@ -130,3 +130,40 @@ pub async fn raise_privacy(
     let version = lifecycle::raise_privacy(state.db(), &l.item, to, &l.caller.actor, state.clock().now()).await?;
     Ok(Acted { id: l.item.public_id.to_string(), status: l.item.status, version })
 }
+
+/// Sets or moves the pin of an open report (those handling it), with the district it falls in. When
+/// the jurisdiction has districts, the point must lie in one of them: a pin outside the city is a slip.
+pub async fn locate(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    caller: Caller,
+    id: &str,
+    at: laksana_core::Coordinates,
+    expected_version: Option<i64>,
+) -> ServiceResult<Acted> {
+    let l = load(state, j, caller, None, id, |_| Operation::Locate).await?;
+    if !l.item.status.is_open() {
+        return Err(ServiceError::Conflict(format!(
+            "report {} is closed; its place stays as it was",
+            l.item.public_id
+        )));
+    }
+    if let Some(v) = expected_version.filter(|v| *v != l.item.version) {
+        return Err(ServiceError::Conflict(format!(
+            "report {} changed since version {v}; reload it",
+            l.item.public_id
+        )));
+    }
+    let district_id = j.districts.locate(at);
+    if district_id.is_none() && !j.districts.is_empty() {
+        return Err(ServiceError::Invalid(format!(
+            "{:.6}, {:.6} lies outside every district of {}",
+            at.lat(),
+            at.lon(),
+            j.jurisdiction.name
+        )));
+    }
+    let to = laksana_store::workflow::Relocation { at, district_id };
+    let version = lifecycle::set_location(state.db(), &l.item, to, &l.caller.actor, state.clock().now()).await?;
+    Ok(Acted { id: l.item.public_id.to_string(), status: l.item.status, version })
+}

@@ -17,12 +17,15 @@ pub struct Caller {
     pub actor: String,
     /// The API key's jurisdiction, when the caller is a key.
     pub key_jurisdiction: Option<String>,
+    /// The report (public id) whose reporter the caller proved to be with a signed link from an email:
+    /// it stands for the follow-up code.
+    pub reporter_of: Option<String>,
 }
 
 impl Caller {
     /// Nobody in particular: what the public may do.
     pub fn anonymous() -> Caller {
-        Caller { principal: Principal::anonymous(), actor: "public".into(), key_jurisdiction: None }
+        Caller { principal: Principal::anonymous(), actor: "public".into(), key_jurisdiction: None, reporter_of: None }
     }
 }
 
@@ -44,6 +47,7 @@ pub async fn caller(state: &AppState, method: &Method, headers: &HeaderMap) -> S
             principal: Principal { user_id: Some(user.id), grants, ..Principal::default() },
             actor: format!("user:{}", user.id),
             key_jurisdiction: None,
+            reporter_of: None,
         });
     }
     Ok(Caller::anonymous())
@@ -72,5 +76,6 @@ pub async fn key_caller(state: &AppState, key: &str) -> ServiceResult<Caller> {
         principal: Principal { user_id: key.user_id, grants, ..Principal::default() },
         actor,
         key_jurisdiction: Some(key.jurisdiction_id),
+        reporter_of: None,
     })
 }

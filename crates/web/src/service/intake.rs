@@ -329,7 +329,12 @@ pub(crate) async fn submit(
                 .map(|d| d.to_utc().with_timezone(&j.tz).format("%d-%m-%Y").to_string())
                 .unwrap_or_default(),
         };
-        let payload = EmailPayload { to: to.clone(), language: language.as_str().into(), notice };
+        let payload = EmailPayload {
+            to: to.clone(),
+            language: language.as_str().into(),
+            notice,
+            reporter_of: Some("{public_id}".into()),
+        };
         notices.push((EMAIL_JOB.to_owned(), serde_json::to_string(&payload).expect("notices always serialise")));
     }
     let webhook = privacy.is_listed_publicly().then(|| WebhookEvent {

@@ -44,7 +44,8 @@ pub fn denied(e: Denied, id: &str) -> ServiceError {
 }
 
 /// Loads report `id` of jurisdiction `j` and checks that the caller may do `op` to it. A follow-up
-/// code, when the caller shows one, must be the report's; it makes the caller its reporter.
+/// code, when the caller shows one, must be the report's; it makes the caller its reporter, as does a
+/// signed link for it (`Caller::reporter_of`).
 pub async fn load(
     state: &AppState,
     j: &JurisdictionInfo,
@@ -62,6 +63,10 @@ pub async fn load(
             let visible = access::authorize(&caller.principal, Operation::Read, &scope(&item)).is_ok();
             return Err(ServiceError::WrongFollowUpCode { hidden: !visible });
         }
+        caller.principal.follow_up_report = Some(item.id);
+    }
+    // A signed link from the reporter's email counts as their code.
+    if caller.reporter_of.as_deref() == Some(item.public_id.as_str()) {
         caller.principal.follow_up_report = Some(item.id);
     }
     let view = access::authorize(&caller.principal, op(&item), &scope(&item)).map_err(|e| denied(e, pid.as_str()))?;

@@ -274,10 +274,10 @@ both!(a_role_is_refused_the_pages_it_may_not_use, |app| {
     let (s, page) = app.staff_get(&officer, &format!("/staf/{TNG}?agency={dukcapil}")).await;
     assert_eq!(s, 403);
     assert!(page.contains("tidak boleh membuka halaman ini"), "the 403 page says so: {page}");
-    // A citizen has no queue at all.
+    // A citizen has no queue at all: the staff start page sends them to their own reports.
     let citizen = app.sign_in_page("warga@kota.test").await;
-    let (s, _) = app.staff_get(&citizen, "/staf").await;
-    assert_eq!(s, 403);
+    let (s, to) = app.staff_get(&citizen, "/staf").await;
+    assert_eq!((s, &to[..5]), (303, "/saya"));
     let (s, _) = app.staff_get(&citizen, &format!("/staf/{TNG}")).await;
     assert_eq!(s, 403);
     let (s, _) = app.staff_get(&citizen, &format!("/staf/laporan/{rahasia}")).await;
@@ -342,4 +342,71 @@ both!(heads_see_overdue_work_per_agency_and_staff_change_their_password, |app| {
     assert_eq!(s, 303, "the other session ended");
     let (s, _) = app.staff_get(&fresh, &format!("/staf/{TNG}")).await;
     assert_eq!(s, 200, "this browser stays signed in");
+});
+
+both!(staff_set_the_pin_of_a_report_that_came_with_an_address_only, |app| {
+    app.person("op@kota.test", Role::Operator, None).await;
+    app.person("pju@kota.test", Role::Officer, Some("DISPERKIM")).await;
+    app.person("dukcapil@kota.test", Role::Officer, Some("DISDUKCAPIL")).await;
+    let body = serde_json::json!({
+        "service_code": "pju-mati", "description": "Lampu jalan mati di Jalan Daan Mogot",
+        "address": "Jl. Daan Mogot No. 1, Tangerang", "privacy": "publik"
+    });
+    let (s, v) = app.call("POST", "/api/v1/reports", Some(crate::helpers::KEY), None, Some(body)).await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let op = app.sign_in_page("op@kota.test").await;
+    let (_, work) = app.staff_get(&op, &format!("/staf/laporan/{id}")).await;
+    assert!(work.contains("id=\"locate-form\"") && work.contains("alamat saja"), "offered for an address-only report");
+    let version = hidden(&work, "locate", "version");
+    let path = format!("/staf/laporan/{id}");
+    // Nonsense and a point outside the city are refused on the page, with the reason.
+    let (s, page) = app.staff_post(&op, &path, &[("action", "locate"), ("lat", "abc"), ("lon", "106.6")]).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("Koordinat tidak sah"), "{page}");
+    let (s, page) = app.staff_post(&op, &path, &[("action", "locate"), ("lat", "-7.8"), ("lon", "110.4")]).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("outside every district"), "{page}");
+    // Placed: the report now has its point and district, on the map and in the API.
+    let (s, to) = app
+        .staff_post(&op, &path, &[("action", "locate"), ("version", &version), ("lat", "-6.1783"), ("lon", "106.6319")])
+        .await;
+    assert_eq!(s, 303, "{to}");
+    let (_, v) = app.get_json(&format!("/api/v1/reports/{id}")).await;
+    assert_eq!((v["lat"].as_f64(), v["long"].as_f64()), (Some(-6.1783), Some(106.6319)), "{v}");
+    let (_, points) = app.get_json(&format!("/j/{TNG}/peta.json?bbox=106.63,-6.179,106.633,-6.177")).await;
+    assert!(points.to_string().contains(&id), "{points}");
+    let (_, work) = app.staff_get(&op, &path).await;
+    assert!(work.contains("Pindahkan titik peta"), "now it can be moved");
+    // The same form again (a second tab, the old version) meets the change and is told so.
+    let (s, _) = app
+        .staff_post(&op, &path, &[("action", "locate"), ("version", &version), ("lat", "-6.18"), ("lon", "106.63")])
+        .await;
+    assert_eq!(s, 409);
+    // The officer of the agency handling it may move it; another agency's officer may not.
+    let (s, v) = app
+        .act(
+            Some(&app.staff("op2@kota.test", Role::Operator, None).await),
+            None,
+            &id,
+            serde_json::json!({"action": "verify", "expected_status": "submitted"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let officer = app.sign_in_page("pju@kota.test").await;
+    let (s, _) =
+        app.staff_post(&officer, &path, &[("action", "locate"), ("lat", "-6.1784"), ("lon", "106.6318")]).await;
+    assert_eq!(s, 303);
+    let other = app.sign_in_page("dukcapil@kota.test").await;
+    let (s, _) = app.staff_post(&other, &path, &[("action", "locate"), ("lat", "-6.18"), ("lon", "106.63")]).await;
+    assert!(s == 403 || s == 404, "{s}");
+    // The timeline keeps where it was, for staff only.
+    let (_, public) = app.page_text(&format!("/laporan/{id}")).await;
+    assert!(!public.contains("-6.1783"));
+    let n = laksana_store::testing::scalar(
+        &app.db,
+        &format!("SELECT COUNT(*) FROM audit_events e JOIN reports r ON r.id = e.report_id WHERE r.public_id = '{id}' AND e.kind = 'located' AND NOT e.is_public"),
+    )
+    .await;
+    assert_eq!(n, 2);
 });

@@ -56,7 +56,12 @@ both!(the_happy_path_notifies_the_reporter_and_the_agency, |app| {
         "the receipt carries the id and the follow-up code"
     );
     assert!(siti.iter().any(|m| m.contains("Ganti lampu besok pagi")), "in progress with the plan");
-    assert!(siti.iter().any(|m| m.contains("/survey")), "resolved with the survey link");
+    assert!(
+        siti.iter().any(|m| m.contains("diselesaikan")
+            && m.contains(&format!("/laporan/{id}?t="))
+            && m.contains("#konfirmasi")),
+        "resolved, with the signed link to confirm and rate"
+    );
     assert!(siti.iter().any(|m| m.contains("ditutup")), "closed");
     let officer_mail = to("pju@kota.test");
     assert!(officer_mail.iter().any(|m| m.contains("Disposisi baru")), "the officer hears of the disposition");
