@@ -15,6 +15,7 @@ const pages = [
   ["report", `/laporan/${id}`],
   ["queue", `/staf/${TNG}`],
   ["work", `/staf/laporan/${id}`],
+  ["sign-up", "/daftar"],
 ];
 for (const lang of ["id", "en"]) {
   await op.context.addCookies([{ name: "laksana_lang", value: lang, url: BASE }]);

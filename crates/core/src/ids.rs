@@ -179,6 +179,15 @@ impl fmt::Display for PublicId {
     }
 }
 
+/// Whether `s` (trimmed) can be an email address to write to: one `@` with something on each side, no
+/// whitespace, at most 200 characters. Whether it reaches anyone only sending can tell.
+pub fn plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    let shape =
+        s.split_once('@').is_some_and(|(user, host)| !user.is_empty() && !host.is_empty() && !host.contains('@'));
+    shape && !s.contains(char::is_whitespace) && s.chars().count() <= 200
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +304,18 @@ mod tests {
             let id = PublicId::generate(&mut rng);
             prop_assert_eq!(PublicId::parse(id.as_str()), Some(id.clone()));
             prop_assert_eq!(PublicId::parse(&id.as_str().to_lowercase().replace('-', "")), Some(id));
+        }
+    }
+
+    #[test]
+    fn plausible_emails() {
+        for ok in ["siti@warga.test", " budi@kota.go.id ", "a@localhost"] {
+            assert!(plausible_email(ok), "{ok:?}");
+        }
+        for bad in
+            ["", "siti", "@warga.test", "siti@", "si ti@warga.test", "a@b@c", &format!("{}@x.id", "a".repeat(200))]
+        {
+            assert!(!plausible_email(bad), "{bad:?}");
         }
     }
 }

@@ -56,7 +56,7 @@ pub struct NewUser {
 
 fn normalise_email(email: &str) -> Result<String> {
     let e = email.trim().to_lowercase();
-    if !e.contains('@') || e.contains(char::is_whitespace) || e.len() > 200 {
+    if !laksana_core::ids::plausible_email(&e) {
         return Err(StoreError::Invalid(format!("{email:?} is not an email address")));
     }
     Ok(e)

@@ -79,6 +79,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(workflow::act))
             .routes(routes!(workflow::comment))
             .routes(routes!(workflow::privacy))
+            .routes(routes!(workflow::location))
             .routes(routes!(crate::auth::login))
             .routes(routes!(crate::auth::logout))
             .routes(routes!(crate::auth::me))

@@ -255,6 +255,34 @@ pub(super) async fn privacy(
     Ok(Json(actions::raise_privacy(&state, &t.jurisdiction, t.caller, &t.id, to).await?.into()))
 }
 
+/// A report's new place.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LocationIn {
+    /// WGS84 latitude.
+    lat: f64,
+    /// WGS84 longitude.
+    long: f64,
+    /// The version the caller saw; a conflict (409) when the report changed since.
+    #[serde(default)]
+    expected_version: Option<i64>,
+}
+
+/// Sets or moves the pin of an open report (operators, and officers of the agency handling it); the
+/// district is found again. A point outside every district of the jurisdiction is refused.
+#[utoipa::path(post, path = "/reports/{id}/location", tag = "workflow", request_body = LocationIn, params(("id" = String, Path, description = "Public id"), JQuery),
+    responses((status = 200, body = ActionOut), (status = 400, description = "Coordinates out of range or outside the jurisdiction", content_type = "application/problem+json"),
+              (status = 403, description = "Not handling the report", content_type = "application/problem+json"),
+              (status = 409, description = "Closed, or changed since expected_version", content_type = "application/problem+json")))]
+pub(super) async fn location(
+    State(state): State<AppState>,
+    t: ReportTarget,
+    ApiJson(p): ApiJson<LocationIn>,
+) -> Result<Json<ActionOut>, Problem> {
+    let at = laksana_core::Coordinates::new(p.lat, p.long).map_err(|e| Problem::bad_request(e.to_string()))?;
+    Ok(Json(actions::locate(&state, &t.jurisdiction, t.caller, &t.id, at, p.expected_version).await?.into()))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct InboxQuery {

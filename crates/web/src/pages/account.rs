@@ -67,13 +67,6 @@ pub(super) struct SignUpForm {
     repeat: String,
 }
 
-fn email_ok(email: &str) -> bool {
-    let parts = email.split_once('@');
-    parts.is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
-        && !email.contains(char::is_whitespace)
-        && email.chars().count() <= 200
-}
-
 /// Refuses a client that sent too many forms lately (the submission limit per address), before its
 /// form is read.
 fn throttle(state: &AppState, chrome: &Chrome, client: std::net::IpAddr) -> Result<(), PageError> {
@@ -96,7 +89,7 @@ pub(super) async fn sign_up(
     let t = chrome.t;
     let (email, name) = (f.email.trim().to_lowercase(), f.name.trim().to_owned());
     let mut errors = BTreeMap::new();
-    if !email_ok(&email) {
+    if !laksana_core::ids::plausible_email(&email) {
         errors.insert("email", t.get("submit-email-invalid"));
     }
     if name.chars().count() > 100 {
@@ -260,7 +253,7 @@ pub(super) async fn forgot(
     let f: ForgotForm = read_form(req, &chrome).await?;
     let t = chrome.t;
     let email = f.email.trim().to_lowercase();
-    if !email_ok(&email) {
+    if !laksana_core::ids::plausible_email(&email) {
         let page = ForgotPage { error: Some(t.get("submit-email-invalid")), email, chrome };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

@@ -400,7 +400,7 @@ pub(super) async fn follow(
     let f: FollowForm = read_form(req, &chrome).await?;
     let t = chrome.t;
     let email = f.email.trim();
-    if email.is_empty() || !email.contains('@') || email.contains(char::is_whitespace) || email.chars().count() > 200 {
+    if !laksana_core::ids::plausible_email(email) {
         return Err(chrome.fail(ServiceError::Invalid(t.get("submit-email-invalid"))));
     }
     let id = normalise_id(&id);

@@ -491,7 +491,7 @@ fn check(
     if Privacy::parse(&form.privacy).is_none() {
         errors.insert("privacy", t.get("submit-privacy-needed"));
     }
-    if !form.email.is_empty() && (!form.email.contains('@') || form.email.contains(char::is_whitespace)) {
+    if !form.email.is_empty() && !laksana_core::ids::plausible_email(&form.email) {
         errors.insert("email", t.get("submit-email-invalid"));
     }
     for (name, v) in [("first_name", &form.first_name), ("last_name", &form.last_name), ("phone", &form.phone)] {

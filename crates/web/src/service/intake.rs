@@ -277,7 +277,7 @@ pub(crate) async fn submit(
     };
     let email = short("email", input.email)?;
     if let Some(e) = &email
-        && (!e.contains('@') || e.contains(char::is_whitespace))
+        && !laksana_core::ids::plausible_email(e)
     {
         return Err(bad(format!("email is not a valid address: {e:?}")));
     }

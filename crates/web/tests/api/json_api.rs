@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use laksana_core::access::Role;
+
 use crate::both;
 use crate::helpers::*;
 
@@ -177,4 +179,34 @@ both!(json_writes_must_be_sent_as_json_and_submissions_need_a_key_before_their_b
     assert_eq!(res.status(), 401);
     let res = app.submit_raw(Some("lks_not_a_key"), "{").await;
     assert_eq!(res.status(), 403);
+});
+
+both!(staff_place_an_address_only_report_through_the_api, |app| {
+    let op = app.staff("op@kota.test", Role::Operator, None).await;
+    let other = app.staff("dukcapil@kota.test", Role::Officer, Some("DISDUKCAPIL")).await;
+    let body = serde_json::json!({
+        "service_code": "pju-mati", "description": "Lampu jalan mati di Jalan Daan Mogot",
+        "address": "Jl. Daan Mogot No. 1, Tangerang"
+    });
+    let (s, v) = app.call("POST", "/api/v1/reports", Some(KEY), None, Some(body)).await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/reports/{id}/location");
+    let place = |lat: f64, long: f64| serde_json::json!({"lat": lat, "long": long});
+    let (s, v) = app.call("POST", &path, Some(&op), None, Some(place(-91.0, 106.6))).await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = app.call("POST", &path, Some(&op), None, Some(place(-7.8, 110.4))).await;
+    assert_eq!(s, 400, "outside the city: {v}");
+    let (s, v) = app.call("POST", &path, Some(&other), None, Some(place(-6.1783, 106.6319))).await;
+    assert!(s == 403 || s == 404, "another agency's officer: {s} {v}");
+    let (s, v) = app.call("POST", &path, Some(&op), None, Some(place(-6.1783, 106.6319))).await;
+    assert_eq!(s, 200, "{v}");
+    let stale = serde_json::json!({"lat": -6.18, "long": 106.63, "expected_version": 0});
+    let (s, v) = app.call("POST", &path, Some(&op), None, Some(stale)).await;
+    assert_eq!(s, 409, "{v}");
+    let (_, v) = app.get_json(&format!("/api/v1/reports/{id}")).await;
+    assert_eq!((v["lat"].as_f64(), v["long"].as_f64()), (Some(-6.1783), Some(106.6319)), "{v}");
+    // The public learns nothing of who placed it, and nobody without a role may.
+    let (s, _) = app.call("POST", &path, None, None, Some(place(-6.18, 106.63))).await;
+    assert!(s == 401 || s == 403, "{s}");
 });

@@ -409,4 +409,8 @@ both!(staff_set_the_pin_of_a_report_that_came_with_an_address_only, |app| {
     )
     .await;
     assert_eq!(n, 2);
+    // The audit trail follows the pin: the report's row is what its events say.
+    laksana_store::audit::seal_pending(&app.db).await.unwrap();
+    let v = laksana_store::audit::verify(&app.db).await.unwrap();
+    assert!(v.intact(), "{:?} {:?}", v.broken, v.mismatches);
 });
