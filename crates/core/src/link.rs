@@ -100,7 +100,8 @@ impl LinkKey {
         let (Some(subject), Some(expires), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(LinkError::Invalid);
         };
-        let expires: i64 = expires.parse().map_err(|_| LinkError::Invalid)?;
+        // Only the digits as signed: `+5` or `05` would be the same number under another spelling.
+        let expires: i64 = expires.parse().ok().filter(|e: &i64| e.to_string() == expires).ok_or(LinkError::Invalid)?;
         let tag = hex::decode(tag).map_err(|_| LinkError::Invalid)?;
         if !subject_ok(subject) || tag.len() != 16 {
             return Err(LinkError::Invalid);
@@ -164,6 +165,8 @@ mod tests {
         let parts: Vec<&str> = t.split('.').collect();
         let later = format!("{}.{}.{}", parts[0], parts[1].parse::<i64>().unwrap() + 86_400, parts[2]);
         assert_eq!(k.verify(Purpose::Report, &later, NOW), Err(LinkError::Invalid), "a stretched expiry");
+        let respelt = format!("{}.+{}.{}", parts[0], parts[1], parts[2]);
+        assert_eq!(k.verify(Purpose::Report, &respelt, NOW), Err(LinkError::Invalid), "the expiry respelt");
         for junk in ["", "x", "a.b", "a.1.zz", "K7QM-3XR9.1.00", "a b.1.00112233445566778899aabbccddeeff"] {
             assert_eq!(k.verify(Purpose::Report, junk, NOW), Err(LinkError::Invalid), "{junk:?}");
         }

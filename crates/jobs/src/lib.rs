@@ -1,6 +1,7 @@
 //! The background worker: claims jobs from the queue in the database and runs them, with retries and
 //! backoff. Several instances may run against one database; each job runs once per claim.
 
+mod accounts;
 mod notify;
 mod thumbnail;
 mod webhook;
@@ -16,7 +17,8 @@ use laksana_store::Db;
 use laksana_store::jobs::{self, Job};
 use tokio::sync::watch;
 
-pub use notify::{Mail, MailConfig, Notify};
+pub use accounts::PasswordReset;
+pub use notify::{Links, Mail, MailConfig, Notify};
 pub use thumbnail::{THUMBNAIL_KIND, Thumbnail};
 pub use webhook::{SIGNATURE_HEADER, Webhook, signature};
 
@@ -169,14 +171,12 @@ pub struct Worker {
 impl Worker {
     /// A worker with every job kind Laksana has; fails on a mail setting that cannot work.
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: &WorkerConfig) -> Result<Self, String> {
+        let links = Arc::new(Links::new(db.clone(), clock.clone(), &config.public_url));
         let handlers: Vec<Box<dyn Handler>> = vec![
             Box::new(Thumbnail::new(config.media_dir.clone())),
             Box::new(Notify::new(db.clone(), clock.clone())),
-            Box::new(Mail::new(&config.mail, &config.mail_from)?.with_links(
-                db.clone(),
-                clock.clone(),
-                &config.public_url,
-            )),
+            Box::new(Mail::new(&config.mail, &config.mail_from)?.with_links(links.clone())),
+            Box::new(PasswordReset::new(db.clone(), links)),
             Box::new(Webhook::new(db.clone(), clock.clone(), config.webhooks_allow_private)),
         ];
         Ok(Self::with_handlers(db, clock, handlers))

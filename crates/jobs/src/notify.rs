@@ -141,11 +141,11 @@ enum Transport {
 pub struct Mail {
     from: Mailbox,
     transport: Transport,
-    links: Option<Links>,
+    links: Option<Arc<Links>>,
 }
 
-/// What a message to a reporter needs for the signed link to their report.
-struct Links {
+/// What messages with signed links need: the deployment's key and where the pages are.
+pub struct Links {
     db: Db,
     clock: Arc<dyn Clock>,
     public_url: String,
@@ -154,8 +154,13 @@ struct Links {
 }
 
 impl Links {
-    /// The signed address of report `public_id`'s page for its reporter.
-    async fn report_link(&self, public_id: &str) -> Result<String, JobError> {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, public_url: &str) -> Self {
+        Self { db, clock, public_url: public_url.trim_end_matches('/').to_owned(), key: tokio::sync::OnceCell::new() }
+    }
+
+    /// A URL of the pages: `path` on this deployment, signed for `purpose` and `subject` in its `t`
+    /// parameter.
+    pub(crate) async fn signed(&self, path: &str, purpose: Purpose, subject: &str) -> Result<String, JobError> {
         let key = self
             .key
             .get_or_try_init(|| async {
@@ -165,8 +170,17 @@ impl Links {
                 LinkKey::new(&secret).ok_or_else(|| JobError::Permanent("the link secret is too short".into()))
             })
             .await?;
-        let token = key.sign(Purpose::Report, public_id, self.clock.now());
-        Ok(format!("{}/laporan/{public_id}?t={token}", self.public_url.trim_end_matches('/')))
+        let token = key.sign(purpose, subject, self.clock.now());
+        Ok(format!("{}{path}?t={token}", self.public_url))
+    }
+
+    /// The signed address of report `public_id`'s page for its reporter.
+    async fn report_link(&self, public_id: &str) -> Result<String, JobError> {
+        self.signed(&format!("/laporan/{public_id}"), Purpose::Report, public_id).await
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 }
 
@@ -185,9 +199,9 @@ impl Mail {
         Ok(Self { from, transport, links: None })
     }
 
-    /// Gives the reporter's messages a signed link to their report on the pages at `public_url`.
-    pub fn with_links(mut self, db: Db, clock: Arc<dyn Clock>, public_url: &str) -> Self {
-        self.links = Some(Links { db, clock, public_url: public_url.to_owned(), key: tokio::sync::OnceCell::new() });
+    /// Gives the reporter's messages a signed link to their report.
+    pub fn with_links(mut self, links: Arc<Links>) -> Self {
+        self.links = Some(links);
         self
     }
 }

@@ -82,12 +82,28 @@ pub async fn confirm_email(db: &Db, user_id: i64, now: Timestamp) -> Result<bool
     Ok(true)
 }
 
-/// Sets a new password for account `user_id` through an emailed link: every session ends, and the
-/// email address counts as confirmed (the link reached it).
-pub async fn reset_password(db: &Db, user: &User, password: &str, now: Timestamp) -> Result<()> {
-    users::set_password(db, &user.email, password, &format!("user:{}", user.id), now).await?;
-    confirm_email(db, user.id, now).await?;
-    Ok(())
+/// Sets a new password for `user` through an emailed link, if its password hash is still `old_hash`
+/// (the one the link was made for): `false` when it changed since, i.e. the link is spent. Every
+/// session ends and the address counts as confirmed (the link reached it), in the same transaction,
+/// recorded as `password_reset`.
+pub async fn reset_password(db: &Db, user: &User, old_hash: &str, password: &str, now: Timestamp) -> Result<bool> {
+    let hash = users::hash_password(password).await?;
+    let mut tx = db.begin().await?;
+    // An account without a password has NULL, which a link made for "" stands for.
+    let n = tx
+        .execute(
+            "UPDATE users SET password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2)
+             WHERE id = $3 AND COALESCE(password_hash, '') = $4",
+            &args![hash.as_str(), now.as_micros(), user.id, old_hash],
+        )
+        .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![user.id]).await?;
+    users::record_on_account(&mut tx, user.id, &user.email, "password_reset", "link", now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The deployment's secret `name`, made (256 random bits, hex) by whichever instance asks first and

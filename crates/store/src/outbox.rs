@@ -12,6 +12,9 @@ use crate::sql::{Arg, Tx};
 pub const NOTIFY_JOB: &str = "notify";
 /// Job kind: send one email.
 pub const EMAIL_JOB: &str = "email";
+/// Job kind: someone asked for a new password for an address; the worker looks for its account and,
+/// when there is one a link may reset, queues the email (so the page answers alike either way).
+pub const PASSWORD_RESET_JOB: &str = "password_reset";
 /// Job kind: POST one event to one webhook.
 pub const WEBHOOK_JOB: &str = "webhook";
 
@@ -32,6 +35,13 @@ pub struct EmailPayload {
     /// carries a signed link to the report's page that stands for their follow-up code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_of: Option<String>,
+}
+
+/// Payload of a [`PASSWORD_RESET_JOB`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetPayload {
+    /// The address asked for, normalised to lower case.
+    pub email: String,
 }
 
 /// The body of a webhook delivery: what the public may know of an event, nothing more (no reporter,

@@ -18,7 +18,7 @@ use laksana_core::Timestamp;
 use laksana_core::link::{self, LinkError, Purpose};
 use laksana_core::notice::Notice;
 use laksana_store::accounts::{self, SignUp};
-use laksana_store::outbox::{EMAIL_JOB, EmailPayload};
+use laksana_store::outbox::{EMAIL_JOB, EmailPayload, PASSWORD_RESET_JOB, PasswordResetPayload};
 use laksana_store::users::{MIN_PASSWORD_CHARS, NewUser, User};
 use serde::Deserialize;
 
@@ -240,8 +240,8 @@ pub(super) struct ForgotForm {
     email: String,
 }
 
-/// `POST /sandi/lupa`: emails a link that sets a new password, to an account that exists and is not
-/// disabled; the answer is the same either way.
+/// `POST /sandi/lupa`: asks the worker to email a link that sets a new password, which it does for a
+/// citizen's account that exists and is not disabled; the answer is the same either way.
 pub(super) async fn forgot(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -257,20 +257,14 @@ pub(super) async fn forgot(
         let page = ForgotPage { error: Some(t.get("submit-email-invalid")), email, chrome };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let user = laksana_store::users::find_by_email(state.db(), &email).await.map_err(|e| chrome.fail(e.into()))?;
-    let bindings = match user {
-        Some(u) => accounts::bindings(state.db(), u.id).await.map_err(|e| chrome.fail(e.into()))?,
-        None => None,
-    };
-    if let Some(b) = bindings {
-        let now = state.clock().now();
-        let subject = link::account_subject(b.user.id, &b.password_hash);
-        let token = state.links().sign(Purpose::ResetPassword, &subject, now);
-        let notice = Notice::ResetPassword {
-            url: format!("{}/sandi/baru?t={token}", state.config().public_url.trim_end_matches('/')),
-            valid_until: t.datetime(now.plus_seconds(Purpose::ResetPassword.lifetime_secs()), zone(&state)),
-        };
-        send(&state, &chrome, &b.user, notice).await?;
+    // Nothing is looked up here: the worker finds the account, if any, so that the answer is the same,
+    // and as quick, for every address.
+    if state.account_mail_allowed(&email) {
+        let payload = PasswordResetPayload { email: email.clone() };
+        let job = (PASSWORD_RESET_JOB.to_owned(), serde_json::to_string(&payload).expect("payloads always serialise"));
+        laksana_store::jobs::enqueue_all(state.db(), &[job], state.clock().now())
+            .await
+            .map_err(|e| chrome.fail(e.into()))?;
     }
     Ok(MessagePage {
         title: t.get("account-sent-title"),
@@ -340,9 +334,13 @@ pub(super) async fn new_password(
         let page = NewPasswordPage { chrome, token: f.token, error: Some(error) };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    accounts::reset_password(state.db(), &b.user, &f.new, state.clock().now())
+    let done = accounts::reset_password(state.db(), &b.user, &b.password_hash, &f.new, state.clock().now())
         .await
         .map_err(|e| chrome.fail(e.into()))?;
+    if !done {
+        // Another use of the same link came first.
+        return Ok(link_failed(chrome, LinkError::Invalid, ("/sandi/lupa", t.get("forgot-again"))));
+    }
     Ok(MessagePage {
         title: t.get("password-title"),
         message: t.get("forgot-done"),
@@ -378,7 +376,9 @@ struct MinePage {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct MineQuery {
-    hal: Option<u64>,
+    /// The page number; anything else is the first page.
+    #[serde(default)]
+    hal: String,
 }
 
 /// Reports per page of "my reports".
@@ -396,7 +396,7 @@ pub(super) async fn mine(
         .await
         .map_err(|e| chrome.fail(e.into()))?
         .ok_or_else(|| chrome.fail(ServiceError::Unauthenticated(String::new())))?;
-    let page = q.hal.unwrap_or(1).clamp(1, 10_000);
+    let page = q.hal.trim().parse::<u64>().unwrap_or(1).clamp(1, 10_000);
     let offset = (page - 1) * u64::from(MINE_PER_PAGE);
     // One more than a page tells whether there is a next one.
     let mut rows = laksana_store::reports::of_user(state.db(), uid, MINE_PER_PAGE + 1, offset)

@@ -179,9 +179,11 @@ pub(super) async fn switch(Query(q): Query<SwitchQuery>) -> Response {
     res
 }
 
-/// A path on this server (so the switch cannot be used to send people elsewhere).
+/// A path on this server (so the switch and the sign-in cannot be used to send people elsewhere).
+/// Browsers drop tabs and newlines from a URL and read `\` as `/`, so `/<TAB>/evil.example` would
+/// become `//evil.example`: no control character or backslash is accepted anywhere in it.
 pub(super) fn is_local_path(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n'])
+    p.starts_with('/') && !p.starts_with("//") && !p.contains(|c: char| c.is_control() || c == '\\')
 }
 
 #[cfg(test)]
@@ -247,5 +249,8 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("/\t/evil.example"), "a browser drops the tab: //evil.example");
+        assert!(!is_local_path("/\n/evil.example"));
+        assert!(!is_local_path("/a\\b"));
     }
 }

@@ -312,8 +312,9 @@ pub(super) async fn act(
     let proof = if !token.is_empty() {
         match state.links().verify(Purpose::Report, token, state.clock().now()) {
             Ok(subject) if subject == id => caller.reporter_of = Some(id.clone()),
-            Ok(_) | Err(_) => {
-                let page = TrackPage { error: Some(t.get("link-expired")), id, chrome };
+            outcome => {
+                let key = if outcome == Err(LinkError::Expired) { "link-expired" } else { "link-invalid" };
+                let page = TrackPage { error: Some(t.get(key)), id, chrome };
                 return Ok((axum::http::StatusCode::FORBIDDEN, page).into_response());
             }
         }

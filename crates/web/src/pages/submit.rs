@@ -250,10 +250,13 @@ pub(super) async fn post(
     }
     let _slot = media::UPLOADS.try_acquire().map_err(|_| chrome.fail(ServiceError::Unavailable))?;
     // A signed-in citizen's report belongs to their account (an ended session reports anonymously).
-    let user_id = crate::service::caller::caller(&state, req.method(), req.headers())
-        .await
-        .ok()
-        .and_then(|c| c.principal.user_id);
+    // Staff filing a complaint for someone at the desk do not become its reporter: they handle it.
+    let user_id = match crate::service::caller::caller(&state, req.method(), req.headers()).await {
+        Ok(c) if c.principal.grants.iter().all(|g| g.role == laksana_core::access::Role::Citizen) => {
+            c.principal.user_id
+        }
+        _ => None,
+    };
     let t = chrome.t;
     let mut mp =
         Multipart::from_request(req, &state).await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
