@@ -310,3 +310,4 @@ work-pin-move = Move the map pin
 work-pin-none = This report came with an address only. Place its pin on the map (click the map) or type its coordinates.
 work-pin-save = Save the pin
 work-pin-invalid = Invalid coordinates: latitude between -90 and 90, longitude between -180 and 180, with a dot as the decimal mark.
+account-repeat = Repeat the password

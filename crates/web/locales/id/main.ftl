@@ -295,3 +295,4 @@ work-pin-move = Pindahkan titik peta
 work-pin-none = Laporan ini masuk dengan alamat saja. Pasang titiknya di peta (klik peta) atau isi koordinatnya.
 work-pin-save = Simpan titik
 work-pin-invalid = Koordinat tidak sah: lintang antara -90 dan 90, bujur antara -180 dan 180, dengan titik sebagai pemisah desimal.
+account-repeat = Ulangi kata sandi
