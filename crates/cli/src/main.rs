@@ -28,6 +28,7 @@ macro_rules! say {
 mod admin;
 mod config;
 mod process;
+mod region;
 
 /// mimalloc, also standing in for the C library's malloc (SQLite's allocations included): glibc's
 /// allocator spends a quarter of a busy server's time on locks between threads that allocate rows
@@ -70,6 +71,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: admin::UserCommand,
+    },
+    /// Export a jurisdiction's catalog as a region pack, or import one (docs/onboarding.md).
+    Region {
+        #[command(subcommand)]
+        command: region::RegionCommand,
     },
     /// Manage a jurisdiction's holiday calendar.
     Holidays {
@@ -233,6 +239,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     )),
                 },
             };
+            db.close().await;
+            out
+        }
+        // Checking a pack needs no database.
+        Command::Region { command: region::RegionCommand::Import { dir, check: true } } => {
+            region::check(&dir).map(|_| ())
+        }
+        Command::Region { command } => {
+            let db = open_db(&config).await?;
+            let out = region::run(&db, command).await;
             db.close().await;
             out
         }

@@ -2,45 +2,13 @@
 //! lets a request in flight finish. SQLite only: the binary's database code is the store's, which is
 //! tested on both backends.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let p = std::env::temp_dir().join(format!("laksana-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn laksana(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_laksana"));
-    c.current_dir(dir)
-        .env("LAKSANA__DATA_DIR", dir.join("data"))
-        .env("RUST_LOG", "warn")
-        .env_remove("LAKSANA__DATABASE__URL");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    laksana(dir).args(args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::*;
 
 #[test]
 fn seeding_twice_adds_nothing_and_keys_are_shown_once() {
@@ -83,32 +51,10 @@ fn bad_configuration_is_explained() {
 
 // The caller waits for the child it is handed; clippy cannot see across the return.
 #[allow(clippy::zombie_processes)]
-fn start_server(dir: &Path) -> (Child, String) {
-    let mut child = laksana(dir)
-        .args(["serve", "--demo"])
-        .env("LAKSANA__SERVER__BIND", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(rest) = line.strip_prefix("Laksana is serving at http://") {
-            // The server outlives this function's reader; it must not mind its stdout being closed.
-            return (child, rest.trim_end_matches('/').to_owned());
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not print its address");
-}
-
 #[test]
 fn sigterm_lets_a_request_in_flight_finish() {
     let d = Dir::new("serve");
-    let (mut child, addr) = start_server(&d.0);
+    let (mut child, addr) = start_server(&d.0, &["serve", "--demo"]);
     let body =
         "api_key=lks_demo_tangerangkota_open311&service_code=pju-mati&lat=-6.17&long=106.63&description=Lampu+mati";
     let mut conn = TcpStream::connect(&addr).unwrap();
@@ -139,13 +85,6 @@ fn sigterm_lets_a_request_in_flight_finish() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(TcpStream::connect(&addr).is_err(), "no new connections after the stop");
-}
-
-fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child =
-        laksana(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]

@@ -63,6 +63,11 @@ pub enum Subject {
     Holidays,
     /// A jurisdiction's deadlines.
     Deadlines,
+    /// A jurisdiction's own settings (name, zone, contact, deadlines).
+    Jurisdiction,
+    Agency(i64),
+    Service(i64),
+    District(i64),
 }
 
 impl Subject {
@@ -74,13 +79,23 @@ impl Subject {
             Subject::Webhook(_) => "webhook",
             Subject::Holidays => "holidays",
             Subject::Deadlines => "deadlines",
+            Subject::Jurisdiction => "jurisdiction",
+            Subject::Agency(_) => "agency",
+            Subject::Service(_) => "service",
+            Subject::District(_) => "district",
         }
     }
 
     fn id(self) -> Option<String> {
         match self {
-            Subject::User(id) | Subject::Grant(id) | Subject::ApiKey(id) | Subject::Webhook(id) => Some(id.to_string()),
-            Subject::Holidays | Subject::Deadlines => None,
+            Subject::User(id)
+            | Subject::Grant(id)
+            | Subject::ApiKey(id)
+            | Subject::Webhook(id)
+            | Subject::Agency(id)
+            | Subject::Service(id)
+            | Subject::District(id) => Some(id.to_string()),
+            Subject::Holidays | Subject::Deadlines | Subject::Jurisdiction => None,
         }
     }
 }

@@ -58,7 +58,7 @@ pub struct Service {
 }
 
 #[derive(FromRow)]
-struct ServiceRow {
+pub(crate) struct ServiceRow {
     id: i64,
     jurisdiction_id: String,
     code: String,
@@ -128,7 +128,7 @@ pub struct District {
     pub geometry: String,
 }
 
-const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, description, group_name, keywords, kind, agency_id, \
+pub(crate) const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, description, group_name, keywords, kind, agency_id, \
      sla_tier, is_private, is_staff, active, attributes";
 
 pub async fn jurisdictions(db: &Db) -> Result<Vec<Jurisdiction>> {

@@ -26,6 +26,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod public;
 pub mod queue;
+pub mod region;
 pub mod reports;
 pub mod seed;
 mod tail;

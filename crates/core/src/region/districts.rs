@@ -1,0 +1,163 @@
+//! `districts.geojson`: a FeatureCollection of Polygon features with `code` and `name` properties
+//! (and optionally `level`), in longitude/latitude (WGS 84), as GeoJSON says.
+
+use geo::{Area, BooleanOps, Coord, LineString, Polygon, Validation};
+use serde_json::{Value, json};
+
+use super::{DISTRICTS_FILE, Problem, problem};
+
+/// One district: its code, name, level and polygon rings (`[lon, lat]`, each ring closed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictDef {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// The smallest shared area (square degrees, about 100 m²) worth a warning: outlines drawn from
+/// different sources share slivers along every border.
+const OVERLAP_WARNING: f64 = 1e-8;
+
+/// Reads the districts and checks them; overlaps between districts come back as warnings.
+pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Vec<Problem>> {
+    let f = DISTRICTS_FILE;
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| vec![problem(f, format!("line {}", e.line()), "", format!("not JSON: {e}"))])?;
+    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(vec![problem(f, "", "type", "must be a GeoJSON FeatureCollection")]);
+    }
+    let Some(features) = doc.get("features").and_then(Value::as_array) else {
+        return Err(vec![problem(f, "", "features", "a FeatureCollection needs a features array")]);
+    };
+    let mut problems = Vec::new();
+    let mut out: Vec<DistrictDef> = Vec::new();
+    for (i, feature) in features.iter().enumerate() {
+        let prop = |k: &str| feature.pointer(&format!("/properties/{k}")).and_then(Value::as_str).map(str::trim);
+        let code = prop("code").unwrap_or_default();
+        let place = if code.is_empty() { format!("feature {}", i + 1) } else { format!("feature {} ({code})", i + 1) };
+        let mut bad = |field: &str, message: String| problems.push(problem(f, &place, field, message));
+        if code.is_empty() {
+            bad("properties.code", "is missing: every district needs a code".into());
+        } else if out.iter().any(|d| d.code == code) {
+            bad("properties.code", "is used by another feature".into());
+        }
+        let name = prop("name").unwrap_or_default();
+        if name.is_empty() {
+            bad("properties.name", "is missing: every district needs a name".into());
+        }
+        let level = prop("level").filter(|l| !l.is_empty()).unwrap_or("kecamatan");
+        let geometry = feature.get("geometry");
+        if geometry.and_then(|g| g.get("type")).and_then(Value::as_str) != Some("Polygon") {
+            bad("geometry.type", "must be Polygon".into());
+            continue;
+        }
+        let rings = match rings_of(geometry.and_then(|g| g.get("coordinates"))) {
+            Ok(r) => r,
+            Err(e) => {
+                bad("geometry.coordinates", e);
+                continue;
+            }
+        };
+        if let Err(e) = polygon(&rings).check_validation() {
+            bad("geometry.coordinates", format!("not a valid polygon: {e}"));
+            continue;
+        }
+        out.push(DistrictDef { code: code.to_owned(), name: name.to_owned(), level: level.to_owned(), rings });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((out.clone(), overlaps(&out)))
+}
+
+/// The rings of a Polygon's coordinates, checked: numbers, longitude then latitude in range, each
+/// ring closed with at least four points.
+fn rings_of(coordinates: Option<&Value>) -> Result<Vec<Vec<[f64; 2]>>, String> {
+    let rings = coordinates.and_then(Value::as_array).ok_or("a Polygon needs its rings")?;
+    if rings.is_empty() {
+        return Err("a Polygon needs at least its outer ring".into());
+    }
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let which = if r == 0 { "the outer ring".to_owned() } else { format!("hole {r}") };
+        let points = ring.as_array().ok_or_else(|| format!("{which} is not a list of positions"))?;
+        let mut pts = Vec::with_capacity(points.len());
+        for (p, pos) in points.iter().enumerate() {
+            let xy = pos.as_array().filter(|a| a.len() >= 2).and_then(|a| Some([a[0].as_f64()?, a[1].as_f64()?]));
+            let [lon, lat] =
+                xy.ok_or_else(|| format!("{which}, position {}: expected [longitude, latitude]", p + 1))?;
+            if !(-90.0..=90.0).contains(&lat) && (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                return Err(format!(
+                    "{which}, position {}: [{lon}, {lat}] looks like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+                    p + 1
+                ));
+            }
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                return Err(format!(
+                    "{which}, position {}: [{lon}, {lat}] is not longitude/latitude in WGS 84 (a projected file must be converted first)",
+                    p + 1
+                ));
+            }
+            pts.push([lon, lat]);
+        }
+        if pts.len() < 4 {
+            return Err(format!("{which} has {} positions; a ring needs at least 4", pts.len()));
+        }
+        if pts.first() != pts.last() {
+            return Err(format!("{which} is not closed: its last position must repeat its first"));
+        }
+        out.push(pts);
+    }
+    Ok(out)
+}
+
+fn polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
+    let ls = |r: &Vec<[f64; 2]>| LineString::from(r.iter().map(|&[x, y]| Coord { x, y }).collect::<Vec<_>>());
+    Polygon::new(ls(&rings[0]), rings[1..].iter().map(ls).collect())
+}
+
+/// Warnings for districts that share more than a sliver of area.
+fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
+    let polys: Vec<Polygon<f64>> = districts.iter().map(|d| polygon(&d.rings)).collect();
+    let boxes: Vec<Option<geo::Rect<f64>>> = polys.iter().map(geo::BoundingRect::bounding_rect).collect();
+    let mut out = Vec::new();
+    for i in 0..polys.len() {
+        for j in i + 1..polys.len() {
+            let (Some(a), Some(b)) = (boxes[i], boxes[j]) else { continue };
+            let apart =
+                a.max().x < b.min().x || b.max().x < a.min().x || a.max().y < b.min().y || b.max().y < a.min().y;
+            if apart {
+                continue;
+            }
+            let shared = polys[i].intersection(&polys[j]).unsigned_area();
+            if shared > OVERLAP_WARNING {
+                out.push(problem(
+                    DISTRICTS_FILE,
+                    format!("{} and {}", districts[i].code, districts[j].code),
+                    "",
+                    format!("overlap (about {:.2} km²); a pin there goes to the first", shared * 12_300.0),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `districts.geojson` for `districts`, one feature per district, in their order.
+pub fn write_districts(districts: &[DistrictDef]) -> String {
+    let features: Vec<Value> = districts
+        .iter()
+        .map(|d| {
+            json!({
+                "type": "Feature",
+                "properties": { "code": d.code, "name": d.name, "level": d.level },
+                "geometry": { "type": "Polygon", "coordinates": d.rings },
+            })
+        })
+        .collect();
+    let doc = json!({ "type": "FeatureCollection", "features": features });
+    let mut text = serde_json::to_string_pretty(&doc).expect("GeoJSON always serialises");
+    text.push('\n');
+    text
+}
