@@ -121,6 +121,11 @@ impl Principal {
         self.grants.iter().any(|g| g.role == role && g.covers(jurisdiction_id))
     }
 
+    /// An admin of the whole deployment (a grant with no jurisdiction): may create jurisdictions.
+    pub fn is_deployment_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::Admin && g.jurisdiction_id.is_none())
+    }
+
     fn in_agency(&self, role: Role, jurisdiction_id: &str, agency_id: Option<i64>) -> bool {
         agency_id.is_some()
             && self.grants.iter().any(|g| g.role == role && g.covers(jurisdiction_id) && g.agency_id == agency_id)

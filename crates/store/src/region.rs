@@ -15,8 +15,18 @@ use crate::audit::{self, Act, Subject};
 use crate::catalog::{self, Agency, District, Jurisdiction, SERVICE_COLUMNS, Service, ServiceRow};
 use crate::{Db, Result, StoreError};
 
-/// The pack of jurisdiction `id`, or `None` when there is no such jurisdiction.
+/// The pack of jurisdiction `id` as files, or `None` when there is no such jurisdiction.
 pub async fn export(db: &Db, id: &str) -> Result<Option<PackText>> {
+    Ok(export_pack(db, id).await?.map(|p| PackText {
+        region: region::write_region(&p.region),
+        districts: Some(region::write_districts(&p.districts)),
+        holidays: Some(region::write_holidays(&p.holidays)),
+    }))
+}
+
+/// The catalog of jurisdiction `id` as a pack, or `None` when there is no such jurisdiction: what an
+/// admin change edits before it imports it back.
+pub async fn export_pack(db: &Db, id: &str) -> Result<Option<Pack>> {
     let Some(j) = catalog::jurisdiction(db, id).await? else { return Ok(None) };
     let agencies = catalog::agencies(db, id).await?;
     let code_of: BTreeMap<i64, &str> = agencies.iter().map(|a| (a.id, a.code.as_str())).collect();
@@ -33,8 +43,7 @@ pub async fn export(db: &Db, id: &str) -> Result<Option<PackText>> {
         agencies: agencies.iter().map(agency_def).collect(),
         services: services.iter().map(|s| service_def(s, &code_of)).collect(),
     };
-    let districts =
-        catalog::districts(db, id).await?.into_iter().map(|d| district_def(&d)).collect::<Result<Vec<_>>>()?;
+    let districts = catalog::districts(db, id).await?.iter().map(district_def).collect::<Result<Vec<_>>>()?;
     let holidays = catalog::holidays(db, id)
         .await?
         .iter()
@@ -42,11 +51,7 @@ pub async fn export(db: &Db, id: &str) -> Result<Option<PackText>> {
             Holiday::parse(&h.day, &h.kind, &h.name).map_err(|e| StoreError::Corrupt(format!("holiday {}: {e}", h.day)))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Some(PackText {
-        region: region::write_region(&region),
-        districts: Some(region::write_districts(&districts)),
-        holidays: Some(region::write_holidays(&holidays)),
-    }))
+    Ok(Some(Pack { region, districts, holidays, warnings: Vec::new() }))
 }
 
 fn agency_def(a: &Agency) -> AgencyDef {
@@ -92,6 +97,8 @@ pub struct ImportSummary {
     pub unchanged: usize,
     pub holidays_added: usize,
     pub holidays_removed: usize,
+    /// What was accepted but looks wrong (overlapping districts).
+    pub warnings: Vec<String>,
 }
 
 impl ImportSummary {

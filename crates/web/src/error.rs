@@ -131,6 +131,9 @@ pub struct Problem {
     pub wrong_follow_up_code: bool,
     /// Seconds after which a refused client may try again (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// Every problem found, when there are several (a region pack, a districts file): the `errors`
+    /// member.
+    pub errors: Vec<String>,
 }
 
 /// Marks a response to a wrong follow-up code, for the rate limit in `lib.rs`.
@@ -139,7 +142,14 @@ pub struct WrongFollowUpCode;
 
 impl Problem {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, title, detail: detail.into(), wrong_follow_up_code: false, retry_after: None }
+        Self {
+            status,
+            title,
+            detail: detail.into(),
+            wrong_follow_up_code: false,
+            retry_after: None,
+            errors: Vec::new(),
+        }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -193,12 +203,15 @@ impl From<ServiceError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "type": "about:blank",
             "title": self.title,
             "status": self.status.as_u16(),
             "detail": self.detail,
         });
+        if !self.errors.is_empty() {
+            body["errors"] = serde_json::json!(self.errors);
+        }
         let mut res = (
             self.status,
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))],

@@ -480,7 +480,6 @@ impl AppState {
         &self.0.sign_in
     }
 
-    /// The current catalog snapshot.
     /// The staff queue's counts per status, reused for [`QUEUE_COUNTS_FOR`].
     pub(crate) fn queue_counts(&self) -> &TtlCache<StatusCounts> {
         &self.0.queue_counts
@@ -491,6 +490,7 @@ impl AppState {
         &self.0.agency_loads
     }
 
+    /// The current catalog snapshot.
     pub fn catalog(&self) -> Arc<Catalog> {
         self.0.catalog.read().expect("the catalog lock is never poisoned: writers only swap an Arc").clone()
     }

@@ -118,7 +118,7 @@ fn polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
 }
 
 /// Warnings for districts that share more than a sliver of area.
-fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
+pub fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
     let polys: Vec<Polygon<f64>> = districts.iter().map(|d| polygon(&d.rings)).collect();
     let boxes: Vec<Option<geo::Rect<f64>>> = polys.iter().map(geo::BoundingRect::bounding_rect).collect();
     let mut out = Vec::new();

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::limits::Holiday;
 use crate::service::{AttributeDef, Datatype, ServiceKind, SlaTier};
 use crate::workflow::Deadlines;
-pub use districts::{DistrictDef, read_districts, write_districts};
+pub use districts::{DistrictDef, overlaps, read_districts, write_districts};
 
 /// The pack format this version reads and writes.
 pub const FORMAT: u32 = 1;
@@ -244,6 +244,13 @@ pub fn read(text: &PackText) -> Result<Pack, Vec<Problem>> {
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// Every problem of a region file made in memory (an admin's edit) rather than read from text.
+pub fn check(r: &RegionFile) -> Vec<Problem> {
+    let mut out = Vec::new();
+    check_region(r, &mut out);
+    out
 }
 
 fn check_region(r: &RegionFile, out: &mut Vec<Problem>) {

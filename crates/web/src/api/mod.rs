@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod catalog;
 pub(crate) mod extract;
 mod reports;
 mod services;
@@ -85,6 +86,12 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(crate::auth::me))
             .routes(routes!(admin::holidays_get, admin::holidays_put))
             .routes(routes!(admin::deadlines_put))
+            .routes(routes!(catalog::catalog_get))
+            .routes(routes!(catalog::settings_put))
+            .routes(routes!(catalog::agency_put))
+            .routes(routes!(catalog::service_put))
+            .routes(routes!(catalog::districts_put))
+            .routes(routes!(catalog::jurisdiction_create))
             .routes(routes!(admin::webhooks_list, admin::webhooks_create))
             .routes(routes!(admin::deliveries))
             .routes(routes!(admin::users_create))

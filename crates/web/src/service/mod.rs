@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod caller;
+pub mod catalog;
 mod error;
 pub mod intake;
 pub mod jurisdiction;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP interface, each run on SQLite and on PostgreSQL.
 
 mod accounts;
+mod catalog;
 mod citizen_accounts;
 mod helpers;
 mod json_api;

@@ -1,0 +1,190 @@
+//! A jurisdiction's catalog through the API: read it whole, change its settings, one agency, one
+//! service (with its Open311 attributes) or its districts (GeoJSON), and create a jurisdiction. Every
+//! change goes through `service::catalog`, checked like a region pack and recorded on the audit trail;
+//! a refusal is a `400` whose `errors` lists every problem.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use laksana_core::region::{self, AgencyDef, JurisdictionDef, ServiceDef};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{AdminOf, ApiJson};
+use crate::error::Problem;
+use crate::service::catalog::{self, Edited};
+use crate::service::{Caller, ServiceError};
+use crate::state::AppState;
+
+/// What a catalog change did.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ChangeOut {
+    /// What was created, e.g. `service jalan-rusak`.
+    created: Vec<String>,
+    changed: Vec<String>,
+    /// Accepted, but worth a look (districts that overlap).
+    warnings: Vec<String>,
+}
+
+fn answer(edited: Edited) -> Result<Json<ChangeOut>, Problem> {
+    match edited {
+        Ok(done) => {
+            let mut changed = done.changed;
+            if let Some(j) = done.jurisdiction.filter(|k| *k == "changed") {
+                changed.insert(0, format!("jurisdiction {j}"));
+            }
+            Ok(Json(ChangeOut { created: done.created, changed, warnings: done.warnings }))
+        }
+        Err(problems) => {
+            let mut p = Problem::bad_request(format!("{} problem(s); nothing was changed", problems.len()));
+            p.errors = problems.iter().map(ToString::to_string).collect();
+            Err(p)
+        }
+    }
+}
+
+/// The whole catalog: the jurisdiction (with its deadlines), agencies and services with their
+/// attributes, as in a region pack's `region.toml`.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/catalog", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "format, jurisdiction, agency[], service[]"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn catalog_get(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let pack = laksana_store::region::export_pack(state.db(), at.jurisdiction.id())
+        .await?
+        .ok_or_else(|| Problem::not_found("no such jurisdiction"))?;
+    Ok(Json(serde_json::to_value(&pack.region).expect("a region file always serialises")))
+}
+
+/// A jurisdiction's own settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SettingsIn {
+    name: String,
+    /// IANA zone: Asia/Jakarta, Asia/Makassar or Asia/Jayapura.
+    time_zone: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// Changes the jurisdiction's name, time zone and contact (deadlines: `PUT …/deadlines`).
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/settings", tag = "admin", request_body = SettingsIn, params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn settings_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<SettingsIn>,
+) -> Result<Json<ChangeOut>, Problem> {
+    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
+        let j = &mut p.region.jurisdiction;
+        (j.name, j.time_zone, j.contact) = (body.name, body.time_zone, body.contact);
+        Ok(())
+    })
+    .await?;
+    answer(edited)
+}
+
+/// Creates or changes agency `code` (name, complaint handler, email, phone). Agencies are never
+/// deleted: reports point to them.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/agencies/{code}", tag = "admin", params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
+    request_body(content = serde_json::Value, description = "name, handler, email, phone"),
+    responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn agency_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, String)>,
+    ApiJson(mut body): ApiJson<serde_json::Value>,
+) -> Result<Json<ChangeOut>, Problem> {
+    let code = path.1;
+    body["code"] = code.clone().into();
+    let def: AgencyDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("agency: {e}")))?;
+    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
+        match p.region.agencies.iter_mut().find(|a| a.code == code) {
+            Some(a) => *a = def,
+            None => p.region.agencies.push(def),
+        }
+        Ok(())
+    })
+    .await?;
+    answer(edited)
+}
+
+/// Creates or changes service `code`: names, group, keywords, kind, routing agency, SLA tier, whether
+/// it is always `rahasia`, whether it is offered, and its Open311 attributes (`attribute`: code,
+/// datatype, required, order, description, values of `{key, name}` for the list datatypes). A new
+/// service goes last in the list.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/services/{code}", tag = "admin", params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
+    request_body(content = serde_json::Value, description = "as a [[service]] of region.toml, in JSON"),
+    responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn service_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, String)>,
+    ApiJson(mut body): ApiJson<serde_json::Value>,
+) -> Result<Json<ChangeOut>, Problem> {
+    let code = path.1;
+    body["code"] = code.clone().into();
+    let def: ServiceDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("service: {e}")))?;
+    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
+        match p.region.services.iter_mut().find(|s| s.code == code) {
+            Some(s) => *s = def,
+            None => p.region.services.push(def),
+        }
+        Ok(())
+    })
+    .await?;
+    answer(edited)
+}
+
+/// Adds or replaces districts from a GeoJSON FeatureCollection of Polygons with `code` and `name`
+/// (and optionally `level`) properties, in longitude/latitude: districts are matched by code, others
+/// stay. Every problem of the file is listed; overlaps come back as warnings.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/districts", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    request_body(content = serde_json::Value, description = "a GeoJSON FeatureCollection"),
+    responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn districts_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    body: String,
+) -> Result<Json<ChangeOut>, Problem> {
+    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| merge_districts(p, &body)).await?;
+    answer(edited)
+}
+
+/// Reads a districts file and merges it into `p` by code; the warnings are those of the whole result.
+pub(crate) fn merge_districts(p: &mut region::Pack, geojson: &str) -> Result<(), Vec<region::Problem>> {
+    let (new, _) = region::read_districts(geojson)?;
+    for d in new {
+        match p.districts.iter_mut().find(|e| e.code == d.code) {
+            Some(e) => *e = d,
+            None => p.districts.push(d),
+        }
+    }
+    p.warnings = region::overlaps(&p.districts);
+    Ok(())
+}
+
+/// Creates a jurisdiction (admins of the whole deployment): its id (its domain), name, time zone,
+/// contact and deadlines, with the national holidays. Its catalog follows by pack or one by one.
+#[utoipa::path(post, path = "/jurisdictions", tag = "admin",
+    request_body(content = serde_json::Value, description = "id, name, time_zone, contact, deadlines"),
+    responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not a deployment admin", content_type = "application/problem+json"),
+              (status = 409, description = "It exists", content_type = "application/problem+json")))]
+pub(super) async fn jurisdiction_create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<ChangeOut>, Problem> {
+    if caller.principal.user_id.is_none() {
+        return Err(ServiceError::Unauthenticated("sign in as a deployment admin".into()).into());
+    }
+    let def: JurisdictionDef =
+        serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("jurisdiction: {e}")))?;
+    answer(catalog::create_jurisdiction(&state, &caller, def).await?)
+}
