@@ -112,9 +112,55 @@
     });
   }
 
+  // The district upload's preview: the file's polygons on the map.
+  function districtMap() {
+    var el = document.getElementById("district-map");
+    if (!el || typeof L === "undefined") return;
+    var c = centre(el);
+    var map = L.map(el).setView(c.at, c.zoom);
+    tiles(el, map);
+    try {
+      var layer = L.geoJSON(JSON.parse(el.getAttribute("data-geojson")), {
+        style: { color: "#0b5cad", weight: 2, fillOpacity: 0.1 },
+        onEachFeature: function (f, l) { l.bindTooltip((f.properties.code || "") + " " + (f.properties.name || "")); }
+      }).addTo(map);
+      map.fitBounds(layer.getBounds());
+    } catch (e) { /* the table below lists the districts */ }
+  }
+
+  // The service editor: another blank question row, copied from the last one.
+  function attributeRows() {
+    var add = document.getElementById("add-attribute");
+    var box = document.getElementById("attributes");
+    if (!add || !box) return;
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var rows = box.querySelectorAll("fieldset.attribute");
+      var last = rows[rows.length - 1];
+      var n = rows.length;
+      var copy = last.cloneNode(true);
+      copy.setAttribute("data-row", String(n));
+      copy.querySelector("legend").textContent = last.querySelector("legend").textContent.replace(/\d+$/, String(n + 1));
+      copy.querySelectorAll("[id], [name], label[for]").forEach(function (e) {
+        ["id", "name", "for"].forEach(function (a) {
+          var v = e.getAttribute(a);
+          if (v) e.setAttribute(a, v.replace(/^a\d+_/, "a" + n + "_"));
+        });
+      });
+      copy.querySelectorAll("input[type=text], input:not([type]), textarea").forEach(function (e) { e.value = ""; });
+      copy.querySelectorAll("input[type=checkbox]").forEach(function (e) { e.checked = false; });
+      var order = copy.querySelector("input[name$=_order]");
+      if (order) order.value = String(n + 1);
+      last.after(copy);
+      copy.querySelector("input").focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     homeMap();
     pinMap();
     serviceFilter();
+    districtMap();
+    attributeRows();
   });
 })();

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod catalog;
+pub(crate) use catalog::merge_districts;
 pub(crate) mod extract;
 mod reports;
 mod services;

@@ -6,6 +6,8 @@
 //! [`ServiceError`] in one place: [`PageError`].
 
 mod account;
+mod admin;
+mod admin_districts;
 mod assets;
 mod home;
 mod i18n;
@@ -54,6 +56,13 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/staf/{jurisdiction}/ringkasan", get(staff::overview))
         .route("/staf/laporan/{public_id}", get(work::show).post(work::act))
         .route("/staf/laporan/{public_id}/selesai", axum::routing::post(work::resolve))
+        .route("/admin/{jurisdiction}", get(admin::home).post(admin::settings))
+        .route("/admin/{jurisdiction}/instansi", axum::routing::post(admin::agency_save))
+        .route("/admin/{jurisdiction}/instansi/{code}", get(admin::agency_form))
+        .route("/admin/{jurisdiction}/layanan", axum::routing::post(admin::service_save))
+        .route("/admin/{jurisdiction}/layanan/{code}", get(admin::service_form))
+        .route("/admin/{jurisdiction}/wilayah", get(admin_districts::show).post(admin_districts::upload))
+        .route("/admin/{jurisdiction}/aktivitas", get(admin_districts::activity))
         .route("/static/{version}/{*path}", get(assets::serve))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp(state)))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -196,6 +196,10 @@ struct QueuePage {
     q: QueueQuery,
     next: Option<String>,
     whole_jurisdiction: bool,
+    /// Whether the person may open the jurisdiction's administration pages.
+    may_admin: bool,
+    /// Whether the person may read the record of changes.
+    may_read_activity: bool,
 }
 
 /// The queue's filters, as the filter form sends them (empty means "all").
@@ -311,7 +315,12 @@ pub(super) async fn queue(
         .into_iter()
         .filter(|(id, _)| whole_jurisdiction || scope.agency_ids().is_some_and(|ids| ids.contains(id)))
         .collect();
+    let principal = &staff.caller.principal;
+    let may_admin = access::authorize_jurisdiction(principal, access::Admin::Configure, j.id()).is_ok();
+    let may_read_activity = access::authorize_jurisdiction(principal, access::Admin::ReadActivity, j.id()).is_ok();
     Ok(QueuePage {
+        may_admin,
+        may_read_activity,
         id: j.id().to_owned(),
         name: j.jurisdiction.name.clone(),
         rows,

@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP interface, each run on SQLite and on PostgreSQL.
 
 mod accounts;
+mod admin_pages;
 mod catalog;
 mod citizen_accounts;
 mod helpers;

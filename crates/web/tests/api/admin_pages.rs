@@ -1,0 +1,187 @@
+//! The admin pages as a browser without JavaScript meets them: the catalog at a glance, the service
+//! editor with its attribute rows, the district upload with its preview, the record of changes, and
+//! the refusals for other roles and other jurisdictions.
+
+use laksana_core::access::{Grant, Role};
+
+use crate::both;
+use crate::helpers::{TNG, TestApp};
+
+const PASSWORD: &str = "sandi-admin-yang-panjang";
+
+impl TestApp {
+    /// Signs in a new account holding `role` in Tangerang; its session cookie.
+    async fn signed_in(&self, email: &str, role: Role) -> String {
+        let now = laksana_core::Clock::now(&*self.clock);
+        let new = laksana_store::users::NewUser {
+            email: email.into(),
+            display_name: email.into(),
+            language: "id".into(),
+            password: Some(PASSWORD.into()),
+        };
+        let grant = Grant::new(role, Some(TNG.into()), None).unwrap();
+        laksana_store::users::create_with_grant(&self.db, &new, &grant, "test", now).await.unwrap();
+        let res = self
+            .client
+            .post(self.url("/masuk"))
+            .header("origin", &self.base)
+            .form(&[("email", email), ("password", PASSWORD), ("kembali", "/staf")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303);
+        res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    }
+
+    async fn admin_get(&self, cookie: &str, path: &str) -> (u16, String) {
+        let res = self.client.get(self.url(path)).header("cookie", cookie).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    async fn admin_post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let res = self
+            .client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let to = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (status, to + &res.text().await.unwrap())
+    }
+
+    async fn upload_districts(&self, cookie: &str, form: reqwest::multipart::Form) -> (u16, String) {
+        let res = self
+            .client
+            .post(self.url(&format!("/admin/{TNG}/wilayah")))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let to = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (status, to + &res.text().await.unwrap())
+    }
+}
+
+both!(an_admin_edits_services_and_their_attributes_in_the_browser, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let (s, home) = app.admin_get(&admin, &format!("/admin/{TNG}")).await;
+    assert_eq!(s, 200);
+    assert!(home.contains("Jalan Rusak / Berlubang") && home.contains("DPUPR"), "services and agencies are listed");
+    let (s, form) = app.admin_get(&admin, &format!("/admin/{TNG}/layanan/-")).await;
+    assert_eq!(s, 200);
+    assert!(form.contains("name=\"a0_code\"") && form.contains("name=\"a1_code\""), "blank attribute rows");
+
+    // A list without choices is refused next to what was typed.
+    let path = format!("/admin/{TNG}/layanan");
+    let mut fields = vec![
+        ("is_new", "1"),
+        ("code", "lampu-taman"),
+        ("name", "Lampu Taman Mati"),
+        ("kind", "pengaduan"),
+        ("sla_tier", "normatif"),
+        ("agency", "DISPERKIM"),
+        ("active", "1"),
+        ("a0_code", "jumlah"),
+        ("a0_datatype", "singlevaluelist"),
+        ("a0_order", "1"),
+        ("a0_description", "Berapa lampu yang mati?"),
+        ("a0_required", "1"),
+        ("a0_values", ""),
+        ("a1_code", ""),
+        ("a1_datatype", "string"),
+        ("a1_order", "2"),
+    ];
+    let (s, page) = app.admin_post(&admin, &path, &fields).await;
+    assert_eq!(s, 422, "{page}");
+    assert!(page.contains("a list needs at least one value") && page.contains("value=\"Lampu Taman Mati\""), "{page}");
+    fields.retain(|(k, _)| *k != "a0_values");
+    fields.push(("a0_values", "satu = Satu lampu\nbanyak = Lebih dari satu"));
+    let (s, to) = app.admin_post(&admin, &path, &fields).await;
+    assert_eq!((s, to.starts_with(&format!("/admin/{TNG}?selesai=1"))), (303, true), "{to}");
+    let (_, def) = app.get_json(&format!("/open311/v2/services/lampu-taman.json?jurisdiction_id={TNG}")).await;
+    assert_eq!(def["attributes"][0]["values"][1]["name"], "Lebih dari satu", "{def}");
+    // A second service with the same code is not a silent overwrite.
+    let (s, page) = app.admin_post(&admin, &path, &fields).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("is used by another service"), "{page}");
+    // The editor shows the attribute; removing it takes it away.
+    let (_, form) = app.admin_get(&admin, &format!("/admin/{TNG}/layanan/lampu-taman")).await;
+    assert!(form.contains("value=\"jumlah\"") && form.contains("satu = Satu lampu"), "{form}");
+    let mut edit: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| *k != "is_new").copied().collect();
+    edit.push(("a0_remove", "1"));
+    let (s, _) = app.admin_post(&admin, &path, &edit).await;
+    assert_eq!(s, 303);
+    let (_, def) = app.get_json(&format!("/open311/v2/services/lampu-taman.json?jurisdiction_id={TNG}")).await;
+    assert_eq!(def["attributes"], serde_json::json!([]), "{def}");
+
+    // An agency's handler, and the record of all of it.
+    let agency = [
+        ("code", "DISPERKIM"),
+        ("name", "Dinas Perumahan dan Permukiman"),
+        ("handler", "Ibu Sari"),
+        ("email", ""),
+        ("phone", ""),
+    ];
+    let (s, _) = app.admin_post(&admin, &format!("/admin/{TNG}/instansi"), &agency).await;
+    assert_eq!(s, 303);
+    let (s, record) = app.admin_get(&admin, &format!("/admin/{TNG}/aktivitas")).await;
+    assert_eq!(s, 200);
+    assert!(record.contains("service") && record.contains("created") && record.contains("agency"), "{record}");
+});
+
+both!(an_admin_uploads_districts_with_a_preview_and_bad_files_are_explained, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let file = |text: &str| {
+        reqwest::multipart::Form::new()
+            .part("berkas", reqwest::multipart::Part::text(text.to_owned()).file_name("wilayah.geojson"))
+    };
+    let (s, page) = app.upload_districts(&admin, file(r#"{"type":"Feature"}"#)).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("must be a GeoJSON FeatureCollection"), "{page}");
+    let open = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"36.71.99","name":"Kec. Baru"},"geometry":{"type":"Polygon","coordinates":[[[106.5,-6.3],[106.51,-6.3],[106.51,-6.29],[106.5,-6.29]]]}}]}"#;
+    let (s, page) = app.upload_districts(&admin, file(open)).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("feature 1 (36.71.99)") && page.contains("is not closed"), "{page}");
+    let good = open.replace("[106.5,-6.29]]]", "[106.5,-6.29],[106.5,-6.3]]]");
+    let (s, page) = app.upload_districts(&admin, file(&good)).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(
+        page.contains("id=\"district-map\"") && page.contains("Kec. Baru") && page.contains(">baru<"),
+        "a preview: {page}"
+    );
+    assert!(
+        !laksana_store::catalog::districts(&app.db, TNG).await.unwrap().iter().any(|d| d.code == "36.71.99"),
+        "nothing yet"
+    );
+    let apply = reqwest::multipart::Form::new().text("geojson", good.clone()).text("terapkan", "1");
+    let (s, to) = app.upload_districts(&admin, apply).await;
+    assert_eq!(s, 303, "{to}");
+    assert!(laksana_store::catalog::districts(&app.db, TNG).await.unwrap().iter().any(|d| d.code == "36.71.99"));
+});
+
+both!(other_roles_and_other_jurisdictions_are_refused_the_admin_pages, |app| {
+    let operator = app.signed_in("op@kota.test", Role::Operator).await;
+    let (s, page) = app.admin_get(&operator, &format!("/admin/{TNG}")).await;
+    assert_eq!(s, 403);
+    assert!(page.contains("tidak boleh membuka halaman ini"), "{page}");
+    let (s, _) = app.admin_post(&operator, &format!("/admin/{TNG}/instansi"), &[("code", "X"), ("name", "X")]).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.admin_get(&operator, &format!("/admin/{TNG}/aktivitas")).await;
+    assert_eq!(s, 403, "the record is for admins and the ombudsman");
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let (s, _) = app.admin_get(&admin, "/admin/tangerangselatankota.go.id").await;
+    assert_eq!(s, 403, "another jurisdiction");
+    let ombudsman = app.signed_in("ombudsman@kota.test", Role::Ombudsman).await;
+    let (s, _) = app.admin_get(&ombudsman, &format!("/admin/{TNG}/aktivitas")).await;
+    assert_eq!(s, 200);
+    // Not signed in: to the sign-in page.
+    let (s, _) = app.admin_post("", &format!("/admin/{TNG}/instansi"), &[("code", "X"), ("name", "X")]).await;
+    assert_eq!(s, 303);
+});
