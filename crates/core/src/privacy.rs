@@ -3,10 +3,11 @@
 use std::fmt;
 
 /// The privacy level a reporter chooses; an operator may raise it, never lower it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Privacy {
     /// Public report, the reporter's display name shown.
+    #[default]
     Publik,
     /// Public report, no reporter shown to anyone but operators and the ombudsman.
     Anonim,

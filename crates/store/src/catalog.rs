@@ -36,6 +36,8 @@ pub struct Agency {
     pub email: String,
     pub phone: String,
     pub handler: String,
+    /// Whether it takes new reports; an inactive agency keeps the reports it has.
+    pub active: bool,
 }
 
 /// A service (complaint category) with its routing and attributes.
@@ -45,6 +47,8 @@ pub struct Service {
     pub jurisdiction_id: String,
     pub code: String,
     pub name: String,
+    /// Its name in English; empty: the Indonesian name serves.
+    pub name_en: String,
     pub description: String,
     pub group: String,
     pub keywords: Vec<String>,
@@ -54,7 +58,16 @@ pub struct Service {
     pub private: bool,
     pub staff: bool,
     pub active: bool,
+    /// The privacy the report form starts with (the reporter may choose another).
+    pub default_privacy: laksana_core::Privacy,
     pub attributes: Vec<AttributeDef>,
+}
+
+impl Service {
+    /// Its name in `lang` (`id` or `en`).
+    pub fn name_in(&self, lang: &str) -> &str {
+        if lang == "en" && !self.name_en.is_empty() { &self.name_en } else { &self.name }
+    }
 }
 
 #[derive(FromRow)]
@@ -63,6 +76,7 @@ pub(crate) struct ServiceRow {
     jurisdiction_id: String,
     code: String,
     name: String,
+    name_en: String,
     description: String,
     group_name: String,
     keywords: String,
@@ -72,6 +86,7 @@ pub(crate) struct ServiceRow {
     is_private: bool,
     is_staff: bool,
     active: bool,
+    default_privacy: String,
     attributes: String,
 }
 
@@ -84,11 +99,14 @@ impl TryFrom<ServiceRow> for Service {
             kind: ServiceKind::parse(&r.kind).ok_or_else(|| corrupt("kind"))?,
             sla_tier: SlaTier::parse(&r.sla_tier).ok_or_else(|| corrupt("sla_tier"))?,
             attributes: serde_json::from_str(&r.attributes).map_err(|_| corrupt("attributes"))?,
+            default_privacy: laksana_core::Privacy::parse(&r.default_privacy)
+                .ok_or_else(|| corrupt("default_privacy"))?,
             keywords: r.keywords.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect(),
             id: r.id,
             jurisdiction_id: r.jurisdiction_id,
             code: r.code,
             name: r.name,
+            name_en: r.name_en,
             description: r.description,
             group: r.group_name,
             agency_id: r.agency_id,
@@ -128,8 +146,8 @@ pub struct District {
     pub geometry: String,
 }
 
-pub(crate) const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, description, group_name, keywords, kind, agency_id, \
-     sla_tier, is_private, is_staff, active, attributes";
+pub(crate) const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, name_en, description, group_name, keywords, kind, \
+     agency_id, sla_tier, is_private, is_staff, active, default_privacy, attributes";
 
 pub async fn jurisdictions(db: &Db) -> Result<Vec<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
@@ -170,7 +188,7 @@ pub async fn upsert_jurisdiction(db: &Db, j: &Jurisdiction, now: i64) -> Result<
 pub async fn agencies(db: &Db, jurisdiction_id: &str) -> Result<Vec<Agency>> {
     Ok(on_db!(db, |pool, DB| {
         sqlx::query_as(
-            "SELECT id, jurisdiction_id, code, name, email, phone, handler FROM agencies
+            "SELECT id, jurisdiction_id, code, name, email, phone, handler, active FROM agencies
              WHERE jurisdiction_id = $1 ORDER BY code",
         )
         .bind(jurisdiction_id)

@@ -38,6 +38,11 @@ pub const SQLITE: &[Migration] = &[
         name: "citizen_accounts",
         sql: include_str!("../migrations/sqlite/0010_citizen_accounts.sql"),
     },
+    Migration {
+        version: 11,
+        name: "catalog_fields",
+        sql: include_str!("../migrations/sqlite/0011_catalog_fields.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -71,6 +76,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 10,
         name: "citizen_accounts",
         sql: include_str!("../migrations/postgres/0010_citizen_accounts.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "catalog_fields",
+        sql: include_str!("../migrations/postgres/0011_catalog_fields.sql"),
     },
 ];
 

@@ -61,6 +61,7 @@ fn agency_def(a: &Agency) -> AgencyDef {
         handler: a.handler.clone(),
         email: a.email.clone(),
         phone: a.phone.clone(),
+        active: a.active,
     }
 }
 
@@ -70,6 +71,7 @@ fn service_def(s: &Service, code_of: &BTreeMap<i64, &str>) -> ServiceDef {
     ServiceDef {
         code: s.code.clone(),
         name: s.name.clone(),
+        name_en: s.name_en.clone(),
         description: s.description.clone(),
         group: s.group.clone(),
         keywords: s.keywords.clone(),
@@ -78,6 +80,7 @@ fn service_def(s: &Service, code_of: &BTreeMap<i64, &str>) -> ServiceDef {
         sla_tier: s.sla_tier,
         private: s.private,
         active: s.active,
+        privacy: s.default_privacy,
         attributes,
     }
 }
@@ -167,19 +170,19 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
     // Agencies, by code.
     let existing: Vec<Agency> = tx
         .fetch_all(
-            "SELECT id, jurisdiction_id, code, name, email, phone, handler FROM agencies WHERE jurisdiction_id = $1",
+            "SELECT id, jurisdiction_id, code, name, email, phone, handler, active FROM agencies WHERE jurisdiction_id = $1",
             &args![&jid],
         )
         .await?;
     let mut agency_ids: BTreeMap<String, i64> = existing.iter().map(|a| (a.code.clone(), a.id)).collect();
     for a in &pack.region.agencies {
-        let data = serde_json::json!({ "code": a.code, "name": a.name, "handler": a.handler, "email": a.email, "phone": a.phone });
+        let data = serde_json::to_value(a).expect("an agency always serialises");
         match existing.iter().find(|e| e.code == a.code) {
             Some(e) if agency_def(e) == *a => out.unchanged += 1,
             Some(e) => {
                 tx.execute(
-                    "UPDATE agencies SET name = $1, handler = $2, email = $3, phone = $4 WHERE id = $5",
-                    &args![&a.name, &a.handler, &a.email, &a.phone, e.id],
+                    "UPDATE agencies SET name = $1, handler = $2, email = $3, phone = $4, active = $5 WHERE id = $6",
+                    &args![&a.name, &a.handler, &a.email, &a.phone, a.active, e.id],
                 )
                 .await?;
                 out.changed.push(format!("agency {}", a.code));
@@ -188,9 +191,9 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
             None => {
                 let (id,): (i64,) = tx
                     .fetch_one(
-                        "INSERT INTO agencies (jurisdiction_id, code, name, handler, email, phone) VALUES ($1, $2, $3, $4, $5, $6)
-                         RETURNING id",
-                        &args![&jid, &a.code, &a.name, &a.handler, &a.email, &a.phone],
+                        "INSERT INTO agencies (jurisdiction_id, code, name, handler, email, phone, active)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        &args![&jid, &a.code, &a.name, &a.handler, &a.email, &a.phone, a.active],
                     )
                     .await?;
                 agency_ids.insert(a.code.clone(), id);
@@ -224,8 +227,9 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
             Some(e) => {
                 tx.execute(
                     "UPDATE services SET name = $1, description = $2, group_name = $3, keywords = $4, kind = $5,
-                         agency_id = $6, sla_tier = $7, is_private = $8, active = $9, position = $10, attributes = $11
-                     WHERE id = $12",
+                         agency_id = $6, sla_tier = $7, is_private = $8, active = $9, position = $10, attributes = $11,
+                         name_en = $12, default_privacy = $13
+                     WHERE id = $14",
                     &args![
                         &s.name,
                         &s.description,
@@ -238,6 +242,8 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
                         s.active,
                         position,
                         attributes.as_str(),
+                        &s.name_en,
+                        s.privacy.as_str(),
                         e.id
                     ],
                 )
@@ -249,8 +255,8 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
                 let (id,): (i64,) = tx
                     .fetch_one(
                         "INSERT INTO services (jurisdiction_id, code, name, description, group_name, keywords, kind,
-                             agency_id, sla_tier, is_private, active, position, attributes)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                             agency_id, sla_tier, is_private, active, position, attributes, name_en, default_privacy)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                         &args![
                             &jid,
                             &s.code,
@@ -264,7 +270,9 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
                             s.private,
                             s.active,
                             position,
-                            attributes.as_str()
+                            attributes.as_str(),
+                            &s.name_en,
+                            s.privacy.as_str()
                         ],
                     )
                     .await?;

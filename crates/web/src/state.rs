@@ -119,6 +119,8 @@ pub struct JurisdictionInfo {
     /// `(id, name)` of its districts, by name (the map's polygons are in `districts`).
     pub district_names: Vec<(i64, String)>,
     pub agency_names: HashMap<i64, String>,
+    /// Agencies that take no new reports (they keep their names for the reports they have).
+    pub inactive_agencies: Vec<i64>,
     pub deadlines: laksana_core::workflow::Deadlines,
 }
 
@@ -134,6 +136,13 @@ impl JurisdictionInfo {
 
     pub fn id(&self) -> &str {
         &self.jurisdiction.id
+    }
+
+    /// `(id, name)` of the agencies that take new reports, by name: what a report may be sent to.
+    pub fn active_agencies_by_name(&self) -> Vec<(i64, String)> {
+        let mut list = self.agencies_by_name();
+        list.retain(|(id, _)| !self.inactive_agencies.contains(id));
+        list
     }
 
     /// `(id, name)` of its agencies, by name.
@@ -175,7 +184,9 @@ impl Catalog {
             let districts = DistrictIndex::new(&district_rows);
             let mut district_names: Vec<(i64, String)> = district_rows.into_iter().map(|d| (d.id, d.name)).collect();
             district_names.sort_by(|a, b| a.1.cmp(&b.1));
-            let agency_names = catalog::agencies(db, &j.id).await?.into_iter().map(|a| (a.id, a.name)).collect();
+            let agencies = catalog::agencies(db, &j.id).await?;
+            let inactive_agencies = agencies.iter().filter(|a| !a.active).map(|a| a.id).collect();
+            let agency_names = agencies.into_iter().map(|a| (a.id, a.name)).collect();
             jurisdictions.push(JurisdictionInfo {
                 deadlines: j.deadlines(),
                 tz: calendar.time_zone(),
@@ -185,6 +196,7 @@ impl Catalog {
                 districts,
                 district_names,
                 agency_names,
+                inactive_agencies,
             });
         }
         Ok(Catalog { jurisdictions })

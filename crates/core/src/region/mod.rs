@@ -93,6 +93,9 @@ pub struct AgencyDef {
     pub email: String,
     #[serde(default)]
     pub phone: String,
+    /// `false`: it takes no new reports (it keeps those it has).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub active: bool,
 }
 
 /// A service (complaint category) and where its reports go.
@@ -101,6 +104,9 @@ pub struct AgencyDef {
 pub struct ServiceDef {
     pub code: String,
     pub name: String,
+    /// Its name in English, for the English pages; empty: the Indonesian name serves.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_en: String,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
@@ -117,6 +123,9 @@ pub struct ServiceDef {
     pub private: bool,
     #[serde(default = "yes")]
     pub active: bool,
+    /// The privacy the report form starts with.
+    #[serde(default, skip_serializing_if = "is_publik")]
+    pub privacy: crate::Privacy,
     #[serde(default, rename = "attribute")]
     pub attributes: Vec<AttributeFileDef>,
 }
@@ -127,6 +136,10 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
+}
+
+fn is_publik(p: &crate::Privacy) -> bool {
+    *p == crate::Privacy::Publik
 }
 
 /// An Open311 attribute of a service, as written in a pack.

@@ -178,6 +178,7 @@ async fn load_catalog(db: &Db, demo: &DemoJurisdiction, now: Timestamp) -> Resul
                 email: a.email.into(),
                 phone: a.phone.into(),
                 handler: a.handler.into(),
+                active: true,
             },
         )
         .await?;

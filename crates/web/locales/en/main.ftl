@@ -381,3 +381,6 @@ admin-what = Change
 admin-who = By
 admin-details = Details
 nav-admin = Administration
+admin-name-en = Name in English
+admin-default-privacy = Privacy the form starts with
+admin-agency-active = Active: takes new dispositions

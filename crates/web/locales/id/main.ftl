@@ -366,3 +366,6 @@ admin-what = Perubahan
 admin-who = Oleh
 admin-details = Rincian
 nav-admin = Administrasi
+admin-name-en = Nama dalam bahasa Inggris
+admin-default-privacy = Kerahasiaan awal di formulir
+admin-agency-active = Aktif: menerima disposisi laporan baru

@@ -164,6 +164,7 @@ pub(super) async fn agency_form(
         handler: String::new(),
         email: String::new(),
         phone: String::new(),
+        active: true,
     };
     let agency = if code == "-" {
         blank
@@ -197,6 +198,8 @@ pub(super) struct AgencyForm {
     email: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    active: String,
 }
 
 /// `POST /admin/{jurisdiction}/instansi`: creates or changes an agency (by its code).
@@ -215,6 +218,7 @@ pub(super) async fn agency_save(
         handler: f.handler.trim().to_owned(),
         email: f.email.trim().to_owned(),
         phone: f.phone.trim().to_owned(),
+        active: !f.active.is_empty(),
     };
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
         let def = def.clone();
@@ -282,6 +286,9 @@ struct ServicePage {
 pub(super) struct ServiceFields {
     code: String,
     name: String,
+    name_en: String,
+    /// The privacy the report form starts with.
+    privacy: String,
     description: String,
     group: String,
     keywords: String,
@@ -366,6 +373,8 @@ pub(super) async fn service_form(
     let s = ServiceFields {
         code: def.code.clone(),
         name: def.name.clone(),
+        name_en: def.name_en.clone(),
+        privacy: def.privacy.as_str().into(),
         description: def.description.clone(),
         group: def.group.clone(),
         keywords: def.keywords.join(", "),
@@ -385,6 +394,8 @@ fn parse_service(fields: &[(String, String)]) -> (ServiceFields, Vec<AttributeRo
     let s = ServiceFields {
         code: get("code"),
         name: get("name"),
+        name_en: get("name_en"),
+        privacy: get("privacy"),
         description: get("description"),
         group: get("group"),
         keywords: get("keywords"),
@@ -453,6 +464,8 @@ fn parse_service(fields: &[(String, String)]) -> (ServiceFields, Vec<AttributeRo
         (Some(kind), Some(sla_tier)) if errors.is_empty() => Ok(ServiceDef {
             code: s.code.clone(),
             name: s.name.clone(),
+            name_en: s.name_en.clone(),
+            privacy: laksana_core::Privacy::parse(&s.privacy).unwrap_or_default(),
             description: s.description.clone(),
             group: s.group.clone(),
             keywords: s.keywords.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect(),

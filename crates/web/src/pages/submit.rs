@@ -161,13 +161,14 @@ pub(super) async fn form(
     for s in reportable(&j) {
         let hit = needle.is_empty()
             || s.name.to_lowercase().contains(&needle)
+            || s.name_en.to_lowercase().contains(&needle)
             || s.description.to_lowercase().contains(&needle)
             || s.group.to_lowercase().contains(&needle)
             || s.keywords.iter().any(|k| k.to_lowercase().contains(&needle));
         if !hit {
             continue;
         }
-        let entry = (s.code.clone(), s.name.clone(), s.keywords.join(" "));
+        let entry = (s.code.clone(), s.name_in(chrome.lang()).to_owned(), s.keywords.join(" "));
         match groups.iter_mut().find(|g| g.name == s.group) {
             Some(g) => g.services.push(entry),
             None => groups.push(Group { name: s.group.clone(), services: vec![entry] }),
@@ -176,8 +177,9 @@ pub(super) async fn form(
     Ok(PickPage { id: j.id().to_owned(), name: j.jurisdiction.name.clone(), query, groups, chrome }.into_response())
 }
 
+/// The privacy the form starts with: always `rahasia` for a private service, else the service's own.
 fn default_privacy(s: &Service) -> Privacy {
-    if s.private { Privacy::Rahasia } else { Privacy::Publik }
+    if s.private { Privacy::Rahasia } else { s.default_privacy }
 }
 
 fn form_page(
@@ -220,7 +222,7 @@ fn form_page(
         id: j.id().to_owned(),
         name: j.jurisdiction.name.clone(),
         service_code: service.code.clone(),
-        service_name: service.name.clone(),
+        service_name: service.name_in(chrome.lang()).to_owned(),
         service_description: service.description.clone(),
         fields,
         form,
@@ -401,7 +403,7 @@ pub(super) async fn post(
             let page = NearbyPage {
                 id: j.id().to_owned(),
                 service_code: service.code.clone(),
-                service_name: service.name.clone(),
+                service_name: service.name_in(chrome.lang()).to_owned(),
                 answers: answers.iter().flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone()))).collect(),
                 candidates,
                 form,

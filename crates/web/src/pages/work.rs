@@ -194,7 +194,7 @@ async fn render(
             .collect();
     }
     let principal = &l.caller.principal;
-    let agencies = j.agencies_by_name();
+    let agencies = j.active_agencies_by_name();
     Ok(WorkPage {
         jurisdiction_id: j.id().to_owned(),
         facts: Facts::new(&t, &report, &j, now),

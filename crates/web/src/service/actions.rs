@@ -53,6 +53,16 @@ pub async fn perform(
             l.item.public_id
         )));
     }
+    // An agency that was deactivated keeps the reports it has, and gets no new ones.
+    let sent_to = match cmd {
+        Command::Verify { agency_id, .. } => *agency_id,
+        Command::Dispose { agency_id, .. } => Some(*agency_id),
+        _ => None,
+    };
+    if let Some(a) = sent_to.filter(|a| j.inactive_agencies.contains(a)) {
+        let name = j.agency_names.get(&a).cloned().unwrap_or_else(|| a.to_string());
+        return Err(ServiceError::Invalid(format!("{name} takes no new reports (it is not active)")));
+    }
     let rules = j.rules(&state.config().public_url);
     let out = lifecycle::transition(state.db(), &rules, &l.item, cmd, &actor_for(&l), state.clock().now()).await?;
     Ok(Acted { id: l.item.public_id.to_string(), status: out.status, version: out.version })

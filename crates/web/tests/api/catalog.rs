@@ -6,7 +6,7 @@ use laksana_core::access::{Grant, Role};
 use serde_json::json;
 
 use crate::both;
-use crate::helpers::{TNG, TestApp};
+use crate::helpers::TNG;
 
 const TANGSEL: &str = "tangerangselatankota.go.id";
 
@@ -170,4 +170,52 @@ both!(a_deployment_admin_creates_a_jurisdiction, |app| {
     assert_eq!((s, services), (200, json!([])));
     let holidays = laksana_store::catalog::holidays(&app.db, "kotabaru.go.id").await.unwrap();
     assert!(holidays.len() > 20);
+});
+
+both!(an_inactive_agency_gets_no_new_reports_and_services_speak_english, |app| {
+    let admin = app.staff("admin@kota.test", Role::Admin, None).await;
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let (s, v) = app
+        .call(
+            "PUT",
+            &format!("/api/v1/jurisdictions/{TNG}/agencies/DISPERKIM"),
+            Some(&admin),
+            None,
+            Some(json!({"name": "Dinas Perumahan dan Permukiman", "active": false})),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (id, _) = app.report("pju-mati", "publik", None).await;
+    let disperkim = app.agency("DISPERKIM").await;
+    let (s, v) = app
+        .act(
+            Some(&operator),
+            None,
+            &id,
+            json!({"action": "verify", "expected_status": "submitted", "agency_id": disperkim}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("takes no new reports"), "{v}");
+    // Its name stays on what it has, and the catalog keeps it, marked.
+    let (_, catalog) = app.call("GET", &format!("/api/v1/jurisdictions/{TNG}/catalog"), Some(&admin), None, None).await;
+    assert!(catalog.to_string().contains("\"active\":false"), "{catalog}");
+
+    // A service's English name and the privacy its form starts with.
+    let mut lampu = lampu();
+    lampu["name_en"] = "Park light out".into();
+    lampu["privacy"] = "anonim".into();
+    lampu["agency"] = "DPUPR".into();
+    let (s, v) = app
+        .call("PUT", &format!("/api/v1/jurisdictions/{TNG}/services/lampu-taman"), Some(&admin), None, Some(lampu))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let page = |lang: &'static str| {
+        app.client.get(app.url(&format!("/j/{TNG}/lapor?layanan=lampu-taman"))).header("accept-language", lang).send()
+    };
+    let en = page("en").await.unwrap().text().await.unwrap();
+    assert!(en.contains("Park light out"), "{en}");
+    assert!(en.contains("value=\"anonim\" checked"), "the form starts anonim");
+    let id_page = page("id").await.unwrap().text().await.unwrap();
+    assert!(id_page.contains("Lampu Taman Mati") && !id_page.contains("Park light out"));
 });
