@@ -36,7 +36,8 @@ test("an admin adds a service with a list question using the attribute editor", 
   await page.waitForSelector(".notice.ok");
   // Citizens are asked the new question at once.
   await page.goto(`${BASE}/j/${TNG}/lapor?layanan=${code}`);
-  assert.ok((await page.textContent("form.report-form")).includes("Berapa lampu yang mati?"));
+  const formText = await page.textContent("main");
+  assert.ok(formText.includes("Berapa lampu yang mati?"), formText);
   assert.equal(await page.locator("input[name='attribute[jumlah]'][value=banyak]").count(), 1);
   assert.deepEqual(errors, []);
   await context.close();

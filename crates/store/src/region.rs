@@ -13,6 +13,7 @@ use laksana_core::region::{
 
 use crate::audit::{self, Act, Subject};
 use crate::catalog::{self, Agency, District, Jurisdiction, SERVICE_COLUMNS, Service, ServiceRow};
+use crate::sql::Tx;
 use crate::{Db, Result, StoreError};
 
 /// The pack of jurisdiction `id` as files, or `None` when there is no such jurisdiction.
@@ -24,13 +25,36 @@ pub async fn export(db: &Db, id: &str) -> Result<Option<PackText>> {
     }))
 }
 
-/// The catalog of jurisdiction `id` as a pack, or `None` when there is no such jurisdiction: what an
-/// admin change edits before it imports it back.
+/// The catalog of jurisdiction `id` as a pack, or `None` when there is no such jurisdiction, read in
+/// one snapshot.
 pub async fn export_pack(db: &Db, id: &str) -> Result<Option<Pack>> {
-    let Some(j) = catalog::jurisdiction(db, id).await? else { return Ok(None) };
-    let agencies = catalog::agencies(db, id).await?;
+    let mut tx = db.begin_read().await?;
+    let pack = export_in(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(pack)
+}
+
+/// [`export_pack`] within `tx`.
+async fn export_in(tx: &mut Tx, id: &str) -> Result<Option<Pack>> {
+    let j: Option<Jurisdiction> = tx
+        .fetch_optional("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions WHERE id = $1", &args![id])
+        .await?;
+    let Some(j) = j else { return Ok(None) };
+    let agencies: Vec<Agency> = tx
+        .fetch_all(
+            "SELECT id, jurisdiction_id, code, name, email, phone, handler, active FROM agencies
+             WHERE jurisdiction_id = $1 ORDER BY code",
+            &args![id],
+        )
+        .await?;
     let code_of: BTreeMap<i64, &str> = agencies.iter().map(|a| (a.id, a.code.as_str())).collect();
-    let services = catalog::services(db, id).await?;
+    let rows: Vec<ServiceRow> = tx
+        .fetch_all(
+            &format!("SELECT {SERVICE_COLUMNS} FROM services WHERE jurisdiction_id = $1 ORDER BY position, code"),
+            &args![id],
+        )
+        .await?;
+    let services: Vec<Service> = rows.into_iter().map(Service::try_from).collect::<Result<_>>()?;
     let region = RegionFile {
         format: region::FORMAT,
         jurisdiction: JurisdictionDef {
@@ -43,15 +67,64 @@ pub async fn export_pack(db: &Db, id: &str) -> Result<Option<Pack>> {
         agencies: agencies.iter().map(agency_def).collect(),
         services: services.iter().map(|s| service_def(s, &code_of)).collect(),
     };
-    let districts = catalog::districts(db, id).await?.iter().map(district_def).collect::<Result<Vec<_>>>()?;
-    let holidays = catalog::holidays(db, id)
-        .await?
+    let districts: Vec<District> = tx
+        .fetch_all(
+            "SELECT id, jurisdiction_id, code, name, level, geometry FROM districts WHERE jurisdiction_id = $1
+             ORDER BY code",
+            &args![id],
+        )
+        .await?;
+    let districts = districts.iter().map(district_def).collect::<Result<Vec<_>>>()?;
+    let holidays: Vec<catalog::Holiday> = tx
+        .fetch_all("SELECT day, kind, name FROM holidays WHERE jurisdiction_id = $1 ORDER BY day", &args![id])
+        .await?;
+    let holidays = holidays
         .iter()
         .map(|h| {
             Holiday::parse(&h.day, &h.kind, &h.name).map_err(|e| StoreError::Corrupt(format!("holiday {}: {e}", h.day)))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Pack { region, districts, holidays, warnings: Vec::new() }))
+}
+
+/// How an [`edit`] ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// There is no such jurisdiction.
+    NotFound,
+    /// The edit refused itself, or the pack it made breaks a rule: nothing was written.
+    Refused(Vec<region::Problem>),
+    Done(ImportSummary),
+}
+
+/// Reads jurisdiction `id`'s catalog as a pack, lets `change` edit it, checks the result and writes
+/// the differences, all in one transaction that holds the jurisdiction for its length: two admins
+/// editing at once are applied one after the other, each to what the other left, so neither undoes
+/// the other's change.
+pub async fn edit(
+    db: &Db,
+    id: &str,
+    actor: &str,
+    now: Timestamp,
+    change: impl FnOnce(&mut Pack) -> std::result::Result<(), Vec<region::Problem>>,
+) -> Result<Edit> {
+    let mut tx = db.begin().await?;
+    if !tx.is_sqlite() {
+        // SQLite's write transaction holds the whole database already.
+        tx.execute("SELECT id FROM jurisdictions WHERE id = $1 FOR UPDATE", &args![id]).await?;
+    }
+    let Some(mut pack) = export_in(&mut tx, id).await? else { return Ok(Edit::NotFound) };
+    if let Err(problems) = change(&mut pack) {
+        return Ok(Edit::Refused(problems));
+    }
+    let problems = region::check(&pack.region);
+    if !problems.is_empty() {
+        return Ok(Edit::Refused(problems));
+    }
+    let mut done = import_in(&mut tx, &pack, false, actor, now).await?;
+    done.warnings = pack.warnings.iter().map(ToString::to_string).collect();
+    tx.commit().await?;
+    Ok(Edit::Done(done))
 }
 
 fn agency_def(a: &Agency) -> AgencyDef {
@@ -119,8 +192,15 @@ impl ImportSummary {
 /// nothing. Agencies, services and districts are matched by code; holidays are made equal to the
 /// pack's when it has a holidays file.
 pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: Timestamp) -> Result<ImportSummary> {
-    let jid = pack.region.jurisdiction.id.clone();
     let mut tx = db.begin().await?;
+    let out = import_in(&mut tx, pack, has_holidays, actor, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`import`] within `tx`.
+async fn import_in(tx: &mut Tx, pack: &Pack, has_holidays: bool, actor: &str, now: Timestamp) -> Result<ImportSummary> {
+    let jid = pack.region.jurisdiction.id.clone();
     let mut out = ImportSummary::default();
     let mut acts = Vec::new();
     let act = |subject, kind: &'static str, data: serde_json::Value| Act {
@@ -367,8 +447,7 @@ pub async fn import(db: &Db, pack: &Pack, has_holidays: bool, actor: &str, now: 
         out.holidays_added = added.len();
         out.holidays_removed = removed.len();
     }
-    audit::record(&mut tx, &acts).await?;
-    tx.commit().await?;
+    audit::record(tx, &acts).await?;
     Ok(out)
 }
 

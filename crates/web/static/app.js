@@ -120,9 +120,16 @@
     var map = L.map(el).setView(c.at, c.zoom);
     tiles(el, map);
     try {
-      var layer = L.geoJSON(JSON.parse(el.getAttribute("data-geojson")), {
+      // The file travels once, in the form that applies it.
+      var text = document.getElementById("district-geojson");
+      var layer = L.geoJSON(JSON.parse(text ? text.value : "null"), {
         style: { color: "#0b5cad", weight: 2, fillOpacity: 0.1 },
-        onEachFeature: function (f, l) { l.bindTooltip((f.properties.code || "") + " " + (f.properties.name || "")); }
+        onEachFeature: function (f, l) {
+          // As text: a name in the file is never markup on the page.
+          var tip = document.createElement("span");
+          tip.textContent = (f.properties.code || "") + " " + (f.properties.name || "");
+          l.bindTooltip(tip);
+        }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
     } catch (e) { /* the table below lists the districts */ }

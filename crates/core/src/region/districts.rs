@@ -18,6 +18,12 @@ pub struct DistrictDef {
 /// The smallest shared area (square degrees, about 100 m²) worth a warning: outlines drawn from
 /// different sources share slivers along every border.
 const OVERLAP_WARNING: f64 = 1e-8;
+/// The most districts one file may hold: a kabupaten has a few hundred desa.
+pub const MAX_FEATURES: usize = 5_000;
+/// The most positions one file may hold, so that checking it stays quick.
+pub const MAX_POSITIONS: usize = 500_000;
+/// The most pairs of districts whose boxes touch that are intersected to look for overlaps.
+const MAX_OVERLAP_CHECKS: usize = 20_000;
 
 /// Reads the districts and checks them; overlaps between districts come back as warnings.
 pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Vec<Problem>> {
@@ -30,8 +36,18 @@ pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Ve
     let Some(features) = doc.get("features").and_then(Value::as_array) else {
         return Err(vec![problem(f, "", "features", "a FeatureCollection needs a features array")]);
     };
+    if features.len() > MAX_FEATURES {
+        return Err(vec![problem(
+            f,
+            "",
+            "features",
+            format!("{} features; at most {MAX_FEATURES} per file", features.len()),
+        )]);
+    }
     let mut problems = Vec::new();
     let mut out: Vec<DistrictDef> = Vec::new();
+    let mut codes = std::collections::HashSet::new();
+    let mut positions = 0usize;
     for (i, feature) in features.iter().enumerate() {
         let prop = |k: &str| feature.pointer(&format!("/properties/{k}")).and_then(Value::as_str).map(str::trim);
         let code = prop("code").unwrap_or_default();
@@ -39,7 +55,7 @@ pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Ve
         let mut bad = |field: &str, message: String| problems.push(problem(f, &place, field, message));
         if code.is_empty() {
             bad("properties.code", "is missing: every district needs a code".into());
-        } else if out.iter().any(|d| d.code == code) {
+        } else if !codes.insert(code.to_owned()) {
             bad("properties.code", "is used by another feature".into());
         }
         let name = prop("name").unwrap_or_default();
@@ -59,6 +75,11 @@ pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Ve
                 continue;
             }
         };
+        positions += rings.iter().map(Vec::len).sum::<usize>();
+        if positions > MAX_POSITIONS {
+            let msg = format!("more than {MAX_POSITIONS} positions; simplify the outlines first");
+            return Err(vec![problem(f, "", "features", msg)]);
+        }
         if let Err(e) = polygon(&rings).check_validation() {
             bad("geometry.coordinates", format!("not a valid polygon: {e}"));
             continue;
@@ -122,6 +143,7 @@ pub fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
     let polys: Vec<Polygon<f64>> = districts.iter().map(|d| polygon(&d.rings)).collect();
     let boxes: Vec<Option<geo::Rect<f64>>> = polys.iter().map(geo::BoundingRect::bounding_rect).collect();
     let mut out = Vec::new();
+    let mut checks = 0usize;
     for i in 0..polys.len() {
         for j in i + 1..polys.len() {
             let (Some(a), Some(b)) = (boxes[i], boxes[j]) else { continue };
@@ -129,6 +151,11 @@ pub fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
                 a.max().x < b.min().x || b.max().x < a.min().x || a.max().y < b.min().y || b.max().y < a.min().y;
             if apart {
                 continue;
+            }
+            checks += 1;
+            if checks > MAX_OVERLAP_CHECKS {
+                out.push(problem(DISTRICTS_FILE, "", "", "too many touching districts to look for every overlap"));
+                return out;
             }
             let shared = polys[i].intersection(&polys[j]).unsigned_area();
             if shared > OVERLAP_WARNING {

@@ -6,7 +6,7 @@
 //! its place in it (a line, a service, a feature) and the field. Writing a pack gives the same text
 //! for the same catalog, so packs can be kept under version control and compared.
 
-mod districts;
+pub mod districts;
 
 use std::collections::BTreeSet;
 
@@ -292,8 +292,11 @@ fn check_region(r: &RegionFile, out: &mut Vec<Problem>) {
     let mut agencies = BTreeSet::new();
     for (i, a) in r.agencies.iter().enumerate() {
         let place = format!("[[agency]] {} ({})", i + 1, a.code);
-        if a.code.trim().is_empty() || a.code.contains(char::is_whitespace) {
-            out.push(problem(f, &place, "code", "must be a word without spaces, e.g. DPUPR"));
+        if a.code.is_empty()
+            || a.code.len() > 40
+            || !a.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            out.push(problem(f, &place, "code", "letters, digits, '_' and '-' only (at most 40), e.g. DPUPR"));
         } else if !agencies.insert(a.code.as_str()) {
             out.push(problem(f, &place, "code", "is used by another agency"));
         }
@@ -318,6 +321,9 @@ fn check_region(r: &RegionFile, out: &mut Vec<Problem>) {
         match &s.agency {
             Some(a) if !agencies.contains(a.as_str()) => {
                 out.push(problem(f, &place, "agency", format!("no [[agency]] has the code {a:?}")));
+            }
+            Some(a) if s.active && r.agencies.iter().any(|x| x.code == *a && !x.active) => {
+                out.push(problem(f, &place, "agency", format!("{a} is not active: route the service elsewhere first")));
             }
             _ => {}
         }
@@ -349,6 +355,13 @@ fn check_attributes(service: &str, attributes: &[AttributeFileDef], out: &mut Ve
         for v in &a.values {
             if v.key.trim().is_empty() || v.name.trim().is_empty() {
                 out.push(problem(f, &place, "values", "every value needs a key and a name"));
+            } else if v.key.contains('=') || v.key.trim() != v.key {
+                out.push(problem(
+                    f,
+                    &place,
+                    "values",
+                    format!("the key {:?} may not hold '=' or spaces around it", v.key),
+                ));
             } else if !keys.insert(v.key.as_str()) {
                 out.push(problem(f, &place, "values", format!("the key {:?} is there twice", v.key)));
             }
@@ -358,8 +371,11 @@ fn check_attributes(service: &str, attributes: &[AttributeFileDef], out: &mut Ve
 
 /// Reads `date,kind,name` lines after a header line; a problem per bad line.
 pub fn read_holidays(text: &str) -> Result<Vec<Holiday>, Vec<Problem>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Holiday> = Vec::new();
     let mut problems = Vec::new();
+    if text.lines().next().map(|h| h.trim().trim_start_matches('\u{feff}')) != Some("date,kind,name") {
+        problems.push(problem(HOLIDAYS_FILE, "line 1", "", "the first line must be the header date,kind,name"));
+    }
     for (i, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
             continue;
@@ -371,6 +387,9 @@ pub fn read_holidays(text: &str) -> Result<Vec<Holiday>, Vec<Problem>> {
             continue;
         };
         match Holiday::parse(day, kind, name.trim().trim_matches('"')) {
+            Ok(h) if out.iter().any(|o| o.day() == h.day()) => {
+                problems.push(problem(HOLIDAYS_FILE, place, "", format!("{} is listed twice", h.day())));
+            }
             Ok(h) => out.push(h),
             Err(e) => problems.push(problem(HOLIDAYS_FILE, place, "", e.to_string())),
         }

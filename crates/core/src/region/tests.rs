@@ -143,3 +143,37 @@ fn a_bad_holiday_line_is_named() {
     ));
     assert!(got.iter().any(|p| p.starts_with("holidays.csv: line 3")), "{got:?}");
 }
+
+#[test]
+fn holidays_need_their_header_and_each_date_once() {
+    let got = problems(pack(REGION, None, Some("2026-12-25,libur_nasional,Natal\n")));
+    assert!(got.iter().any(|p| p.contains("holidays.csv: line 1: the first line must be the header")), "{got:?}");
+    let got = problems(pack(
+        REGION,
+        None,
+        Some("date,kind,name\n2026-12-25,libur_nasional,Natal\n2026-12-25,cuti_bersama,Natal\n"),
+    ));
+    assert!(got.iter().any(|p| p.contains("line 3: 2026-12-25 is listed twice")), "{got:?}");
+}
+
+#[test]
+fn codes_keys_and_routing_are_checked() {
+    let bad_agency = REGION.replacen("code = \"DPUPR\"", "code = \"DPU/PR\"", 1);
+    assert!(problems(pack(&bad_agency, None, None)).iter().any(|p| p.contains("letters, digits")));
+    let bad_key = REGION.replacen("key = \"ringan\"", "key = \"a=b\"", 1);
+    assert!(problems(pack(&bad_key, None, None)).iter().any(|p| p.contains("may not hold '='")));
+    let inactive =
+        REGION.replacen("name = \"Dinas Pekerjaan Umum\"", "name = \"Dinas Pekerjaan Umum\"\nactive = false", 1);
+    assert!(
+        problems(pack(&inactive, None, None)).iter().any(|p| p.contains("DPUPR is not active")),
+        "an active service routes to it"
+    );
+}
+
+#[test]
+fn a_file_too_big_to_check_quickly_is_refused() {
+    let many: Vec<String> =
+        (0..districts::MAX_FEATURES + 1).map(|i| square(&format!("D{i}"), 100.0 + (i as f64) * 0.001)).collect();
+    let got = problems(pack(REGION, Some(collection(&many)), None));
+    assert!(got.iter().any(|p| p.contains("at most 5000 per file")), "{got:?}");
+}

@@ -327,7 +327,10 @@ admin-service = Service
 admin-service-new = New service
 admin-service-code-hint = Lower-case letters, digits and hyphens, e.g. jalan-rusak. It cannot change once made.
 admin-inactive = inactive
-admin-attributes-n = { $count } attributes
+admin-attributes-n = { $count ->
+    [one] 1 attribute
+   *[other] { $count } attributes
+}
 admin-agencies = Agencies
 admin-agency = Agency
 admin-agency-new = New agency
@@ -340,7 +343,10 @@ admin-group = Group
 admin-keywords = Keywords (separated by commas)
 admin-kind = Kind
 admin-sla = Resolution tier
-admin-days = { $count } working days
+admin-days = { $count ->
+    [one] 1 working day
+   *[other] { $count } working days
+}
 admin-private = Always confidential (e.g. extortion): its reports never appear on a public page
 admin-active = Active: offered to citizens
 admin-attributes = Extra questions (Open311 attributes)
@@ -355,7 +361,10 @@ admin-required = An answer is required
 admin-remove = Remove this question
 admin-attribute-add = Add a question
 admin-districts = Districts
-admin-districts-n = { $count } districts.
+admin-districts-n = { $count ->
+    [one] 1 district.
+   *[other] { $count } districts.
+}
 admin-districts-upload = Upload district outlines
 admin-districts-hint = A GeoJSON file: a FeatureCollection of Polygons with code and name properties, in longitude/latitude (WGS 84). Districts are matched by code; others stay.
 admin-districts-file = GeoJSON file

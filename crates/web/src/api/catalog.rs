@@ -42,6 +42,15 @@ fn answer(edited: Edited) -> Result<Json<ChangeOut>, Problem> {
     }
 }
 
+/// Puts the path's `code` into a JSON object body (the body names no code of its own).
+fn with_code(body: &mut serde_json::Value, code: &str) -> Result<(), Problem> {
+    let Some(fields) = body.as_object_mut() else {
+        return Err(Problem::bad_request("the body must be a JSON object"));
+    };
+    fields.insert("code".into(), code.into());
+    Ok(())
+}
+
 /// The whole catalog: the jurisdiction (with its deadlines), agencies and services with their
 /// attributes, as in a region pack's `region.toml`.
 #[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/catalog", tag = "admin", params(("jurisdiction_id" = String, Path)),
@@ -86,8 +95,9 @@ pub(super) async fn settings_put(
     answer(edited)
 }
 
-/// Creates or changes agency `code` (name, complaint handler, email, phone). Agencies are never
-/// deleted: reports point to them.
+/// Creates or replaces agency `code` (name, complaint handler, email, phone, active): the body is the
+/// whole agency, and a field left out takes its default. Agencies are never deleted: reports point to
+/// them.
 #[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/agencies/{code}", tag = "admin", params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
     request_body(content = serde_json::Value, description = "name, handler, email, phone"),
     responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
@@ -99,7 +109,7 @@ pub(super) async fn agency_put(
     ApiJson(mut body): ApiJson<serde_json::Value>,
 ) -> Result<Json<ChangeOut>, Problem> {
     let code = path.1;
-    body["code"] = code.clone().into();
+    with_code(&mut body, &code)?;
     let def: AgencyDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("agency: {e}")))?;
     let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
         match p.region.agencies.iter_mut().find(|a| a.code == code) {
@@ -112,7 +122,8 @@ pub(super) async fn agency_put(
     answer(edited)
 }
 
-/// Creates or changes service `code`: names, group, keywords, kind, routing agency, SLA tier, whether
+/// Creates or replaces service `code` (the body is the whole service; a field left out takes its
+/// default): names, group, keywords, kind, routing agency, SLA tier, whether
 /// it is always `rahasia`, whether it is offered, and its Open311 attributes (`attribute`: code,
 /// datatype, required, order, description, values of `{key, name}` for the list datatypes). A new
 /// service goes last in the list.
@@ -127,7 +138,7 @@ pub(super) async fn service_put(
     ApiJson(mut body): ApiJson<serde_json::Value>,
 ) -> Result<Json<ChangeOut>, Problem> {
     let code = path.1;
-    body["code"] = code.clone().into();
+    with_code(&mut body, &code)?;
     let def: ServiceDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("service: {e}")))?;
     let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
         match p.region.services.iter_mut().find(|s| s.code == code) {

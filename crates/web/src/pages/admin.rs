@@ -200,6 +200,9 @@ pub(super) struct AgencyForm {
     phone: String,
     #[serde(default)]
     active: String,
+    /// `1` from the "new agency" form: an existing code is then refused, not overwritten.
+    #[serde(default)]
+    is_new: String,
 }
 
 /// `POST /admin/{jurisdiction}/instansi`: creates or changes an agency (by its code).
@@ -220,9 +223,11 @@ pub(super) async fn agency_save(
         phone: f.phone.trim().to_owned(),
         active: !f.active.is_empty(),
     };
+    let is_new = f.is_new == "1";
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
         let def = def.clone();
         match p.region.agencies.iter_mut().find(|a| a.code == def.code) {
+            Some(_) if is_new => return Err(vec![taken("code", "is used by another agency")]),
             Some(a) => *a = def,
             None => p.region.agencies.push(def),
         }
@@ -232,11 +237,16 @@ pub(super) async fn agency_save(
     .map_err(|e| chrome.fail(e))?;
     refused_or(edited, &id, |errors| AgencyPage {
         id: id.clone(),
-        is_new: false,
+        is_new,
         agency: def.clone(),
         errors,
         chrome: chrome.clone(),
     })
+}
+
+/// A problem a page finds itself (a code taken by a "new" form).
+fn taken(field: &str, message: &str) -> Problem {
+    Problem { file: region::REGION_FILE, place: String::new(), field: field.into(), message: message.into() }
 }
 
 /// The page again with every problem (422), or back to the catalog.
@@ -257,6 +267,8 @@ fn refused_or<P: IntoResponse>(
 #[derive(Debug, Clone, Default)]
 pub(super) struct AttributeRow {
     code: String,
+    /// `false` for a note that takes no answer (kept as it was; packs and the API set it).
+    variable: bool,
     datatype: String,
     required: bool,
     order: String,
@@ -301,12 +313,15 @@ pub(super) struct ServiceFields {
 
 /// Blank attribute rows offered below the existing ones (the script adds more).
 const BLANK_ROWS: usize = 2;
+/// The most questions a service may have on the page.
+const MAX_ATTRIBUTES: usize = 100;
 
 fn rows_of(s: &ServiceDef) -> Vec<AttributeRow> {
     s.attributes
         .iter()
         .map(|a| AttributeRow {
             code: a.code.clone(),
+            variable: a.variable,
             datatype: a.datatype.as_str().into(),
             required: a.required,
             order: a.order.to_string(),
@@ -330,6 +345,7 @@ fn service_page(
     rows.extend((0..BLANK_ROWS).map(|i| AttributeRow {
         order: (next + i + 1).to_string(),
         datatype: "string".into(),
+        variable: true,
         ..AttributeRow::default()
     }));
     ServicePage {
@@ -408,10 +424,20 @@ fn parse_service(fields: &[(String, String)]) -> (ServiceFields, Vec<AttributeRo
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut attributes = Vec::new();
-    for i in 0..50 {
+    // Rows are numbered from 0 without gaps (the page and its script number them so); past the last,
+    // or past the most a service may have, there are no more.
+    for i in 0.. {
+        if !fields.iter().any(|(n, _)| n.starts_with(&format!("a{i}_"))) {
+            break;
+        }
+        if i >= MAX_ATTRIBUTES {
+            errors.push(format!("at most {MAX_ATTRIBUTES} questions per service"));
+            break;
+        }
         let f = |k: &str| get(&format!("a{i}_{k}"));
         let row = AttributeRow {
             code: f("code"),
+            variable: f("variable") != "0",
             datatype: f("datatype"),
             required: !f("required").is_empty(),
             order: f("order"),
@@ -441,7 +467,7 @@ fn parse_service(fields: &[(String, String)]) -> (ServiceFields, Vec<AttributeRo
                 code: row.code.clone(),
                 datatype,
                 required: row.required,
-                variable: true,
+                variable: row.variable,
                 order,
                 description: row.description.clone(),
                 datatype_description: row.hint.clone(),
@@ -507,14 +533,7 @@ pub(super) async fn service_save(
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
         match p.region.services.iter_mut().find(|e| e.code == def.code) {
             // A new service may not take the code of an existing one unnoticed.
-            Some(_) if is_new => {
-                return Err(vec![Problem {
-                    file: region::REGION_FILE,
-                    place: String::new(),
-                    field: "code".into(),
-                    message: "is used by another service".into(),
-                }]);
-            }
+            Some(_) if is_new => return Err(vec![taken("code", "is used by another service")]),
             Some(e) => *e = def,
             None => p.region.services.push(def),
         }

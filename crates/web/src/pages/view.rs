@@ -113,6 +113,12 @@ pub fn excerpt(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Where a map of jurisdiction `j` opens, as `lat,lon` for a `data-center` attribute: the middle of its
+/// districts (empty without districts: the script then shows the whole country).
+pub(super) fn map_center(j: &crate::state::JurisdictionInfo) -> String {
+    j.districts.center().map(|(lat, lon)| format!("{lat:.5},{lon:.5}")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,10 +139,4 @@ mod tests {
         assert_eq!(excerpt("lampu jalan mati", 100), "lampu jalan mati");
         assert_eq!(excerpt("lampu jalan mati total", 13), "lampu jalan…");
     }
-}
-
-/// Where a map of jurisdiction `j` opens, as `lat,lon` for a `data-center` attribute: the middle of its
-/// districts (empty without districts: the script then shows the whole country).
-pub(super) fn map_center(j: &crate::state::JurisdictionInfo) -> String {
-    j.districts.center().map(|(lat, lon)| format!("{lat:.5},{lon:.5}")).unwrap_or_default()
 }

@@ -55,7 +55,7 @@ pub async fn perform(
     }
     // An agency that was deactivated keeps the reports it has, and gets no new ones.
     let sent_to = match cmd {
-        Command::Verify { agency_id, .. } => *agency_id,
+        Command::Verify { agency_id, .. } => agency_id.or(l.item.service_agency_id),
         Command::Dispose { agency_id, .. } => Some(*agency_id),
         _ => None,
     };

@@ -14,20 +14,22 @@ use crate::state::AppState;
 pub type Edited = Result<ImportSummary, Vec<Problem>>;
 
 /// Applies `edit` to the catalog of `jurisdiction_id` as `caller` (whose right to configure it the
-/// transport checked), then reloads this instance's catalog.
+/// transport checked), in one transaction with the catalog it reads (see `laksana_store::region::edit`),
+/// then reloads this instance's catalog.
 pub async fn edit(
     state: &AppState,
     caller: &Caller,
     jurisdiction_id: &str,
     edit: impl FnOnce(&mut Pack) -> Result<(), Vec<Problem>>,
 ) -> ServiceResult<Edited> {
-    let mut pack = packs::export_pack(state.db(), jurisdiction_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("no jurisdiction {jurisdiction_id:?}")))?;
-    if let Err(problems) = edit(&mut pack) {
-        return Ok(Err(problems));
+    match packs::edit(state.db(), jurisdiction_id, &caller.actor, state.clock().now(), edit).await? {
+        packs::Edit::NotFound => Err(ServiceError::NotFound(format!("no jurisdiction {jurisdiction_id:?}"))),
+        packs::Edit::Refused(problems) => Ok(Err(problems)),
+        packs::Edit::Done(done) => {
+            state.reload_catalog().await?;
+            Ok(Ok(done))
+        }
     }
-    apply(state, caller, pack, false).await
 }
 
 /// Creates a jurisdiction (deployment admins only) with the national deadlines and holidays of the
@@ -57,14 +59,12 @@ pub async fn create_jurisdiction(state: &AppState, caller: &Caller, j: Jurisdict
     apply(state, caller, pack, true).await
 }
 
-async fn apply(state: &AppState, caller: &Caller, mut pack: Pack, holidays: bool) -> ServiceResult<Edited> {
+async fn apply(state: &AppState, caller: &Caller, pack: Pack, holidays: bool) -> ServiceResult<Edited> {
     let problems = region::check(&pack.region);
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    let warnings = std::mem::take(&mut pack.warnings);
-    let mut done = packs::import(state.db(), &pack, holidays, &caller.actor, state.clock().now()).await?;
-    done.warnings = warnings.iter().map(ToString::to_string).collect();
+    let done = packs::import(state.db(), &pack, holidays, &caller.actor, state.clock().now()).await?;
     state.reload_catalog().await?;
     Ok(Ok(done))
 }

@@ -89,12 +89,14 @@ both!(an_admin_edits_services_and_their_attributes_in_the_browser, |app| {
         ("agency", "DISPERKIM"),
         ("active", "1"),
         ("a0_code", "jumlah"),
+        ("a0_variable", "1"),
         ("a0_datatype", "singlevaluelist"),
         ("a0_order", "1"),
         ("a0_description", "Berapa lampu yang mati?"),
         ("a0_required", "1"),
         ("a0_values", ""),
         ("a1_code", ""),
+        ("a1_variable", "1"),
         ("a1_datatype", "string"),
         ("a1_order", "2"),
     ];
@@ -121,14 +123,14 @@ both!(an_admin_edits_services_and_their_attributes_in_the_browser, |app| {
     let (_, def) = app.get_json(&format!("/open311/v2/services/lampu-taman.json?jurisdiction_id={TNG}")).await;
     assert_eq!(def["attributes"], serde_json::json!([]), "{def}");
 
+    // "New agency" with a code that is taken is refused, not an overwrite; the form keeps its code open.
+    let taken = [("is_new", "1"), ("code", "DISPERKIM"), ("name", "Lain"), ("active", "1")];
+    let (s, page) = app.admin_post(&admin, &format!("/admin/{TNG}/instansi"), &taken).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("is used by another agency") && !page.contains("readonly"), "{page}");
     // An agency's handler, and the record of all of it.
-    let agency = [
-        ("code", "DISPERKIM"),
-        ("name", "Dinas Perumahan dan Permukiman"),
-        ("handler", "Ibu Sari"),
-        ("email", ""),
-        ("phone", ""),
-    ];
+    let agency =
+        [("code", "DISPERKIM"), ("name", "Dinas Perumahan dan Permukiman"), ("handler", "Ibu Sari"), ("active", "1")];
     let (s, _) = app.admin_post(&admin, &format!("/admin/{TNG}/instansi"), &agency).await;
     assert_eq!(s, 303);
     let (s, record) = app.admin_get(&admin, &format!("/admin/{TNG}/aktivitas")).await;

@@ -59,6 +59,9 @@ both!(a_jurisdiction_admin_changes_services_agencies_and_districts, |app| {
     let (_, services) = app.get_json(&format!("/open311/v2/services.json?jurisdiction_id={TNG}")).await;
     assert!(!services.to_string().contains("Lampu Rusak"));
 
+    // A body that is not an object is a plain refusal.
+    let (s, v) = app.call("PUT", &path, Some(&admin), None, Some(json!([1, 2]))).await;
+    assert_eq!(s, 400, "{v}");
     // An agency: a new complaint handler.
     let (s, v) = app
         .call(
@@ -175,18 +178,25 @@ both!(a_deployment_admin_creates_a_jurisdiction, |app| {
 both!(an_inactive_agency_gets_no_new_reports_and_services_speak_english, |app| {
     let admin = app.staff("admin@kota.test", Role::Admin, None).await;
     let operator = app.staff("op@kota.test", Role::Operator, None).await;
-    let (s, v) = app
-        .call(
-            "PUT",
-            &format!("/api/v1/jurisdictions/{TNG}/agencies/DISPERKIM"),
-            Some(&admin),
-            None,
-            Some(json!({"name": "Dinas Perumahan dan Permukiman", "active": false})),
-        )
-        .await;
+    let agency = |code: &'static str, active: bool| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/jurisdictions/{TNG}/agencies/{code}");
+            let body = json!({"name": format!("Unit {code}"), "active": active});
+            app.call("PUT", &path, Some(&admin), None, Some(body)).await
+        }
+    };
+    // An agency services still route to cannot be made inactive: they must be routed elsewhere first.
+    let (s, v) = agency("DISPERKIM", false).await;
+    assert_eq!(s, 400);
+    assert!(v["errors"].to_string().contains("DISPERKIM is not active: route the service elsewhere first"), "{v}");
+    let (s, v) = agency("UPT-LAMA", true).await;
     assert_eq!(s, 200, "{v}");
+    let (s, v) = agency("UPT-LAMA", false).await;
+    assert_eq!((s, &v["changed"]), (200, &json!(["agency UPT-LAMA"])), "{v}");
     let (id, _) = app.report("pju-mati", "publik", None).await;
-    let disperkim = app.agency("DISPERKIM").await;
+    let disperkim = app.agency("UPT-LAMA").await;
     let (s, v) = app
         .act(
             Some(&operator),
