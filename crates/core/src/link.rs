@@ -24,6 +24,8 @@ pub enum Purpose {
     /// Set a new password for an account (subject: [`account_subject`] of its current password hash,
     /// so the token stops working once the password changed).
     ResetPassword,
+    /// Set the first password of an account an admin made (subject as for [`Purpose::ResetPassword`]).
+    Invite,
 }
 
 impl Purpose {
@@ -32,6 +34,7 @@ impl Purpose {
             Purpose::Report => "report",
             Purpose::ConfirmEmail => "confirm-email",
             Purpose::ResetPassword => "reset-password",
+            Purpose::Invite => "invite",
         }
     }
 
@@ -42,6 +45,8 @@ impl Purpose {
             Purpose::Report => 60 * 24 * 3600,
             Purpose::ConfirmEmail => 2 * 24 * 3600,
             Purpose::ResetPassword => 3600,
+            // Staff start when they start: a week to take up an invitation.
+            Purpose::Invite => 7 * 24 * 3600,
         }
     }
 }

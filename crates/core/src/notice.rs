@@ -131,6 +131,8 @@ pub enum Notice {
     AccountExists { sign_in_url: String, reset_url: String },
     /// To an account's owner who asked for a new password: the link that sets one.
     ResetPassword { url: String, valid_until: String },
+    /// To someone an admin gave a staff account: the link that sets its first password.
+    Invited { url: String, valid_until: String, jurisdiction: String, role: String },
 }
 
 impl Notice {
@@ -149,7 +151,10 @@ impl Notice {
             | Notice::Overdue { public_id, .. }
             | Notice::HandedBack { public_id, .. }
             | Notice::Reopened { public_id, .. } => public_id,
-            Notice::ConfirmAccount { .. } | Notice::AccountExists { .. } | Notice::ResetPassword { .. } => "",
+            Notice::ConfirmAccount { .. }
+            | Notice::AccountExists { .. }
+            | Notice::ResetPassword { .. }
+            | Notice::Invited { .. } => "",
         }
     }
 
@@ -325,6 +330,17 @@ impl Notice {
                     ),
                     format!(
                         "Someone tried to sign up with this address, which already has an account. Sign in at {sign_in_url}, or ask for a new password at {reset_url}.\n\nIf that was not you, ignore this message."
+                    ),
+                ),
+            ),
+            Notice::Invited { url, valid_until, jurisdiction, role } => (
+                pick(format!("Akun Laksana Anda di {jurisdiction}"), format!("Your Laksana account at {jurisdiction}")),
+                pick(
+                    format!(
+                        "Anda diberi akun Laksana di {jurisdiction} dengan peran {role}. Buka tautan ini untuk membuat kata sandi Anda (berlaku sampai {valid_until}, satu kali):\n\n{url}\n\nLalu masuk di halaman Masuk dengan alamat email ini."
+                    ),
+                    format!(
+                        "You have been given a Laksana account at {jurisdiction} with the role {role}. Open this link to choose your password (valid until {valid_until}, once):\n\n{url}\n\nThen sign in with this email address."
                     ),
                 ),
             ),

@@ -9,10 +9,36 @@ use rand::Rng;
 
 use crate::{Backend, Db, DbOptions, migrate};
 
-/// A migrated, empty database that lives as long as this value (SQLite files are removed on drop).
+/// A migrated, empty database that lives as long as this value: SQLite files are removed on drop, and
+/// a PostgreSQL database is dropped, so that repeated runs against one cluster do not fill its disk.
 pub struct TestDb {
     pub db: Db,
     pub dir: TempDir,
+    /// The PostgreSQL database's name, to drop.
+    pg_name: Option<String>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (Some(name), Ok(admin)) = (self.pg_name.take(), std::env::var("LAKSANA_TEST_PG_URL")) else { return };
+        // Drop runs inside the test's runtime, which must not block on itself: a thread of its own
+        // connects and drops the database (FORCE ends the test's remaining connections).
+        let dropped = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                let Ok(Db::Postgres(p)) =
+                    Db::connect(&admin, &DbOptions { max_connections: 1, ..Default::default() }).await
+                else {
+                    return;
+                };
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&p.pool)
+                    .await;
+                p.pool.close().await;
+            });
+        });
+        let _ = dropped.join();
+    }
 }
 
 /// A directory under the system temp dir, removed on drop.
@@ -73,7 +99,8 @@ impl TestDb {
         let url = database_url(backend, &dir).await;
         let db = Db::connect(&url, &DbOptions { max_connections: 8, ..Default::default() }).await.expect("connecting");
         migrate::run(&db, 0).await.expect("migrating a fresh database");
-        TestDb { db, dir }
+        let pg_name = (backend == Backend::Postgres).then(|| url.rsplit('/').next().unwrap_or_default().to_owned());
+        TestDb { db, dir, pg_name }
     }
 
     /// Runs a statement behind the application's back (for tests that tamper with rows).

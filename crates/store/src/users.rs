@@ -490,3 +490,40 @@ pub async fn end_session(db: &Db, token: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// An account that holds a role in a jurisdiction, with its roles there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub user: User,
+    pub grants: Vec<Grant>,
+    /// Whether it has set a password (an invited account has not, until it takes up the invitation).
+    pub has_password: bool,
+}
+
+/// The accounts holding a role in `jurisdiction_id`, by email, with those roles.
+pub async fn members(db: &Db, jurisdiction_id: &str) -> Result<Vec<Member>> {
+    type Row = (i64, String, String, Option<i64>, bool, String, Option<i64>);
+    let rows: Vec<Row> = on_db!(db, |pool, DB| {
+        sqlx::query_as(
+            "SELECT u.id, u.email, u.display_name, u.disabled_at, u.password_hash IS NOT NULL, g.role, g.agency_id
+             FROM role_grants g JOIN users u ON u.id = g.user_id
+             WHERE g.jurisdiction_id = $1 ORDER BY u.email, g.id",
+        )
+        .bind(jurisdiction_id)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut out: Vec<Member> = Vec::new();
+    for (id, email, display_name, disabled_at, has_password, role, agency_id) in rows {
+        let grant = grant_of(id, (role, Some(jurisdiction_id.to_owned()), agency_id))?;
+        match out.last_mut().filter(|m| m.user.id == id) {
+            Some(m) => m.grants.push(grant),
+            None => out.push(Member {
+                user: User { id, email, display_name, phone: None, language: String::new(), disabled_at },
+                grants: vec![grant],
+                has_password,
+            }),
+        }
+    }
+    Ok(out)
+}

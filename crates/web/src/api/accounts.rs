@@ -73,17 +73,7 @@ pub(super) async fn keys_revoke(
 /// jurisdiction and in no other (an account that also works elsewhere is the deployment's to manage,
 /// with `laksana user`).
 async fn managed_here(state: &AppState, jurisdiction_id: &str, user_id: i64) -> Result<users::User, Problem> {
-    let user = users::get(state.db(), user_id).await?.ok_or_else(|| Problem::not_found("no such account"))?;
-    let grants = users::grants_of(state.db(), user_id).await?;
-    if !grants.iter().any(|g| g.jurisdiction_id.as_deref() == Some(jurisdiction_id)) {
-        return Err(Problem::not_found("no such account in this jurisdiction"));
-    }
-    if grants.iter().any(|g| g.jurisdiction_id.as_deref() != Some(jurisdiction_id)) {
-        return Err(Problem::forbidden(
-            "the account also works outside this jurisdiction; a deployment administrator manages it (laksana user)",
-        ));
-    }
-    Ok(user)
+    Ok(crate::service::staff::managed_here(state, jurisdiction_id, user_id).await?)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -192,7 +192,7 @@ pub(super) struct UserIn {
     /// id (default) or en.
     #[serde(default)]
     language: String,
-    /// At least 10 characters; without one the account cannot sign in until `laksana user set-password`.
+    /// At least 10 characters; without one the account is emailed an invitation to set its own.
     password: Option<String>,
 }
 
@@ -203,7 +203,8 @@ pub(super) struct UserOut {
     role: String,
 }
 
-/// Creates a staff account with one role in this jurisdiction.
+/// Creates a staff account with one role in this jurisdiction. Without a password, the account is
+/// emailed an invitation whose link (good for a week, once) sets its first password.
 #[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/users", tag = "admin", request_body = UserIn, params(("jurisdiction_id" = String, Path)),
     responses((status = 201, body = UserOut), (status = 400, description = "Invalid role, scope or password", content_type = "application/problem+json"),
               (status = 403, description = "Not an admin", content_type = "application/problem+json"),
@@ -218,14 +219,13 @@ pub(super) async fn users_create(
         .filter(|r| *r != Role::Citizen)
         .ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
     let grant = Grant::new(role, Some(jid.clone()), body.agency_id).map_err(|e| Problem::bad_request(e.to_string()))?;
-    let now = state.clock().now();
     let new = users::NewUser {
         email: body.email,
         display_name: body.display_name,
         language: body.language,
         password: body.password,
     };
-    let user = users::create_with_grant(state.db(), &new, &grant, &at.caller.actor, now).await?;
+    let user = crate::service::staff::invite(&state, &at.caller, &at.jurisdiction, &new, &grant).await?;
     Ok((StatusCode::CREATED, Json(UserOut { id: user.id, email: user.email, role: role.as_str().into() })))
 }
 

@@ -172,7 +172,15 @@ async fn account_of_token(
     token: &str,
     bound_to: fn(&accounts::Bindings) -> &str,
 ) -> Result<Result<accounts::Bindings, LinkError>, PageError> {
-    let subject = match state.links().verify(purpose, token, state.clock().now()) {
+    let now = state.clock().now();
+    // A first password through an invitation is set like a new one.
+    let verified = match state.links().verify(purpose, token, now) {
+        Err(LinkError::Invalid) if purpose == Purpose::ResetPassword => {
+            state.links().verify(Purpose::Invite, token, now)
+        }
+        other => other,
+    };
+    let subject = match verified {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod admin_districts;
+mod admin_people;
 mod assets;
 mod home;
 mod i18n;
@@ -63,6 +64,10 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{jurisdiction}/layanan/{code}", get(admin::service_form))
         .route("/admin/{jurisdiction}/wilayah", get(admin_districts::show).post(admin_districts::upload))
         .route("/admin/{jurisdiction}/aktivitas", get(admin_districts::activity))
+        .route("/admin/{jurisdiction}/pengguna", get(admin_people::people).post(admin_people::invite))
+        .route("/admin/{jurisdiction}/pengguna/{user}", axum::routing::post(admin_people::account))
+        .route("/admin/{jurisdiction}/kunci", get(admin_people::keys).post(admin_people::key_create))
+        .route("/admin/{jurisdiction}/kunci/{key}/cabut", axum::routing::post(admin_people::key_revoke))
         .route("/static/{version}/{*path}", get(assets::serve))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp(state)))
         .layer(tower_http::compression::CompressionLayer::new())

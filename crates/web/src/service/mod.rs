@@ -11,6 +11,7 @@ mod error;
 pub mod intake;
 pub mod jurisdiction;
 pub mod reports;
+pub mod staff;
 
 pub use caller::Caller;
 pub use error::{ServiceError, ServiceResult};

@@ -187,3 +187,99 @@ both!(other_roles_and_other_jurisdictions_are_refused_the_admin_pages, |app| {
     let (s, _) = app.admin_post("", &format!("/admin/{TNG}/instansi"), &[("code", "X"), ("name", "X")]).await;
     assert_eq!(s, 303);
 });
+
+both!(an_admin_invites_staff_and_hands_out_keys_in_the_browser, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let people = format!("/admin/{TNG}/pengguna");
+    let (s, page) = app
+        .admin_post(
+            &admin,
+            &people,
+            &[("email", "baru@kota.test"), ("name", "Petugas Baru"), ("role", "officer"), ("agency", "")],
+        )
+        .await;
+    assert_eq!(s, 422, "an officer needs an agency");
+    assert!(page.contains("id=\"people-error\""), "{page}");
+    let dpupr = app.agency("DPUPR").await.to_string();
+    let (s, to) = app
+        .admin_post(
+            &admin,
+            &people,
+            &[("email", "baru@kota.test"), ("name", "Petugas Baru"), ("role", "officer"), ("agency", &dpupr)],
+        )
+        .await;
+    assert_eq!(s, 303, "{to}");
+    let (_, list) = app.admin_get(&admin, &people).await;
+    assert!(list.contains("baru@kota.test") && list.contains("belum membuat kata sandi"), "{list}");
+    // The invitation's link sets the first password; then the officer signs in.
+    let mail = app
+        .mails()
+        .await
+        .into_iter()
+        .find(|(to, _)| to.contains("baru@kota.test"))
+        .map(|(_, m)| m.replace("=\r\n", "").replace("=\n", "").replace("=3D", "="))
+        .expect("an invitation");
+    let at = mail.find("/sandi/baru?t=").expect("a link");
+    let token = mail[at + "/sandi/baru?t=".len()..].split(char::is_whitespace).next().unwrap().to_owned();
+    let (s, _) = app
+        .admin_post(
+            "",
+            "/sandi/baru",
+            &[("token", &token), ("new", "sandi-petugas-baru"), ("repeat", "sandi-petugas-baru")],
+        )
+        .await;
+    assert_eq!(s, 200);
+    let signed = app
+        .client
+        .post(app.url("/masuk"))
+        .header("origin", &app.base)
+        .form(&[("email", "baru@kota.test"), ("password", "sandi-petugas-baru")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((signed.status().as_u16(), signed.headers()["location"].to_str().unwrap()), (303, "/staf"));
+    // Disabled: no more sign-ins. An admin cannot disable themselves.
+    let officer_id = laksana_store::users::find_by_email(&app.db, "baru@kota.test").await.unwrap().unwrap().id;
+    let (s, _) = app.admin_post(&admin, &format!("{people}/{officer_id}"), &[("action", "disable")]).await;
+    assert_eq!(s, 303);
+    let again = app
+        .client
+        .post(app.url("/masuk"))
+        .header("origin", &app.base)
+        .form(&[("email", "baru@kota.test"), ("password", "sandi-petugas-baru")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 401);
+    let admin_id = laksana_store::users::find_by_email(&app.db, "admin@kota.test").await.unwrap().unwrap().id;
+    let (s, _) = app.admin_post(&admin, &format!("{people}/{admin_id}"), &[("action", "disable")]).await;
+    assert_eq!(s, 422);
+
+    // A key for a program: shown once, it submits reports; revoked, it is refused at once.
+    let keys = format!("/admin/{TNG}/kunci");
+    let (s, page) = app.admin_post(&admin, &keys, &[("name", "Aplikasi warga")]).await;
+    assert_eq!(s, 200);
+    let at = page.find("lks_").expect("the key is shown");
+    let key = page[at..].split('<').next().unwrap().to_owned();
+    let body =
+        serde_json::json!({"service_code": "pju-mati", "description": "Lampu mati", "lat": -6.1783, "long": 106.6319});
+    let (s, v) = app.call("POST", "/api/v1/reports", Some(&key), None, Some(body.clone())).await;
+    assert_eq!(s, 201, "{v}");
+    let (_, list) = app.admin_get(&admin, &keys).await;
+    assert!(!list.contains(&key), "never shown again");
+    let id = laksana_store::apikeys::list(&app.db, TNG)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "Aplikasi warga")
+        .unwrap()
+        .id;
+    let (s, _) = app.admin_post(&admin, &format!("{keys}/{id}/cabut"), &[]).await;
+    assert_eq!(s, 303);
+    let (s, _) = app.call("POST", "/api/v1/reports", Some(&key), None, Some(body)).await;
+    assert_eq!(s, 403, "revoked at once");
+    // Operators may not manage people or keys.
+    let operator = app.signed_in("op@kota.test", Role::Operator).await;
+    assert_eq!(app.admin_get(&operator, &people).await.0, 403);
+    assert_eq!(app.admin_get(&operator, &keys).await.0, 403);
+});

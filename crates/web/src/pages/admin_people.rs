@@ -1,0 +1,289 @@
+//! The admin pages for people and programs: a jurisdiction's staff (invite someone with a role,
+//! disable or enable an account) and its API keys (make one, shown once; revoke one).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use laksana_core::Timestamp;
+use laksana_core::access::{self, Admin, Grant, Role};
+use laksana_store::{apikeys, users};
+use serde::Deserialize;
+
+use super::admin::DoneQuery;
+use super::home::jurisdiction;
+use super::staff::Staff;
+use super::{Chrome, PageError, read_form};
+use crate::service::{ServiceError, staff};
+use crate::state::{AppState, JurisdictionRef};
+
+fn admin_of(state: &AppState, chrome: &Chrome, who: &Staff, id: &str) -> Result<JurisdictionRef, PageError> {
+    let j = jurisdiction(state, chrome, id)?;
+    access::authorize_jurisdiction(&who.caller.principal, Admin::Configure, j.id())
+        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
+    Ok(j)
+}
+
+/// One account as the page lists it.
+pub(super) struct Person {
+    id: i64,
+    email: String,
+    name: String,
+    roles: String,
+    disabled: bool,
+    invited: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/admin_people.html")]
+struct PeoplePage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    people: Vec<Person>,
+    roles: Vec<&'static str>,
+    agencies: Vec<(i64, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn people_page(
+    state: &AppState,
+    chrome: Chrome,
+    j: &JurisdictionRef,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let members = users::members(state.db(), j.id()).await.map_err(|e| chrome.fail(e.into()))?;
+    let people = members
+        .into_iter()
+        .map(|m| Person {
+            roles: m
+                .grants
+                .iter()
+                .map(|g| match g.agency_id.and_then(|a| j.agency_names.get(&a)) {
+                    Some(a) => format!("{} ({a})", g.role.as_str()),
+                    None => g.role.as_str().to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            id: m.user.id,
+            email: m.user.email,
+            name: m.user.display_name,
+            disabled: m.user.disabled_at.is_some(),
+            invited: !m.has_password,
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = PeoplePage {
+        id: j.id().to_owned(),
+        name: j.jurisdiction.name.clone(),
+        people,
+        roles: Role::ALL.iter().filter(|r| **r != Role::Citizen).map(|r| r.as_str()).collect(),
+        agencies: j.active_agencies_by_name(),
+        notice,
+        error,
+        chrome,
+    };
+    Ok((status, page).into_response())
+}
+
+/// `GET /admin/{jurisdiction}/pengguna`: the staff, and the form to invite someone.
+pub(super) async fn people(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    people_page(&state, chrome, &j, notice, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+}
+
+/// `POST /admin/{jurisdiction}/pengguna`: an account with one role here, invited by email to set its
+/// password.
+pub(super) async fn invite(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let f: InviteForm = read_form(req, &chrome).await?;
+    let t = chrome.t;
+    let role = Role::parse(f.role.trim()).filter(|r| *r != Role::Citizen);
+    let agency = f.agency.trim().parse::<i64>().ok();
+    let grant = match role.map(|r| Grant::new(r, Some(j.id().to_owned()), agency)) {
+        Some(Ok(g)) => g,
+        Some(Err(e)) => return people_page(&state, chrome, &j, None, Some(e.to_string())).await,
+        None => return people_page(&state, chrome, &j, None, Some(t.get("admin-role-needed"))).await,
+    };
+    if !laksana_core::ids::plausible_email(&f.email) {
+        return people_page(&state, chrome, &j, None, Some(t.get("submit-email-invalid"))).await;
+    }
+    let new = users::NewUser {
+        email: f.email.trim().to_owned(),
+        display_name: f.name.trim().to_owned(),
+        language: t.lang.as_str().into(),
+        password: None,
+    };
+    match staff::invite(&state, &who.caller, &j, &new, &grant).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/{id}/pengguna?selesai=1")).into_response()),
+        Err(ServiceError::Conflict(m) | ServiceError::Invalid(m)) => {
+            people_page(&state, chrome, &j, None, Some(m)).await
+        }
+        Err(e) => Err(chrome.fail(e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AccountForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /admin/{jurisdiction}/pengguna/{id}`: disables or enables an account that works only here.
+pub(super) async fn account(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path((id, user_id)): Path<(String, i64)>,
+    req: Request,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let f: AccountForm = read_form(req, &chrome).await?;
+    let user = staff::managed_here(&state, j.id(), user_id).await.map_err(|e| chrome.fail(e))?;
+    let disable = match f.action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return Err(chrome.fail(ServiceError::Invalid(chrome.t.get("act-unknown")))),
+    };
+    if disable && who.caller.principal.user_id == Some(user.id) {
+        return people_page(&state, chrome.clone(), &j, None, Some(chrome.t.get("admin-not-yourself"))).await;
+    }
+    users::set_disabled(state.db(), &user.email, disable, &who.caller.actor, state.clock().now())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    Ok(Redirect::to(&format!("/admin/{id}/pengguna?selesai=1")).into_response())
+}
+
+/// One key as the page lists it (never the key itself).
+pub(super) struct Key {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    revoked: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/admin_keys.html")]
+struct KeysPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    keys: Vec<Key>,
+    /// A key just made: shown this once.
+    new_key: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn keys_page(
+    state: &AppState,
+    chrome: Chrome,
+    j: &JurisdictionRef,
+    new_key: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let t = chrome.t;
+    let keys = apikeys::list(state.db(), j.id())
+        .await
+        .map_err(|e| chrome.fail(e.into()))?
+        .into_iter()
+        .map(|k| Key {
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created: t.datetime(Timestamp::from_micros(k.created_at), j.tz),
+            revoked: k.revoked_at.map(|at| t.datetime(Timestamp::from_micros(at), j.tz)),
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page =
+        KeysPage { id: j.id().to_owned(), name: j.jurisdiction.name.clone(), keys, new_key, notice, error, chrome };
+    Ok((status, page).into_response())
+}
+
+/// `GET /admin/{jurisdiction}/kunci`: the jurisdiction's API keys.
+pub(super) async fn keys(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    keys_page(&state, chrome, &j, None, notice, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct KeyForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /admin/{jurisdiction}/kunci`: a new key for a program that submits reports (Open311); the page
+/// shows it once, and only its hash is kept.
+pub(super) async fn key_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let f: KeyForm = read_form(req, &chrome).await?;
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        let error = Some(chrome.t.get("admin-key-name-needed"));
+        return keys_page(&state, chrome, &j, None, None, error).await;
+    }
+    let now = state.clock().now().as_micros();
+    let (_, plain) = apikeys::create(state.db(), j.id(), name, None, &who.caller.actor, now)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    keys_page(&state, chrome, &j, Some(plain), None, None).await
+}
+
+/// `POST /admin/{jurisdiction}/kunci/{id}/cabut`: revokes a key, at once on this instance and within a
+/// minute on the others.
+pub(super) async fn key_revoke(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path((id, key)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let now = state.clock().now().as_micros();
+    apikeys::revoke(state.db(), Some(j.id()), key, &who.caller.actor, now).await.map_err(|e| chrome.fail(e.into()))?;
+    state.forget_api_keys();
+    Ok(Redirect::to(&format!("/admin/{id}/kunci?selesai=1")).into_response())
+}
