@@ -7,6 +7,7 @@
 
 mod account;
 mod admin;
+mod admin_calendar;
 mod admin_districts;
 mod admin_people;
 mod assets;
@@ -64,6 +65,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{jurisdiction}/layanan/{code}", get(admin::service_form))
         .route("/admin/{jurisdiction}/wilayah", get(admin_districts::show).post(admin_districts::upload))
         .route("/admin/{jurisdiction}/aktivitas", get(admin_districts::activity))
+        .route("/admin/{jurisdiction}/kalender", get(admin_calendar::show))
+        .route("/admin/{jurisdiction}/kalender/tenggat", axum::routing::post(admin_calendar::deadlines))
+        .route("/admin/{jurisdiction}/kalender/libur", axum::routing::post(admin_calendar::holiday))
         .route("/admin/{jurisdiction}/pengguna", get(admin_people::people).post(admin_people::invite))
         .route("/admin/{jurisdiction}/pengguna/{user}", axum::routing::post(admin_people::account))
         .route("/admin/{jurisdiction}/kunci", get(admin_people::keys).post(admin_people::key_create))

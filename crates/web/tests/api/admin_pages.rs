@@ -283,3 +283,48 @@ both!(an_admin_invites_staff_and_hands_out_keys_in_the_browser, |app| {
     assert_eq!(app.admin_get(&operator, &people).await.0, 403);
     assert_eq!(app.admin_get(&operator, &keys).await.0, 403);
 });
+
+both!(an_admin_sets_deadlines_and_holidays_in_the_browser, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let path = format!("/admin/{TNG}/kalender/tenggat");
+    let all = |v: &'static str| {
+        vec![
+            ("verification", v),
+            ("plan", "5"),
+            ("info_reply", "10"),
+            ("confirmation", "10"),
+            ("escalation_step", "5"),
+            ("reopen_window", "10"),
+        ]
+    };
+    let (s, page) = app.admin_post(&admin, &path, &all("0")).await;
+    assert_eq!(s, 422, "{page}");
+    let (s, page) = app.admin_post(&admin, &path, &all("dua")).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("verification"), "{page}");
+    let (s, _) = app.admin_post(&admin, &path, &all("4")).await;
+    assert_eq!(s, 303);
+    let j = laksana_store::catalog::jurisdiction(&app.db, TNG).await.unwrap().unwrap();
+    assert_eq!(j.deadlines().verification, 4);
+    // A regional holiday, then removed; both on the record.
+    let holidays = format!("/admin/{TNG}/kalender/libur");
+    let (s, _) = app
+        .admin_post(&admin, &holidays, &[("date", "2026-12-28"), ("kind", "libur_daerah"), ("name", "HUT Kota")])
+        .await;
+    assert_eq!(s, 303);
+    let (_, page) = app.admin_get(&admin, &format!("/admin/{TNG}/kalender")).await;
+    assert!(page.contains("HUT Kota"), "{page}");
+    let (s, page) =
+        app.admin_post(&admin, &holidays, &[("date", "2026-13-01"), ("kind", "libur_daerah"), ("name", "X")]).await;
+    assert_eq!(s, 422, "{page}");
+    let (s, _) = app.admin_post(&admin, &holidays, &[("remove", "2026-12-28")]).await;
+    assert_eq!(s, 303);
+    let days = laksana_store::catalog::holidays(&app.db, TNG).await.unwrap();
+    assert!(!days.iter().any(|h| h.day == "2026-12-28"));
+    let acts = laksana_store::testing::scalar(
+        &app.db,
+        &format!("SELECT COUNT(*) FROM audit_events WHERE jurisdiction_id = '{TNG}' AND subject_kind IN ('holidays', 'jurisdiction') AND actor LIKE 'user:%'"),
+    )
+    .await;
+    assert_eq!(acts, 3, "the deadlines, the holiday added and removed");
+});
