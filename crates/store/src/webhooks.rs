@@ -122,6 +122,57 @@ pub async fn deliveries(db: &Db, webhook_id: i64, limit: u32) -> Result<Vec<Deli
     }))
 }
 
+/// Turns delivery to webhook `id` of `jurisdiction_id` off (or on again); `false` when the
+/// jurisdiction has no such webhook. Deliveries queued meanwhile are skipped while it is off. The act
+/// is recorded, by `actor`, in the jurisdiction's audit chain.
+pub async fn set_active(db: &Db, jurisdiction_id: &str, id: i64, active: bool, actor: &str, now: i64) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            "UPDATE webhooks SET active = $1 WHERE id = $2 AND jurisdiction_id = $3",
+            &args![active, id, jurisdiction_id],
+        )
+        .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let kind = if active { "enabled" } else { "disabled" };
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::Webhook(id),
+        kind,
+        actor: actor.into(),
+        at: now,
+        data: serde_json::json!({}),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Removes webhook `id` of `jurisdiction_id` and its delivery log; `false` when there is no such
+/// webhook. Deliveries still queued find it gone and are dropped. The act is recorded, by `actor`.
+pub async fn delete(db: &Db, jurisdiction_id: &str, id: i64, actor: &str, now: i64) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let found: Option<(String,)> = tx
+        .fetch_optional("SELECT url FROM webhooks WHERE id = $1 AND jurisdiction_id = $2", &args![id, jurisdiction_id])
+        .await?;
+    let Some((url,)) = found else { return Ok(false) };
+    tx.execute("DELETE FROM webhook_deliveries WHERE webhook_id = $1", &args![id]).await?;
+    tx.execute("DELETE FROM webhooks WHERE id = $1", &args![id]).await?;
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::Webhook(id),
+        kind: "deleted",
+        actor: actor.into(),
+        at: now,
+        data: serde_json::json!({ "url": without_credentials(&url) }),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::without_credentials;

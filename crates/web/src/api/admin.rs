@@ -140,6 +140,48 @@ pub(super) async fn webhooks_create(
     Ok((StatusCode::CREATED, Json(WebhookOut { id: w.id, url: w.url, active: w.active, secret: Some(w.secret) })))
 }
 
+/// Whether a webhook delivers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WebhookState {
+    active: bool,
+}
+
+/// Turns a webhook's deliveries off (events meanwhile are not sent) or on again.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/webhooks/{id}", tag = "admin", request_body = WebhookState,
+    params(("jurisdiction_id" = String, Path), ("id" = i64, Path)),
+    responses((status = 204, description = "Done"), (status = 403, description = "Not an admin", content_type = "application/problem+json"),
+              (status = 404, description = "No such webhook", content_type = "application/problem+json")))]
+pub(super) async fn webhook_state(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, i64)>,
+    ApiJson(body): ApiJson<WebhookState>,
+) -> Result<StatusCode, Problem> {
+    let now = state.clock().now().as_micros();
+    if !webhooks::set_active(state.db(), at.jurisdiction.id(), path.1, body.active, &at.caller.actor, now).await? {
+        return Err(Problem::not_found("no such webhook"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a webhook and its delivery log.
+#[utoipa::path(delete, path = "/jurisdictions/{jurisdiction_id}/webhooks/{id}", tag = "admin",
+    params(("jurisdiction_id" = String, Path), ("id" = i64, Path)),
+    responses((status = 204, description = "Removed"), (status = 403, description = "Not an admin", content_type = "application/problem+json"),
+              (status = 404, description = "No such webhook", content_type = "application/problem+json")))]
+pub(super) async fn webhook_delete(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, i64)>,
+) -> Result<StatusCode, Problem> {
+    let now = state.clock().now().as_micros();
+    if !webhooks::delete(state.db(), at.jurisdiction.id(), path.1, &at.caller.actor, now).await? {
+        return Err(Problem::not_found("no such webhook"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// One delivery attempt.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct DeliveryOut {

@@ -95,6 +95,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(catalog::jurisdiction_create))
             .routes(routes!(admin::webhooks_list, admin::webhooks_create))
             .routes(routes!(admin::deliveries))
+            .routes(routes!(admin::webhook_state, admin::webhook_delete))
             .routes(routes!(admin::users_create))
             .routes(routes!(accounts::keys_list))
             .routes(routes!(accounts::keys_revoke))

@@ -287,3 +287,114 @@ pub(super) async fn key_revoke(
     state.forget_api_keys();
     Ok(Redirect::to(&format!("/admin/{id}/kunci?selesai=1")).into_response())
 }
+
+/// One webhook as the page lists it, with its latest delivery.
+pub(super) struct Hook {
+    id: i64,
+    url: String,
+    active: bool,
+    last: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/admin_webhooks.html")]
+struct HooksPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    hooks: Vec<Hook>,
+    /// A webhook just made, with its secret: shown this once.
+    new_secret: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn hooks_page(
+    state: &AppState,
+    chrome: Chrome,
+    j: &JurisdictionRef,
+    new_secret: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let t = chrome.t;
+    let mut hooks = Vec::new();
+    for w in laksana_store::webhooks::list(state.db(), j.id()).await.map_err(|e| chrome.fail(e.into()))? {
+        let last = laksana_store::webhooks::deliveries(state.db(), w.id, 1).await.map_err(|e| chrome.fail(e.into()))?;
+        let last = last.first().map(|d| {
+            let how = d.status_code.map_or_else(|| d.error.clone().unwrap_or_default(), |c| format!("HTTP {c}"));
+            format!("{} · {how}", t.datetime(Timestamp::from_micros(d.delivered_at), j.tz))
+        });
+        hooks.push(Hook { id: w.id, url: w.url, active: w.active, last });
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = HooksPage {
+        id: j.id().to_owned(),
+        name: j.jurisdiction.name.clone(),
+        hooks,
+        new_secret,
+        notice,
+        error,
+        chrome,
+    };
+    Ok((status, page).into_response())
+}
+
+/// `GET /admin/{jurisdiction}/webhook`: the subscribers to the jurisdiction's public report events.
+pub(super) async fn hooks(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    hooks_page(&state, chrome, &j, None, notice, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct HookForm {
+    #[serde(default)]
+    url: String,
+    /// `enable`, `disable` or `delete` for an existing one (with `id`); empty to make one.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    id: String,
+}
+
+/// `POST /admin/{jurisdiction}/webhook`: makes a webhook (its signing secret shown once), or turns one
+/// off or on, or removes it.
+pub(super) async fn hook(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    use laksana_store::webhooks;
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let f: HookForm = read_form(req, &chrome).await?;
+    let now = state.clock().now().as_micros();
+    let actor = &who.caller.actor;
+    let hook_id = f.id.trim().parse::<i64>().ok();
+    let found = match (f.action.as_str(), hook_id) {
+        ("", _) => match webhooks::create(state.db(), j.id(), &f.url, actor, now).await {
+            Ok(w) => return hooks_page(&state, chrome, &j, Some(w.secret), None, None).await,
+            Err(laksana_store::StoreError::Invalid(m)) => {
+                return hooks_page(&state, chrome, &j, None, None, Some(m)).await;
+            }
+            Err(e) => return Err(chrome.fail(e.into())),
+        },
+        ("enable" | "disable", Some(h)) => {
+            webhooks::set_active(state.db(), j.id(), h, f.action == "enable", actor, now).await
+        }
+        ("delete", Some(h)) => webhooks::delete(state.db(), j.id(), h, actor, now).await,
+        _ => return Err(chrome.fail(ServiceError::Invalid(chrome.t.get("act-unknown")))),
+    };
+    match found.map_err(|e| chrome.fail(e.into()))? {
+        true => Ok(Redirect::to(&format!("/admin/{id}/webhook?selesai=1")).into_response()),
+        false => Err(chrome.fail(ServiceError::NotFound(String::new()))),
+    }
+}

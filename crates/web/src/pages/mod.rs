@@ -71,6 +71,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{jurisdiction}/pengguna", get(admin_people::people).post(admin_people::invite))
         .route("/admin/{jurisdiction}/pengguna/{user}", axum::routing::post(admin_people::account))
         .route("/admin/{jurisdiction}/kunci", get(admin_people::keys).post(admin_people::key_create))
+        .route("/admin/{jurisdiction}/webhook", get(admin_people::hooks).post(admin_people::hook))
         .route("/admin/{jurisdiction}/kunci/{key}/cabut", axum::routing::post(admin_people::key_revoke))
         .route("/static/{version}/{*path}", get(assets::serve))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp(state)))

@@ -328,3 +328,36 @@ both!(an_admin_sets_deadlines_and_holidays_in_the_browser, |app| {
     .await;
     assert_eq!(acts, 3, "the deadlines, the holiday added and removed");
 });
+
+both!(an_admin_manages_webhooks_in_the_browser_and_the_api, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let path = format!("/admin/{TNG}/webhook");
+    let (s, page) = app.admin_post(&admin, &path, &[("url", "ftp://x")]).await;
+    assert_eq!(s, 422, "{page}");
+    let (s, page) = app.admin_post(&admin, &path, &[("url", "https://hooks.kota.test/laksana?token=rahasia")]).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("id=\"new-secret\"") && page.contains("whsec_"), "the secret, once: {page}");
+    let hook = laksana_store::webhooks::list(&app.db, TNG).await.unwrap()[0].id.to_string();
+    let (s, _) = app.admin_post(&admin, &path, &[("id", &hook), ("action", "disable")]).await;
+    assert_eq!(s, 303);
+    assert!(!laksana_store::webhooks::list(&app.db, TNG).await.unwrap()[0].active);
+    let (_, page) = app.admin_get(&admin, &path).await;
+    assert!(!page.contains("whsec_"), "never shown again");
+    // Through the API too, for admins only.
+    let key = app.staff("admin2@kota.test", Role::Admin, None).await;
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let api = format!("/api/v1/jurisdictions/{TNG}/webhooks/{hook}");
+    let (s, _) = app.call("PUT", &api, Some(&operator), None, Some(serde_json::json!({"active": true}))).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.call("PUT", &api, Some(&key), None, Some(serde_json::json!({"active": true}))).await;
+    assert_eq!(s, 204);
+    assert!(laksana_store::webhooks::list(&app.db, TNG).await.unwrap()[0].active);
+    let (s, _) = app.call("DELETE", &api, Some(&key), None, None).await;
+    assert_eq!(s, 204);
+    let (s, _) = app.call("DELETE", &api, Some(&key), None, None).await;
+    assert_eq!(s, 404);
+    assert!(laksana_store::webhooks::list(&app.db, TNG).await.unwrap().is_empty());
+    // On the record, without the token in the URL.
+    let (_, record) = app.admin_get(&admin, &format!("/admin/{TNG}/aktivitas")).await;
+    assert!(record.contains("webhook") && record.contains("deleted") && !record.contains("rahasia"), "{record}");
+});
