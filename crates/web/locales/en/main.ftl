@@ -437,3 +437,5 @@ admin-webhook-hint = An address that receives every public report event (JSON, s
 admin-webhook-create = Make the webhook
 admin-webhook-made = The signing secret; copy it now, it will not be shown again:
 admin-webhook-last = Last delivery
+admin-grant = Give another role
+admin-grant-send = Give the role

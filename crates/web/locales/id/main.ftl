@@ -413,3 +413,5 @@ admin-webhook-hint = Alamat yang menerima setiap kejadian publik laporan (JSON, 
 admin-webhook-create = Buat webhook
 admin-webhook-made = Rahasia penandatanganan; salin sekarang, karena tidak akan ditampilkan lagi:
 admin-webhook-last = Pengiriman terakhir
+admin-grant = Beri peran tambahan
+admin-grant-send = Beri peran

@@ -1,5 +1,5 @@
-//! A jurisdiction's API keys and staff accounts, for its admins: list and revoke keys, disable and
-//! enable accounts, remove a role. Each change is an act in the jurisdiction's audit chain.
+//! A jurisdiction's API keys and staff accounts, for its admins: make, list and revoke keys, disable
+//! and enable accounts, give and remove a role. Each change is an act in the jurisdiction's audit chain.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -144,5 +144,73 @@ pub(super) async fn role_remove(
     if removed == 0 {
         return Err(Problem::not_found(format!("the account has no {} role here", role.as_str())));
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new key's name.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct KeyIn {
+    /// The program it is for, e.g. `Aplikasi warga` (1–100 characters).
+    name: String,
+}
+
+/// A key just made: the only time the key itself is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct KeyMade {
+    id: i64,
+    name: String,
+    prefix: String,
+    /// The key; only its hash is kept.
+    api_key: String,
+}
+
+/// Makes a key for a program that submits reports (Open311 and the JSON API's intake).
+#[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/apikeys", tag = "admin", request_body = KeyIn, params(("jurisdiction_id" = String, Path)),
+    responses((status = 201, body = KeyMade), (status = 400, description = "No name", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn keys_create(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    super::extract::ApiJson(body): super::extract::ApiJson<KeyIn>,
+) -> Result<(StatusCode, Json<KeyMade>), Problem> {
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Problem::bad_request("name is 1 to 100 characters"));
+    }
+    let now = state.clock().now().as_micros();
+    let (key, plain) = apikeys::create(state.db(), at.jurisdiction.id(), name, None, &at.caller.actor, now).await?;
+    Ok((StatusCode::CREATED, Json(KeyMade { id: key.id, name: key.name, prefix: key.prefix, api_key: plain })))
+}
+
+/// A role to give.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RoleIn {
+    /// operator, officer, agency_head, leader, ombudsman or admin.
+    role: String,
+    /// For officer and agency_head.
+    agency_id: Option<i64>,
+}
+
+/// Gives an account that works only here another role here.
+#[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/users/{id}/roles", tag = "admin", request_body = RoleIn,
+    params(("jurisdiction_id" = String, Path), ("id" = i64, Path)),
+    responses((status = 204, description = "Given"), (status = 400, description = "Unknown role, or the agency is missing or not allowed", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin, or the account works elsewhere too", content_type = "application/problem+json"),
+              (status = 404, description = "No such account here", content_type = "application/problem+json")))]
+pub(super) async fn role_grant(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, i64)>,
+    super::extract::ApiJson(body): super::extract::ApiJson<RoleIn>,
+) -> Result<StatusCode, Problem> {
+    let user = managed_here(&state, at.jurisdiction.id(), path.1).await?;
+    let role = Role::parse(&body.role)
+        .filter(|r| *r != Role::Citizen)
+        .ok_or_else(|| Problem::bad_request(format!("unknown staff role {:?}", body.role)))?;
+    let grant = laksana_core::access::Grant::new(role, Some(at.jurisdiction.id().to_owned()), body.agency_id)
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    users::grant(state.db(), user.id, &grant, &at.caller.actor, state.clock().now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -97,11 +97,12 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::deliveries))
             .routes(routes!(admin::webhook_state, admin::webhook_delete))
             .routes(routes!(admin::users_create))
-            .routes(routes!(accounts::keys_list))
+            .routes(routes!(accounts::keys_list, accounts::keys_create))
             .routes(routes!(accounts::keys_revoke))
             .routes(routes!(accounts::user_disable))
             .routes(routes!(accounts::user_enable))
             .routes(routes!(accounts::role_remove))
+            .routes(routes!(accounts::role_grant))
             .routes(routes!(admin::verify_audit))
             .routes(routes!(admin::activity)),
     )

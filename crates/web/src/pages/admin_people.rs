@@ -182,6 +182,46 @@ pub(super) async fn account(
     Ok(Redirect::to(&format!("/admin/{id}/pengguna?selesai=1")).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub(super) struct GrantForm {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+}
+
+/// `POST /admin/{jurisdiction}/pengguna/peran`: gives an account that works only here another role.
+pub(super) async fn grant(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    let j = admin_of(&state, &chrome, &who, &id)?;
+    let f: GrantForm = read_form(req, &chrome).await?;
+    let t = chrome.t;
+    let Ok(user_id) = f.user.trim().parse::<i64>() else {
+        return people_page(&state, chrome, &j, None, Some(t.get("act-unknown"))).await;
+    };
+    let user = staff::managed_here(&state, j.id(), user_id).await.map_err(|e| chrome.fail(e))?;
+    let role = Role::parse(f.role.trim()).filter(|r| *r != Role::Citizen);
+    let grant = match role.map(|r| Grant::new(r, Some(j.id().to_owned()), f.agency.trim().parse::<i64>().ok())) {
+        Some(Ok(g)) => g,
+        Some(Err(e)) => return people_page(&state, chrome, &j, None, Some(e.to_string())).await,
+        None => return people_page(&state, chrome, &j, None, Some(t.get("admin-role-needed"))).await,
+    };
+    match users::grant(state.db(), user.id, &grant, &who.caller.actor, state.clock().now()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/{id}/pengguna?selesai=1")).into_response()),
+        Err(laksana_store::StoreError::Invalid(m) | laksana_store::StoreError::Conflict(m)) => {
+            people_page(&state, chrome, &j, None, Some(m)).await
+        }
+        Err(e) => Err(chrome.fail(e.into())),
+    }
+}
+
 /// One key as the page lists it (never the key itself).
 pub(super) struct Key {
     id: i64,

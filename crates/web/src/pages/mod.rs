@@ -69,6 +69,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{jurisdiction}/kalender/tenggat", axum::routing::post(admin_calendar::deadlines))
         .route("/admin/{jurisdiction}/kalender/libur", axum::routing::post(admin_calendar::holiday))
         .route("/admin/{jurisdiction}/pengguna", get(admin_people::people).post(admin_people::invite))
+        .route("/admin/{jurisdiction}/pengguna/peran", axum::routing::post(admin_people::grant))
         .route("/admin/{jurisdiction}/pengguna/{user}", axum::routing::post(admin_people::account))
         .route("/admin/{jurisdiction}/kunci", get(admin_people::keys).post(admin_people::key_create))
         .route("/admin/{jurisdiction}/webhook", get(admin_people::hooks).post(admin_people::hook))

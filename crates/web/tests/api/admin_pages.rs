@@ -361,3 +361,37 @@ both!(an_admin_manages_webhooks_in_the_browser_and_the_api, |app| {
     let (_, record) = app.admin_get(&admin, &format!("/admin/{TNG}/aktivitas")).await;
     assert!(record.contains("webhook") && record.contains("deleted") && !record.contains("rahasia"), "{record}");
 });
+
+both!(roles_and_keys_are_given_through_the_api_and_the_page, |app| {
+    let key = app.staff("admin2@kota.test", Role::Admin, None).await;
+    let operator = app.staff("op@kota.test", Role::Operator, None).await;
+    let path = format!("/api/v1/jurisdictions/{TNG}/apikeys");
+    let (s, _) = app.call("POST", &path, Some(&operator), None, Some(serde_json::json!({"name": "X"}))).await;
+    assert_eq!(s, 403);
+    let (s, v) = app.call("POST", &path, Some(&key), None, Some(serde_json::json!({"name": "Gerbang WhatsApp"}))).await;
+    assert_eq!(s, 201, "{v}");
+    let made = v["api_key"].as_str().unwrap().to_owned();
+    let body =
+        serde_json::json!({"service_code": "pju-mati", "description": "Lampu mati", "lat": -6.1783, "long": 106.6319});
+    assert_eq!(app.call("POST", "/api/v1/reports", Some(&made), None, Some(body)).await.0, 201);
+    // A role through the API, then another through the page.
+    let op_id = laksana_store::users::find_by_email(&app.db, "op@kota.test").await.unwrap().unwrap().id;
+    let roles = format!("/api/v1/jurisdictions/{TNG}/users/{op_id}/roles");
+    let (s, v) = app.call("POST", &roles, Some(&key), None, Some(serde_json::json!({"role": "officer"}))).await;
+    assert_eq!(s, 400, "an officer needs an agency: {v}");
+    let (s, v) = app.call("POST", &roles, Some(&key), None, Some(serde_json::json!({"role": "leader"}))).await;
+    assert_eq!(s, 204, "{v}");
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let dpupr = app.agency("DPUPR").await.to_string();
+    let (s, _) = app
+        .admin_post(
+            &admin,
+            &format!("/admin/{TNG}/pengguna/peran"),
+            &[("user", &op_id.to_string()), ("role", "officer"), ("agency", &dpupr)],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let grants = laksana_store::users::grants_of(&app.db, op_id).await.unwrap();
+    let names: Vec<&str> = grants.iter().map(|g| g.role.as_str()).collect();
+    assert_eq!(names, ["operator", "leader", "officer"], "{grants:?}");
+});
