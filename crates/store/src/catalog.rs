@@ -17,6 +17,12 @@ pub struct Jurisdiction {
     /// Deadlines in working days as JSON; keys left out take the national default.
     #[sqlx(default)]
     pub deadlines: String,
+    /// How Open311 clients get a key (discovery's `key_service`); empty: a sentence made from the contact.
+    #[sqlx(default)]
+    pub key_service: String,
+    /// Its logo, `/media/NAME`, or empty.
+    #[sqlx(default)]
+    pub logo: String,
 }
 
 impl Jurisdiction {
@@ -151,18 +157,22 @@ pub(crate) const SERVICE_COLUMNS: &str = "id, jurisdiction_id, code, name, name_
 
 pub async fn jurisdictions(db: &Db) -> Result<Vec<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions ORDER BY id")
-            .fetch_all(pool)
-            .await?
+        sqlx::query_as(
+            "SELECT id, name, time_zone, contact, deadlines, key_service, logo FROM jurisdictions ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?
     }))
 }
 
 pub async fn jurisdiction(db: &Db, id: &str) -> Result<Option<Jurisdiction>> {
     Ok(on_db!(db, |pool, DB| {
-        sqlx::query_as("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
+        sqlx::query_as(
+            "SELECT id, name, time_zone, contact, deadlines, key_service, logo FROM jurisdictions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
     }))
 }
 
@@ -408,6 +418,23 @@ pub async fn set_deadlines(
         actor: actor.into(),
         at: now,
         data: serde_json::to_value(deadlines).expect("numbers always serialise"),
+    };
+    crate::audit::record(&mut tx, &[act]).await?;
+    tx.commit().await
+}
+
+/// Sets a jurisdiction's logo to `/media/NAME` (a stored image), or removes it with an empty `logo`;
+/// the act is recorded, by `actor`, in the jurisdiction's audit chain.
+pub async fn set_logo(db: &Db, jurisdiction_id: &str, logo: &str, actor: &str, now: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute("UPDATE jurisdictions SET logo = $1 WHERE id = $2", &args![logo, jurisdiction_id]).await?;
+    let act = Act {
+        jurisdiction: jurisdiction_id.into(),
+        subject: Subject::Jurisdiction,
+        kind: "logo",
+        actor: actor.into(),
+        at: now,
+        data: serde_json::json!({ "logo": logo }),
     };
     crate::audit::record(&mut tx, &[act]).await?;
     tx.commit().await

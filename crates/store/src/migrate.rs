@@ -43,6 +43,11 @@ pub const SQLITE: &[Migration] = &[
         name: "catalog_fields",
         sql: include_str!("../migrations/sqlite/0011_catalog_fields.sql"),
     },
+    Migration {
+        version: 12,
+        name: "jurisdiction_face",
+        sql: include_str!("../migrations/sqlite/0012_jurisdiction_face.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -81,6 +86,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 11,
         name: "catalog_fields",
         sql: include_str!("../migrations/postgres/0011_catalog_fields.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "jurisdiction_face",
+        sql: include_str!("../migrations/postgres/0012_jurisdiction_face.sql"),
     },
 ];
 

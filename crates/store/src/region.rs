@@ -37,7 +37,10 @@ pub async fn export_pack(db: &Db, id: &str) -> Result<Option<Pack>> {
 /// [`export_pack`] within `tx`.
 async fn export_in(tx: &mut Tx, id: &str) -> Result<Option<Pack>> {
     let j: Option<Jurisdiction> = tx
-        .fetch_optional("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions WHERE id = $1", &args![id])
+        .fetch_optional(
+            "SELECT id, name, time_zone, contact, deadlines, key_service, logo FROM jurisdictions WHERE id = $1",
+            &args![id],
+        )
         .await?;
     let Some(j) = j else { return Ok(None) };
     let agencies: Vec<Agency> = tx
@@ -63,6 +66,7 @@ async fn export_in(tx: &mut Tx, id: &str) -> Result<Option<Pack>> {
             name: j.name,
             time_zone: j.time_zone,
             contact: j.contact,
+            key_service: j.key_service,
         },
         agencies: agencies.iter().map(agency_def).collect(),
         services: services.iter().map(|s| service_def(s, &code_of)).collect(),
@@ -216,15 +220,18 @@ async fn import_in(tx: &mut Tx, pack: &Pack, has_holidays: bool, actor: &str, no
     let j = &pack.region.jurisdiction;
     let deadlines = serde_json::to_string(&j.deadlines).expect("deadlines always serialise");
     let old: Option<Jurisdiction> = tx
-        .fetch_optional("SELECT id, name, time_zone, contact, deadlines FROM jurisdictions WHERE id = $1", &args![&jid])
+        .fetch_optional(
+            "SELECT id, name, time_zone, contact, deadlines, key_service, logo FROM jurisdictions WHERE id = $1",
+            &args![&jid],
+        )
         .await?;
-    let data =
-        serde_json::json!({ "name": j.name, "time_zone": j.time_zone, "contact": j.contact, "deadlines": j.deadlines });
+    let data = serde_json::to_value(j).expect("a jurisdiction always serialises");
     match old {
         None => {
             tx.execute(
-                "INSERT INTO jurisdictions (id, name, time_zone, contact, deadlines, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &args![&jid, &j.name, &j.time_zone, &j.contact, deadlines.as_str(), now.as_micros()],
+                "INSERT INTO jurisdictions (id, name, time_zone, contact, deadlines, created_at, key_service)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &args![&jid, &j.name, &j.time_zone, &j.contact, deadlines.as_str(), now.as_micros(), &j.key_service],
             )
             .await?;
             out.jurisdiction = Some("created");
@@ -234,11 +241,13 @@ async fn import_in(tx: &mut Tx, pack: &Pack, has_holidays: bool, actor: &str, no
             if o.name != j.name
                 || o.time_zone != j.time_zone
                 || o.contact != j.contact
+                || o.key_service != j.key_service
                 || o.deadlines() != j.deadlines =>
         {
             tx.execute(
-                "UPDATE jurisdictions SET name = $1, time_zone = $2, contact = $3, deadlines = $4 WHERE id = $5",
-                &args![&j.name, &j.time_zone, &j.contact, deadlines.as_str(), &jid],
+                "UPDATE jurisdictions SET name = $1, time_zone = $2, contact = $3, deadlines = $4, key_service = $5
+                 WHERE id = $6",
+                &args![&j.name, &j.time_zone, &j.contact, deadlines.as_str(), &j.key_service, &jid],
             )
             .await?;
             out.jurisdiction = Some("changed");

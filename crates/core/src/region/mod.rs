@@ -75,6 +75,9 @@ pub struct JurisdictionDef {
     pub time_zone: String,
     #[serde(default)]
     pub contact: String,
+    /// How Open311 clients get an API key (discovery's `key_service`); empty: made from the contact.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key_service: String,
     /// Deadlines in working days; those left out take the national default.
     #[serde(default)]
     pub deadlines: Deadlines,

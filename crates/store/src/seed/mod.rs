@@ -160,6 +160,8 @@ async fn load_catalog(db: &Db, demo: &DemoJurisdiction, now: Timestamp) -> Resul
         time_zone: demo.time_zone.into(),
         contact: demo.contact.into(),
         deadlines: "{}".into(),
+        key_service: String::new(),
+        logo: String::new(),
     };
     catalog::upsert_jurisdiction(db, &jurisdiction, now.as_micros()).await?;
     catalog::change_holidays(db, demo.id, &national_holidays(), &[], SEED_ACTOR, now.as_micros()).await?;

@@ -75,9 +75,13 @@ pub(crate) struct SettingsIn {
     time_zone: String,
     #[serde(default)]
     contact: String,
+    /// How Open311 clients get an API key (discovery's `key_service`); empty: made from the contact.
+    #[serde(default)]
+    key_service: String,
 }
 
-/// Changes the jurisdiction's name, time zone and contact (deadlines: `PUT …/deadlines`).
+/// Changes the jurisdiction's name, time zone, contact and key-service text (deadlines:
+/// `PUT …/deadlines`).
 #[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/settings", tag = "admin", request_body = SettingsIn, params(("jurisdiction_id" = String, Path)),
     responses((status = 200, body = ChangeOut), (status = 400, description = "Every problem, in errors", content_type = "application/problem+json"),
               (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
@@ -88,7 +92,7 @@ pub(super) async fn settings_put(
 ) -> Result<Json<ChangeOut>, Problem> {
     let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
         let j = &mut p.region.jurisdiction;
-        (j.name, j.time_zone, j.contact) = (body.name, body.time_zone, body.contact);
+        (j.name, j.time_zone, j.contact, j.key_service) = (body.name, body.time_zone, body.contact, body.key_service);
         Ok(())
     })
     .await?;

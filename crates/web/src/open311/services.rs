@@ -27,8 +27,11 @@ pub(super) fn discovery(state: &AppState, format: Format, params: &Params) -> Re
         } else {
             j.jurisdiction.contact.clone()
         };
-        let key_service =
-            format!("API keys for {} are issued by its administrator{}", j.jurisdiction.name, reach(&contact));
+        let key_service = if j.jurisdiction.key_service.is_empty() {
+            format!("API keys for {} are issued by its administrator{}", j.jurisdiction.name, reach(&contact))
+        } else {
+            j.jurisdiction.key_service.clone()
+        };
         (contact, key_service, None)
     } else {
         let contact = state.config().contact.clone();

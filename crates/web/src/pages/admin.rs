@@ -41,6 +41,8 @@ struct HomePage {
     name: String,
     time_zone: String,
     contact: String,
+    key_service: String,
+    logo: String,
     agencies: Vec<AgencyDef>,
     services: Vec<ServiceDef>,
     districts: Vec<(String, String)>,
@@ -79,6 +81,8 @@ async fn home_page(
         name: r.jurisdiction.name,
         time_zone: r.jurisdiction.time_zone,
         contact: r.jurisdiction.contact,
+        key_service: r.jurisdiction.key_service,
+        logo: j.jurisdiction.logo.clone(),
         agencies: r.agencies,
         services: r.services,
         districts: pack.districts.into_iter().map(|d| (d.code, d.name)).collect(),
@@ -110,6 +114,8 @@ pub(super) struct SettingsForm {
     time_zone: String,
     #[serde(default)]
     contact: String,
+    #[serde(default)]
+    key_service: String,
 }
 
 /// Where a change that went through goes: back to the page it came from, saying so.
@@ -130,6 +136,7 @@ pub(super) async fn settings(
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
         let d = &mut p.region.jurisdiction;
         (d.name, d.time_zone, d.contact) = (f.name.trim().into(), f.time_zone.trim().into(), f.contact.trim().into());
+        d.key_service = f.key_service.trim().into();
         Ok(())
     })
     .await
@@ -548,4 +555,61 @@ pub(super) async fn service_save(
             Ok(again(chrome, &pack.region.agencies, problems.iter().map(shown).collect()))
         }
     }
+}
+
+/// `POST /admin/{jurisdiction}/logo` (multipart): a new logo (`logo`, an image stored like every photo:
+/// decoded, stripped, re-encoded), or none (`hapus`).
+pub(super) async fn logo(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    staff: Staff,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    use axum::extract::FromRequest;
+    let j = admin_of(&state, &chrome, &staff, &id)?;
+    let _slot = crate::media::UPLOADS.try_acquire().map_err(|_| chrome.fail(ServiceError::Unavailable))?;
+    let mut mp = axum::extract::Multipart::from_request(req, &state)
+        .await
+        .map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
+    let media_dir = state.config().media_dir.clone();
+    let (mut upload, mut remove) = (None, false);
+    while let Some(mut field) = mp.next_field().await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))? {
+        match field.name().unwrap_or_default() {
+            "hapus" => remove = true,
+            "logo" if upload.is_none() => {
+                let mut u =
+                    crate::media::Upload::create(&media_dir).await.map_err(|_| chrome.fail(ServiceError::Internal))?;
+                while let Some(chunk) =
+                    field.chunk().await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?
+                {
+                    u.write(&chunk).await.map_err(|_| chrome.fail(ServiceError::Internal))?;
+                }
+                if !u.is_empty() {
+                    upload = Some(u);
+                }
+            }
+            _ => {}
+        }
+    }
+    let logo = match (upload, remove) {
+        (_, true) => String::new(),
+        (Some(u), false) => match crate::media::store_image(&media_dir, u).await {
+            Ok(name) => format!("/media/{name}"),
+            Err(crate::media::MediaError::Busy) => return Err(chrome.fail(ServiceError::Unavailable)),
+            Err(_) => {
+                let error = vec![chrome.t.get("submit-photo-unreadable")];
+                return home_page(&state, chrome, &j, None, error).await;
+            }
+        },
+        (None, false) => {
+            return home_page(&state, chrome.clone(), &j, None, vec![chrome.t.get("admin-logo-needed")]).await;
+        }
+    };
+    let now = state.clock().now().as_micros();
+    laksana_store::catalog::set_logo(state.db(), j.id(), &logo, &staff.caller.actor, now)
+        .await
+        .map_err(|e| chrome.fail(e.into()))?;
+    state.reload_catalog().await.map_err(|e| chrome.fail(e.into()))?;
+    Ok(saved(&format!("/admin/{id}")))
 }

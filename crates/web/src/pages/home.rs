@@ -61,6 +61,8 @@ struct HomePage {
     recent: Vec<Card>,
     /// Where the map opens (`lat,lon`).
     center: String,
+    /// The jurisdiction's logo (`/media/NAME`), or empty.
+    logo: String,
 }
 
 /// `GET /j/{jurisdiction}`.
@@ -94,6 +96,7 @@ pub(super) async fn home(
         counters,
         within_share,
         center: super::view::map_center(&j),
+        logo: j.jurisdiction.logo.clone(),
         chrome,
     }
     .into_response())

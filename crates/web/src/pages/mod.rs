@@ -59,6 +59,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/staf/laporan/{public_id}", get(work::show).post(work::act))
         .route("/staf/laporan/{public_id}/selesai", axum::routing::post(work::resolve))
         .route("/admin/{jurisdiction}", get(admin::home).post(admin::settings))
+        .route("/admin/{jurisdiction}/logo", axum::routing::post(admin::logo))
         .route("/admin/{jurisdiction}/instansi", axum::routing::post(admin::agency_save))
         .route("/admin/{jurisdiction}/instansi/{code}", get(admin::agency_form))
         .route("/admin/{jurisdiction}/layanan", axum::routing::post(admin::service_save))

@@ -395,3 +395,39 @@ both!(roles_and_keys_are_given_through_the_api_and_the_page, |app| {
     let names: Vec<&str> = grants.iter().map(|g| g.role.as_str()).collect();
     assert_eq!(names, ["operator", "leader", "officer"], "{grants:?}");
 });
+
+both!(an_admin_sets_the_key_service_text_and_the_logo, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let settings = [
+        ("name", "Kota Tangerang"),
+        ("time_zone", "Asia/Jakarta"),
+        ("contact", "LAKSA Kota Tangerang"),
+        ("key_service", "Minta kunci API ke Diskominfo: api@tangerangkota.go.id"),
+    ];
+    let (s, _) = app.admin_post(&admin, &format!("/admin/{TNG}"), &settings).await;
+    assert_eq!(s, 303);
+    let (_, d) = app.get_json(&format!("/open311/v2/discovery.json?jurisdiction_id={TNG}")).await;
+    assert_eq!(d["key_service"], "Minta kunci API ke Diskominfo: api@tangerangkota.go.id", "{d}");
+    // A logo: an image is stored like every photo and shown on the home page; anything else is refused.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([11, 92, 173]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let send = |part: reqwest::multipart::Part| {
+        app.client
+            .post(app.url(&format!("/admin/{TNG}/logo")))
+            .header("cookie", &admin)
+            .header("origin", &app.base)
+            .multipart(reqwest::multipart::Form::new().part("logo", part))
+            .send()
+    };
+    let res = send(reqwest::multipart::Part::bytes(b"not an image".to_vec()).file_name("logo.png")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let res = send(reqwest::multipart::Part::bytes(png).file_name("logo.png")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, home) = app.admin_get("", &format!("/j/{TNG}")).await;
+    let at =
+        home.find("class=\"logo\"").map(|_| home.find("src=\"/media/").unwrap()).expect("the logo is on the home page");
+    let src = home[at + 5..].split('"').next().unwrap().to_owned();
+    assert_eq!(app.get(&src).await.status().as_u16(), 200, "and served to everyone");
+});
