@@ -70,7 +70,7 @@ test("a bad districts file is explained; a good one is previewed on the map, the
 test("the admin pages pass axe-core", async () => {
   const { context, page } = await signIn(browser, ADMIN);
   const found = [];
-  for (const path of [`/admin/${TNG}`, `/admin/${TNG}/layanan/jalan-rusak`, `/admin/${TNG}/instansi/DPUPR`,
+  for (const path of ["/admin", `/admin/${TNG}`, `/admin/${TNG}/layanan/jalan-rusak`, `/admin/${TNG}/instansi/DPUPR`,
     `/admin/${TNG}/wilayah`, `/admin/${TNG}/aktivitas`, `/admin/${TNG}/pengguna`, `/admin/${TNG}/kunci`, `/admin/${TNG}/kalender`, `/admin/${TNG}/webhook`]) {
     await page.goto(`${BASE}${path}`);
     for (const v of await seriousViolations(page)) found.push(`${path}: ${v}`);

@@ -1,5 +1,5 @@
-//! The admin page of a jurisdiction's working-day calendar: its deadlines (in working days) and its
-//! holidays. Deadlines change through `service::catalog` like the rest of the catalog; holidays through
+//! The admin index (the jurisdictions a person administers, and creating one), and the page of a
+//! jurisdiction's working-day calendar: its deadlines (in working days) and its holidays. Deadlines change through `service::catalog` like the rest of the catalog; holidays through
 //! the same store function as the API and `laksana holidays import`. Both are on the audit trail.
 
 use askama::Template;
@@ -174,4 +174,79 @@ pub(super) async fn holiday(
         .map_err(|e| chrome.fail(e.into()))?;
     state.reload_catalog().await.map_err(|e| chrome.fail(e.into()))?;
     Ok(Redirect::to(&format!("/admin/{id}/kalender?selesai=1")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/admin_index.html")]
+struct IndexPage {
+    chrome: Chrome,
+    /// `(id, name)` of the jurisdictions this person administers.
+    places: Vec<(String, String)>,
+    /// Whether they may create jurisdictions (an admin of the whole deployment).
+    may_create: bool,
+    errors: Vec<String>,
+}
+
+fn index_page(state: &AppState, chrome: Chrome, who: &Staff, errors: Vec<String>) -> Result<Response, PageError> {
+    let p = &who.caller.principal;
+    let places: Vec<(String, String)> = state
+        .catalog()
+        .jurisdictions
+        .iter()
+        .filter(|j| access::authorize_jurisdiction(p, Admin::Configure, j.id()).is_ok())
+        .map(|j| (j.id().to_owned(), j.jurisdiction.name.clone()))
+        .collect();
+    let may_create = p.is_deployment_admin();
+    if places.is_empty() && !may_create {
+        return Err(chrome.fail(ServiceError::Forbidden(String::new())));
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, IndexPage { chrome, places, may_create, errors }).into_response())
+}
+
+/// `GET /admin`: the jurisdictions this person administers, and for a deployment admin the form
+/// that creates one.
+pub(super) async fn index(State(state): State<AppState>, chrome: Chrome, who: Staff) -> Result<Response, PageError> {
+    index_page(&state, chrome, &who, Vec::new())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CreateForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// `POST /admin`: creates a jurisdiction (deployment admins), with the national deadlines and
+/// holidays; its catalog follows on its own admin page or by region pack.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    who: Staff,
+    req: Request,
+) -> Result<Response, PageError> {
+    let f: CreateForm = read_form(req, &chrome).await?;
+    let def = laksana_core::region::JurisdictionDef {
+        id: f.id.trim().to_lowercase(),
+        name: f.name.trim().to_owned(),
+        time_zone: f.time_zone.trim().to_owned(),
+        contact: f.contact.trim().to_owned(),
+        key_service: String::new(),
+        deadlines: Default::default(),
+    };
+    let id = def.id.clone();
+    match catalog::create_jurisdiction(&state, &who.caller, def).await {
+        Ok(Ok(_)) => Ok(Redirect::to(&format!("/admin/{id}")).into_response()),
+        Ok(Err(problems)) => {
+            let errors = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+            index_page(&state, chrome, &who, errors)
+        }
+        Err(ServiceError::Conflict(m)) => index_page(&state, chrome, &who, vec![m]),
+        Err(e) => Err(chrome.fail(e)),
+    }
 }

@@ -58,6 +58,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/staf/{jurisdiction}/ringkasan", get(staff::overview))
         .route("/staf/laporan/{public_id}", get(work::show).post(work::act))
         .route("/staf/laporan/{public_id}/selesai", axum::routing::post(work::resolve))
+        .route("/admin", get(admin_calendar::index).post(admin_calendar::create))
         .route("/admin/{jurisdiction}", get(admin::home).post(admin::settings))
         .route("/admin/{jurisdiction}/logo", axum::routing::post(admin::logo))
         .route("/admin/{jurisdiction}/instansi", axum::routing::post(admin::agency_save))

@@ -431,3 +431,43 @@ both!(an_admin_sets_the_key_service_text_and_the_logo, |app| {
     let src = home[at + 5..].split('"').next().unwrap().to_owned();
     assert_eq!(app.get(&src).await.status().as_u16(), 200, "and served to everyone");
 });
+
+both!(a_deployment_admin_creates_a_jurisdiction_in_the_browser, |app| {
+    let city_admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let (s, page) = app.admin_get(&city_admin, "/admin").await;
+    assert_eq!(s, 200);
+    assert!(page.contains(&format!("/admin/{TNG}")) && !page.contains("id=\"create-form\""), "{page}");
+    let form = [("id", "kotabaru.go.id"), ("name", "Kota Baru"), ("time_zone", "Asia/Makassar"), ("contact", "")];
+    assert_eq!(app.admin_post(&city_admin, "/admin", &form).await.0, 403);
+    // An admin of the whole deployment.
+    let now = laksana_core::Clock::now(&*app.clock);
+    let new = laksana_store::users::NewUser {
+        email: "root@laksana.test".into(),
+        display_name: "Root".into(),
+        language: "id".into(),
+        password: Some(PASSWORD.into()),
+    };
+    laksana_store::users::create_with_grant(&app.db, &new, &Grant::new(Role::Admin, None, None).unwrap(), "test", now)
+        .await
+        .unwrap();
+    let res = app
+        .client
+        .post(app.url("/masuk"))
+        .header("origin", &app.base)
+        .form(&[("email", "root@laksana.test"), ("password", PASSWORD), ("kembali", "/admin")])
+        .send()
+        .await
+        .unwrap();
+    let root = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let (_, page) = app.admin_get(&root, "/admin").await;
+    assert!(page.contains("id=\"create-form\""));
+    let (s, page) = app
+        .admin_post(&root, "/admin", &[("id", "Kota Baru"), ("name", "Kota Baru"), ("time_zone", "Asia/Makassar")])
+        .await;
+    assert_eq!(s, 422, "not a domain: {page}");
+    let (s, to) = app.admin_post(&root, "/admin", &form).await;
+    assert_eq!((s, to.starts_with("/admin/kotabaru.go.id")), (303, true), "{to}");
+    let (s, page) = app.admin_get(&root, "/admin/kotabaru.go.id").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Kota Baru") && page.contains("Asia/Makassar"), "{page}");
+});
