@@ -16,17 +16,20 @@ impl DistrictIndex {
     pub fn new(districts: &[District]) -> Self {
         let mut entries = Vec::with_capacity(districts.len());
         for d in districts {
-            let Ok(rings) = serde_json::from_str::<Vec<Vec<[f64; 2]>>>(&d.geometry) else {
+            // One polygon, or several for a district in parts: each part is an entry of its own.
+            let Some(parts) = laksana_core::region::DistrictDef::polygons_of(&d.geometry) else {
                 tracing::warn!(district = %d.code, "district geometry is not a GeoJSON polygon; skipped");
                 continue;
             };
-            let mut rings = rings
-                .into_iter()
-                .map(|r| LineString::from(r.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()));
-            let Some(exterior) = rings.next() else { continue };
-            let poly = Polygon::new(exterior, rings.collect());
-            let Some(bbox) = geo::BoundingRect::bounding_rect(&poly) else { continue };
-            entries.push((d.id, bbox, poly));
+            for rings in parts {
+                let mut rings = rings
+                    .into_iter()
+                    .map(|r| LineString::from(r.into_iter().map(|[x, y]| Coord { x, y }).collect::<Vec<_>>()));
+                let Some(exterior) = rings.next() else { continue };
+                let poly = Polygon::new(exterior, rings.collect());
+                let Some(bbox) = geo::BoundingRect::bounding_rect(&poly) else { continue };
+                entries.push((d.id, bbox, poly));
+            }
         }
         Self { entries }
     }

@@ -163,9 +163,9 @@ fn service_def(s: &Service, code_of: &BTreeMap<i64, &str>) -> ServiceDef {
 }
 
 fn district_def(d: &District) -> Result<DistrictDef> {
-    let rings = serde_json::from_str(&d.geometry)
-        .map_err(|e| StoreError::Corrupt(format!("district {}: geometry: {e}", d.code)))?;
-    Ok(DistrictDef { code: d.code.clone(), name: d.name.clone(), level: d.level.clone(), rings })
+    let polygons = DistrictDef::polygons_of(&d.geometry)
+        .ok_or_else(|| StoreError::Corrupt(format!("district {}: geometry is not a polygon", d.code)))?;
+    Ok(DistrictDef { code: d.code.clone(), name: d.name.clone(), level: d.level.clone(), polygons })
 }
 
 /// What an import did, by kind of thing: the codes created and changed.
@@ -379,13 +379,9 @@ async fn import_in(tx: &mut Tx, pack: &Pack, has_holidays: bool, actor: &str, no
         )
         .await?;
     for d in &pack.districts {
-        let geometry = serde_json::to_string(&d.rings).expect("numbers always serialise");
-        let points = d.rings[0].iter();
-        let (min_lon, max_lon, min_lat, max_lat) = points
-            .fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(a, b, c, e), &[lon, lat]| {
-                (a.min(lon), b.max(lon), c.min(lat), e.max(lat))
-            });
-        let data = serde_json::json!({ "code": d.code, "name": d.name, "level": d.level, "points": d.rings.iter().map(Vec::len).sum::<usize>() });
+        let geometry = d.stored_geometry();
+        let (min_lat, min_lon, max_lat, max_lon) = d.bounds();
+        let data = serde_json::json!({ "code": d.code, "name": d.name, "level": d.level, "points": d.positions() });
         let bounds = args![Some(min_lat), Some(min_lon), Some(max_lat), Some(max_lon)];
         match existing.iter().find(|e| e.code == d.code) {
             Some(e) if district_def(e).is_ok_and(|old| old == *d) => out.unchanged += 1,

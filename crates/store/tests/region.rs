@@ -107,3 +107,29 @@ both_backends!(the_example_packs_are_valid_and_the_tangerang_one_is_the_demo, |b
     assert_eq!(done.jurisdiction, Some("created"));
     assert_eq!(catalog::districts(&t.db, "kotabogor.go.id").await.unwrap().len(), 6);
 });
+
+both_backends!(a_district_in_parts_finds_pins_in_each_part, |backend| {
+    let t = TestDb::new(backend).await;
+    seed::demo(&t.db, t0()).await.unwrap();
+    let mut text = packs::export(&t.db, TNG).await.unwrap().unwrap();
+    let part = |x: f64| serde_json::json!([[[x, -5.9], [x + 0.05, -5.9], [x + 0.05, -5.85], [x, -5.85], [x, -5.9]]]);
+    let mut doc: serde_json::Value = serde_json::from_str(text.districts.as_deref().unwrap()).unwrap();
+    doc["features"].as_array_mut().unwrap().push(serde_json::json!({
+        "type": "Feature",
+        "properties": {"code": "36.71.90", "name": "Pulau-pulau"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [part(106.5), part(106.7)]}
+    }));
+    text.districts = Some(doc.to_string());
+    let done = import(&t.db, &text).await;
+    assert_eq!(done.created, vec!["district 36.71.90".to_owned()], "{done:?}");
+    let rows = catalog::districts(&t.db, TNG).await.unwrap();
+    let id = rows.iter().find(|d| d.code == "36.71.90").unwrap().id;
+    let index = laksana_store::geo::DistrictIndex::new(&rows);
+    for lon in [106.52, 106.72] {
+        let at = laksana_core::Coordinates::new(-5.87, lon).unwrap();
+        assert_eq!(index.locate(at), Some(id), "a pin in either part");
+    }
+    // And it goes back out as it came in.
+    let out = packs::export(&t.db, TNG).await.unwrap().unwrap();
+    assert!(out.districts.unwrap().contains("MultiPolygon"));
+});

@@ -1,18 +1,58 @@
-//! `districts.geojson`: a FeatureCollection of Polygon features with `code` and `name` properties
-//! (and optionally `level`), in longitude/latitude (WGS 84), as GeoJSON says.
+//! `districts.geojson`: a FeatureCollection of Polygon or MultiPolygon features with `code` and `name`
+//! properties (and optionally `level`), in longitude/latitude (WGS 84), as GeoJSON says.
 
-use geo::{Area, BooleanOps, Coord, LineString, Polygon, Validation};
+use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
 use serde_json::{Value, json};
 
 use super::{DISTRICTS_FILE, Problem, problem};
 
-/// One district: its code, name, level and polygon rings (`[lon, lat]`, each ring closed).
+/// The rings of one polygon: the outer ring, then its holes (`[lon, lat]`, each ring closed).
+pub type Rings = Vec<Vec<[f64; 2]>>;
+
+/// One district: its code, name, level and its polygons (one, or several for a district in parts,
+/// such as islands).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictDef {
     pub code: String,
     pub name: String,
     pub level: String,
-    pub rings: Vec<Vec<[f64; 2]>>,
+    pub polygons: Vec<Rings>,
+}
+
+impl DistrictDef {
+    /// Its outline as stored: GeoJSON Polygon coordinates for one polygon, MultiPolygon coordinates
+    /// for several.
+    pub fn stored_geometry(&self) -> String {
+        let json = match self.polygons.as_slice() {
+            [one] => serde_json::to_string(one),
+            many => serde_json::to_string(many),
+        };
+        json.expect("numbers always serialise")
+    }
+
+    /// The polygons of a stored outline (see [`DistrictDef::stored_geometry`]).
+    pub fn polygons_of(stored: &str) -> Option<Vec<Rings>> {
+        serde_json::from_str::<Rings>(stored)
+            .map(|one| vec![one])
+            .or_else(|_| serde_json::from_str::<Vec<Rings>>(stored))
+            .ok()
+    }
+
+    /// `(min_lat, min_lon, max_lat, max_lon)` of its outer rings.
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        self.polygons
+            .iter()
+            .filter_map(|p| p.first())
+            .flatten()
+            .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |(a, b, c, d), &[lon, lat]| {
+                (a.min(lat), b.min(lon), c.max(lat), d.max(lon))
+            })
+    }
+
+    /// How many positions its outline has.
+    pub fn positions(&self) -> usize {
+        self.polygons.iter().flatten().map(Vec::len).sum()
+    }
 }
 
 /// The smallest shared area (square degrees, about 100 m²) worth a warning: outlines drawn from
@@ -64,27 +104,40 @@ pub fn read_districts(text: &str) -> Result<(Vec<DistrictDef>, Vec<Problem>), Ve
         }
         let level = prop("level").filter(|l| !l.is_empty()).unwrap_or("kecamatan");
         let geometry = feature.get("geometry");
-        if geometry.and_then(|g| g.get("type")).and_then(Value::as_str) != Some("Polygon") {
-            bad("geometry.type", "must be Polygon".into());
-            continue;
-        }
-        let rings = match rings_of(geometry.and_then(|g| g.get("coordinates"))) {
-            Ok(r) => r,
+        let coordinates = geometry.and_then(|g| g.get("coordinates"));
+        let parts = match geometry.and_then(|g| g.get("type")).and_then(Value::as_str) {
+            Some("Polygon") => rings_of(coordinates).map(|r| vec![r]),
+            Some("MultiPolygon") => match coordinates.and_then(Value::as_array) {
+                Some(list) if !list.is_empty() => list
+                    .iter()
+                    .enumerate()
+                    .map(|(n, p)| rings_of(Some(p)).map_err(|e| format!("polygon {}: {e}", n + 1)))
+                    .collect(),
+                _ => Err("a MultiPolygon needs at least one polygon".into()),
+            },
+            _ => {
+                bad("geometry.type", "must be Polygon or MultiPolygon".into());
+                continue;
+            }
+        };
+        let polygons = match parts {
+            Ok(p) => p,
             Err(e) => {
                 bad("geometry.coordinates", e);
                 continue;
             }
         };
-        positions += rings.iter().map(Vec::len).sum::<usize>();
+        let d = DistrictDef { code: code.to_owned(), name: name.to_owned(), level: level.to_owned(), polygons };
+        positions += d.positions();
         if positions > MAX_POSITIONS {
             let msg = format!("more than {MAX_POSITIONS} positions; simplify the outlines first");
             return Err(vec![problem(f, "", "features", msg)]);
         }
-        if let Err(e) = polygon(&rings).check_validation() {
+        if let Err(e) = shape(&d).check_validation() {
             bad("geometry.coordinates", format!("not a valid polygon: {e}"));
             continue;
         }
-        out.push(DistrictDef { code: code.to_owned(), name: name.to_owned(), level: level.to_owned(), rings });
+        out.push(d);
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -138,9 +191,14 @@ fn polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
     Polygon::new(ls(&rings[0]), rings[1..].iter().map(ls).collect())
 }
 
+/// A district's outline as one geometry.
+fn shape(d: &DistrictDef) -> MultiPolygon<f64> {
+    MultiPolygon::new(d.polygons.iter().map(|r| polygon(r)).collect())
+}
+
 /// Warnings for districts that share more than a sliver of area.
 pub fn overlaps(districts: &[DistrictDef]) -> Vec<Problem> {
-    let polys: Vec<Polygon<f64>> = districts.iter().map(|d| polygon(&d.rings)).collect();
+    let polys: Vec<MultiPolygon<f64>> = districts.iter().map(shape).collect();
     let boxes: Vec<Option<geo::Rect<f64>>> = polys.iter().map(geo::BoundingRect::bounding_rect).collect();
     let mut out = Vec::new();
     let mut checks = 0usize;
@@ -179,7 +237,10 @@ pub fn write_districts(districts: &[DistrictDef]) -> String {
             json!({
                 "type": "Feature",
                 "properties": { "code": d.code, "name": d.name, "level": d.level },
-                "geometry": { "type": "Polygon", "coordinates": d.rings },
+                "geometry": match d.polygons.as_slice() {
+                    [one] => json!({ "type": "Polygon", "coordinates": one }),
+                    many => json!({ "type": "MultiPolygon", "coordinates": many }),
+                },
             })
         })
         .collect();

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::limits::Holiday;
 use crate::service::{AttributeDef, Datatype, ServiceKind, SlaTier};
 use crate::workflow::Deadlines;
-pub use districts::{DistrictDef, overlaps, read_districts, write_districts};
+pub use districts::{DistrictDef, Rings, overlaps, read_districts, write_districts};
 
 /// The pack format this version reads and writes.
 pub const FORMAT: u32 = 1;

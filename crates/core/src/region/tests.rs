@@ -113,7 +113,7 @@ fn each_mistake_in_the_districts_is_named_with_its_feature() {
         (collection(&[square("A", 106.6).replace(",[106.6,-6.2]]]", "]]")]), "is not closed"),
         (collection(&[square("A", 106.6).replace("[106.6,-6.2]", "[-6.2,106.6]")]), "looks like [latitude, longitude]"),
         (collection(&[square("A", 406.6)]), "is not longitude/latitude in WGS 84"),
-        (collection(&[square("A", 106.6).replace("\"Polygon\"", "\"Point\"")]), "geometry.type: must be Polygon"),
+        (collection(&[square("A", 106.6).replace("\"Polygon\"", "\"Point\"")]), "geometry.type: must be Polygon or MultiPolygon"),
         // A bow tie: its ring crosses itself.
         (
             collection(&[r#"{"type":"Feature","properties":{"code":"X","name":"X"},"geometry":{"type":"Polygon","coordinates":[[[106.6,-6.2],[106.7,-6.1],[106.7,-6.2],[106.6,-6.1],[106.6,-6.2]]]}}"#.into()]),
@@ -176,4 +176,33 @@ fn a_file_too_big_to_check_quickly_is_refused() {
         (0..districts::MAX_FEATURES + 1).map(|i| square(&format!("D{i}"), 100.0 + (i as f64) * 0.001)).collect();
     let got = problems(pack(REGION, Some(collection(&many)), None));
     assert!(got.iter().any(|p| p.contains("at most 5000 per file")), "{got:?}");
+}
+
+#[test]
+fn a_district_in_parts_is_a_multipolygon() {
+    let part = |x: f64| format!("[[[{x},-6.2],[{},-6.2],[{},-6.1],[{x},-6.1],[{x},-6.2]]]", x + 0.1, x + 0.1);
+    let island = format!(
+        r#"{{"type":"Feature","properties":{{"code":"P","name":"Kep. Seribu"}},"geometry":{{"type":"MultiPolygon","coordinates":[{},{}]}}}}"#,
+        part(106.5),
+        part(106.8)
+    );
+    let p = read(&pack(REGION, Some(collection(&[island])), None)).expect("a MultiPolygon district");
+    assert_eq!(p.districts[0].polygons.len(), 2);
+    let written = write_districts(&p.districts);
+    assert!(written.contains("MultiPolygon"));
+    let again = read(&pack(REGION, Some(written), None)).expect("reads back");
+    assert_eq!(again.districts, p.districts);
+    let stored = p.districts[0].stored_geometry();
+    assert_eq!(DistrictDef::polygons_of(&stored), Some(p.districts[0].polygons.clone()));
+    // Parts that overlap each other are not a valid district.
+    let overlapping = format!(
+        r#"{{"type":"Feature","properties":{{"code":"Q","name":"Q"}},"geometry":{{"type":"MultiPolygon","coordinates":[{},{}]}}}}"#,
+        part(106.5),
+        part(106.55)
+    );
+    assert!(
+        problems(pack(REGION, Some(collection(&[overlapping])), None))
+            .iter()
+            .any(|p| p.contains("not a valid polygon"))
+    );
 }

@@ -366,7 +366,7 @@ admin-districts-n = { $count ->
    *[other] { $count } districts.
 }
 admin-districts-upload = Upload district outlines
-admin-districts-hint = A GeoJSON file: a FeatureCollection of Polygons with code and name properties, in longitude/latitude (WGS 84). Districts are matched by code; others stay.
+admin-districts-hint = A GeoJSON file: a FeatureCollection of Polygons (or MultiPolygons for districts in parts) with code and name properties, in longitude/latitude (WGS 84). Districts are matched by code; others stay.
 admin-districts-file = GeoJSON file
 admin-districts-check = Check and preview
 admin-districts-refused = The file was refused; nothing was saved:
