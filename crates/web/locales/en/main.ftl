@@ -451,3 +451,5 @@ admin-create-hint = With the national deadlines and holidays. Its services, agen
 admin-jurisdiction-id = Jurisdiction id (its domain, e.g. kotabogor.go.id)
 admin-create-send = Create the jurisdiction
 admin-all = All jurisdictions
+admin-revoke-role = Remove the role
+admin-webhook-more = More recent deliveries

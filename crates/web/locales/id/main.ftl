@@ -427,3 +427,5 @@ admin-create-hint = Dengan tenggat dan hari libur nasional. Layanan, perangkat d
 admin-jurisdiction-id = Kode daerah (domainnya, mis. kotabogor.go.id)
 admin-create-send = Buat daerah
 admin-all = Semua daerah
+admin-revoke-role = Cabut peran
+admin-webhook-more = Pengiriman terakhir lainnya

@@ -203,3 +203,31 @@ pub(super) async fn jurisdiction_create(
         serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("jurisdiction: {e}")))?;
     answer(catalog::create_jurisdiction(&state, &caller, def).await?)
 }
+
+/// Sets the jurisdiction's logo: the body is the image (PNG, JPEG or WebP), stored like every photo
+/// (decoded, stripped, re-encoded) and shown on the jurisdiction's home page.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/logo", tag = "admin", params(("jurisdiction_id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "the image"),
+    responses((status = 200, body = serde_json::Value, description = "{\"logo\": \"/media/NAME\"}"),
+              (status = 400, description = "Not an image", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn logo_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let _slot = crate::media::UPLOADS.try_acquire().map_err(|_| Problem::from(ServiceError::Unavailable))?;
+    let dir = state.config().media_dir.clone();
+    let mut upload = crate::media::Upload::create(&dir).await.map_err(|_| Problem::from(ServiceError::Internal))?;
+    upload.write(&body).await.map_err(|_| Problem::from(ServiceError::Internal))?;
+    let name = match crate::media::store_image(&dir, upload).await {
+        Ok(name) => name,
+        Err(crate::media::MediaError::Busy) => return Err(ServiceError::Unavailable.into()),
+        Err(_) => return Err(Problem::bad_request("the body is not a PNG, JPEG or WebP image")),
+    };
+    let logo = format!("/media/{name}");
+    let now = state.clock().now().as_micros();
+    laksana_store::catalog::set_logo(state.db(), at.jurisdiction.id(), &logo, &at.caller.actor, now).await?;
+    state.reload_catalog().await?;
+    Ok(Json(serde_json::json!({ "logo": logo })))
+}

@@ -89,6 +89,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::deadlines_put))
             .routes(routes!(catalog::catalog_get))
             .routes(routes!(catalog::settings_put))
+            .routes(routes!(catalog::logo_put))
             .routes(routes!(catalog::agency_put))
             .routes(routes!(catalog::service_put))
             .routes(routes!(catalog::districts_put))

@@ -31,6 +31,8 @@ pub(super) struct Person {
     email: String,
     name: String,
     roles: String,
+    /// The role names it holds here, each removable.
+    role_keys: Vec<&'static str>,
     disabled: bool,
     invited: bool,
 }
@@ -59,6 +61,11 @@ async fn people_page(
     let people = members
         .into_iter()
         .map(|m| Person {
+            role_keys: {
+                let mut keys: Vec<&'static str> = m.grants.iter().map(|g| g.role.as_str()).collect();
+                keys.dedup();
+                keys
+            },
             roles: m
                 .grants
                 .iter()
@@ -155,9 +162,13 @@ pub(super) async fn invite(
 pub(super) struct AccountForm {
     #[serde(default)]
     action: String,
+    /// For `revoke`: the role to take away here.
+    #[serde(default)]
+    role: String,
 }
 
-/// `POST /admin/{jurisdiction}/pengguna/{id}`: disables or enables an account that works only here.
+/// `POST /admin/{jurisdiction}/pengguna/{id}`: disables or enables an account that works only here, or
+/// takes one of its roles here away.
 pub(super) async fn account(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -168,6 +179,18 @@ pub(super) async fn account(
     let j = admin_of(&state, &chrome, &who, &id)?;
     let f: AccountForm = read_form(req, &chrome).await?;
     let user = staff::managed_here(&state, j.id(), user_id).await.map_err(|e| chrome.fail(e))?;
+    if f.action == "revoke" {
+        let Some(role) = Role::parse(f.role.trim()) else {
+            return Err(chrome.fail(ServiceError::Invalid(chrome.t.get("act-unknown"))));
+        };
+        if role == Role::Admin && who.caller.principal.user_id == Some(user.id) {
+            return people_page(&state, chrome.clone(), &j, None, Some(chrome.t.get("admin-not-yourself"))).await;
+        }
+        users::revoke_grant(state.db(), user.id, role, Some(j.id()), &who.caller.actor, state.clock().now())
+            .await
+            .map_err(|e| chrome.fail(e.into()))?;
+        return Ok(Redirect::to(&format!("/admin/{id}/pengguna?selesai=1")).into_response());
+    }
     let disable = match f.action.as_str() {
         "disable" => true,
         "enable" => false,
@@ -328,12 +351,16 @@ pub(super) async fn key_revoke(
     Ok(Redirect::to(&format!("/admin/{id}/kunci?selesai=1")).into_response())
 }
 
-/// One webhook as the page lists it, with its latest delivery.
+/// Deliveries shown per webhook (the API lists 200).
+const HOOK_DELIVERIES: u32 = 10;
+
+/// One webhook as the page lists it, with its latest deliveries.
 pub(super) struct Hook {
     id: i64,
     url: String,
     active: bool,
-    last: Option<String>,
+    /// The latest deliveries, newest first: when, and the answer or the error.
+    deliveries: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -360,12 +387,16 @@ async fn hooks_page(
     let t = chrome.t;
     let mut hooks = Vec::new();
     for w in laksana_store::webhooks::list(state.db(), j.id()).await.map_err(|e| chrome.fail(e.into()))? {
-        let last = laksana_store::webhooks::deliveries(state.db(), w.id, 1).await.map_err(|e| chrome.fail(e.into()))?;
-        let last = last.first().map(|d| {
-            let how = d.status_code.map_or_else(|| d.error.clone().unwrap_or_default(), |c| format!("HTTP {c}"));
-            format!("{} · {how}", t.datetime(Timestamp::from_micros(d.delivered_at), j.tz))
-        });
-        hooks.push(Hook { id: w.id, url: w.url, active: w.active, last });
+        let deliveries = laksana_store::webhooks::deliveries(state.db(), w.id, HOOK_DELIVERIES)
+            .await
+            .map_err(|e| chrome.fail(e.into()))?
+            .into_iter()
+            .map(|d| {
+                let how = d.status_code.map_or_else(|| d.error.clone().unwrap_or_default(), |c| format!("HTTP {c}"));
+                format!("{} · #{} · {how}", t.datetime(Timestamp::from_micros(d.delivered_at), j.tz), d.attempt)
+            })
+            .collect();
+        hooks.push(Hook { id: w.id, url: w.url, active: w.active, deliveries });
     }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = HooksPage {

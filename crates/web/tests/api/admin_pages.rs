@@ -471,3 +471,43 @@ both!(a_deployment_admin_creates_a_jurisdiction_in_the_browser, |app| {
     assert_eq!(s, 200);
     assert!(page.contains("Kota Baru") && page.contains("Asia/Makassar"), "{page}");
 });
+
+both!(roles_are_taken_away_and_logos_set_through_the_api, |app| {
+    let admin = app.signed_in("admin@kota.test", Role::Admin).await;
+    let key = app.staff("admin2@kota.test", Role::Admin, None).await;
+    app.staff("op@kota.test", Role::Operator, None).await;
+    let op_id = laksana_store::users::find_by_email(&app.db, "op@kota.test").await.unwrap().unwrap().id;
+    let (_, page) = app.admin_get(&admin, &format!("/admin/{TNG}/pengguna")).await;
+    assert!(page.contains("value=\"revoke\""), "each role can be taken away");
+    let (s, _) = app
+        .admin_post(&admin, &format!("/admin/{TNG}/pengguna/{op_id}"), &[("action", "revoke"), ("role", "operator")])
+        .await;
+    assert_eq!(s, 303);
+    assert!(laksana_store::users::grants_of(&app.db, op_id).await.unwrap().is_empty());
+    // Not one's own admin role.
+    let me = laksana_store::users::find_by_email(&app.db, "admin@kota.test").await.unwrap().unwrap().id;
+    let (s, _) = app
+        .admin_post(&admin, &format!("/admin/{TNG}/pengguna/{me}"), &[("action", "revoke"), ("role", "admin")])
+        .await;
+    assert_eq!(s, 422);
+    // A logo through the API.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([11, 92, 173]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let put = |body: Vec<u8>| {
+        app.client
+            .put(app.url(&format!("/api/v1/jurisdictions/{TNG}/logo")))
+            .bearer_auth(&key)
+            .header("content-type", "image/png")
+            .body(body)
+            .send()
+    };
+    assert_eq!(put(b"no".to_vec()).await.unwrap().status().as_u16(), 400);
+    let res = put(png).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let v: serde_json::Value = res.json().await.unwrap();
+    let logo = v["logo"].as_str().unwrap().to_owned();
+    let (_, home) = app.admin_get("", &format!("/j/{TNG}")).await;
+    assert!(home.contains(&logo), "{home}");
+});
