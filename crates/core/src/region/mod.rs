@@ -201,6 +201,44 @@ impl AttributeFileDef {
     }
 }
 
+/// An item of a catalog that its code identifies: an agency, a service, a district.
+pub trait Coded {
+    fn code(&self) -> &str;
+}
+
+impl Coded for AgencyDef {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Coded for ServiceDef {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Coded for DistrictDef {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Puts `item` into `list`: in place of the one with its code, else at the end. Whether it replaced
+/// one.
+pub fn put<T: Coded>(list: &mut Vec<T>, item: T) -> bool {
+    match list.iter_mut().find(|e| e.code() == item.code()) {
+        Some(e) => {
+            *e = item;
+            true
+        }
+        None => {
+            list.push(item);
+            false
+        }
+    }
+}
+
 /// A whole pack, read and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pack {

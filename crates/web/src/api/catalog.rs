@@ -116,10 +116,7 @@ pub(super) async fn agency_put(
     with_code(&mut body, &code)?;
     let def: AgencyDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("agency: {e}")))?;
     let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
-        match p.region.agencies.iter_mut().find(|a| a.code == code) {
-            Some(a) => *a = def,
-            None => p.region.agencies.push(def),
-        }
+        region::put(&mut p.region.agencies, def);
         Ok(())
     })
     .await?;
@@ -145,10 +142,7 @@ pub(super) async fn service_put(
     with_code(&mut body, &code)?;
     let def: ServiceDef = serde_json::from_value(body).map_err(|e| Problem::bad_request(format!("service: {e}")))?;
     let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
-        match p.region.services.iter_mut().find(|s| s.code == code) {
-            Some(s) => *s = def,
-            None => p.region.services.push(def),
-        }
+        region::put(&mut p.region.services, def);
         Ok(())
     })
     .await?;
@@ -167,21 +161,24 @@ pub(super) async fn districts_put(
     AdminOf(at): AdminOf,
     body: String,
 ) -> Result<Json<ChangeOut>, Problem> {
-    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| merge_districts(p, &body)).await?;
+    let (new, _) = match region::read_districts(&body) {
+        Ok(read) => read,
+        Err(problems) => return answer(Err(problems)),
+    };
+    let edited = catalog::edit(&state, &at.caller, at.jurisdiction.id(), |p| {
+        merge_districts(p, new);
+        Ok(())
+    })
+    .await?;
     answer(edited)
 }
 
-/// Reads a districts file and merges it into `p` by code; the warnings are those of the whole result.
-pub(crate) fn merge_districts(p: &mut region::Pack, geojson: &str) -> Result<(), Vec<region::Problem>> {
-    let (new, _) = region::read_districts(geojson)?;
+/// Merges districts read from a file into `p` by code; the warnings are those of the whole result.
+pub(crate) fn merge_districts(p: &mut region::Pack, new: Vec<region::DistrictDef>) {
     for d in new {
-        match p.districts.iter_mut().find(|e| e.code == d.code) {
-            Some(e) => *e = d,
-            None => p.districts.push(d),
-        }
+        region::put(&mut p.districts, d);
     }
     p.warnings = region::overlaps(&p.districts);
-    Ok(())
 }
 
 /// Creates a jurisdiction (admins of the whole deployment): its id (its domain), name, time zone,

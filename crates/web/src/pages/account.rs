@@ -41,6 +41,14 @@ pub(super) struct MessagePage {
     pub bad: bool,
 }
 
+impl MessagePage {
+    /// A page that says something went through, with an optional next step.
+    fn done(chrome: Chrome, title: String, message: String, next: Option<(&str, String)>) -> Response {
+        let next = next.map(|(href, label)| (href.to_owned(), label));
+        MessagePage { chrome, title, message, next, bad: false }.into_response()
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/sign_up.html")]
 struct SignUpPage {
@@ -120,14 +128,7 @@ pub(super) async fn sign_up(
             send(&state, &chrome, &user, notice).await?;
         }
     }
-    Ok(MessagePage {
-        title: t.get("account-sent-title"),
-        message: t.arg("account-sent", "email", email),
-        next: None,
-        bad: false,
-        chrome,
-    }
-    .into_response())
+    Ok(MessagePage::done(chrome, t.get("account-sent-title"), t.arg("account-sent", "email", email), None))
 }
 
 /// The deployment's time zone for the validity of account links (accounts belong to no jurisdiction):
@@ -215,14 +216,12 @@ pub(super) async fn confirm(
             accounts::confirm_email(state.db(), b.user.id, state.clock().now())
                 .await
                 .map_err(|e| chrome.fail(e.into()))?;
-            Ok(MessagePage {
-                title: t.get("account-confirmed-title"),
-                message: t.get("account-confirmed"),
-                next: Some(("/masuk?kembali=/saya".into(), t.get("sign-in-send"))),
-                bad: false,
+            Ok(MessagePage::done(
                 chrome,
-            }
-            .into_response())
+                t.get("account-confirmed-title"),
+                t.get("account-confirmed"),
+                Some(("/masuk?kembali=/saya", t.get("sign-in-send"))),
+            ))
         }
         // Signing in with the right password sends a fresh link.
         Err(e) => Ok(link_failed(chrome, e, ("/masuk?kembali=/saya", t.get("account-confirm-again")))),
@@ -274,14 +273,7 @@ pub(super) async fn forgot(
             .await
             .map_err(|e| chrome.fail(e.into()))?;
     }
-    Ok(MessagePage {
-        title: t.get("account-sent-title"),
-        message: t.arg("forgot-sent", "email", email),
-        next: None,
-        bad: false,
-        chrome,
-    }
-    .into_response())
+    Ok(MessagePage::done(chrome, t.get("account-sent-title"), t.arg("forgot-sent", "email", email), None))
 }
 
 #[derive(Template, WebTemplate)]
@@ -349,14 +341,12 @@ pub(super) async fn new_password(
         // Another use of the same link came first.
         return Ok(link_failed(chrome, LinkError::Invalid, ("/sandi/lupa", t.get("forgot-again"))));
     }
-    Ok(MessagePage {
-        title: t.get("password-title"),
-        message: t.get("forgot-done"),
-        next: Some(("/masuk".into(), t.get("sign-in-send"))),
-        bad: false,
+    Ok(MessagePage::done(
         chrome,
-    }
-    .into_response())
+        t.get("password-title"),
+        t.get("forgot-done"),
+        Some(("/masuk", t.get("sign-in-send"))),
+    ))
 }
 
 /// One of my reports.

@@ -21,9 +21,25 @@ use crate::service::catalog::{self, Edited};
 use crate::state::{AppState, JurisdictionRef};
 
 /// The jurisdiction `id` if the signed-in person may configure it (`Admin::Configure`), else a 403 page.
-fn admin_of(state: &AppState, chrome: &Chrome, staff: &Staff, id: &str) -> Result<JurisdictionRef, PageError> {
+pub(super) fn admin_of(
+    state: &AppState,
+    chrome: &Chrome,
+    staff: &Staff,
+    id: &str,
+) -> Result<JurisdictionRef, PageError> {
+    allowed_in(state, chrome, staff, id, Admin::Configure)
+}
+
+/// The jurisdiction `id` if the signed-in person may do `op` there, else a 403 page.
+pub(super) fn allowed_in(
+    state: &AppState,
+    chrome: &Chrome,
+    staff: &Staff,
+    id: &str,
+    op: Admin,
+) -> Result<JurisdictionRef, PageError> {
     let j = jurisdiction(state, chrome, id)?;
-    access::authorize_jurisdiction(&staff.caller.principal, Admin::Configure, j.id())
+    access::authorize_jurisdiction(&staff.caller.principal, op, j.id())
         .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
     Ok(j)
 }
@@ -57,9 +73,9 @@ pub(super) struct DoneQuery {
 }
 
 impl DoneQuery {
-    /// Whether the page comes back after a change went through.
-    pub(super) fn done(&self) -> bool {
-        !self.selesai.is_empty()
+    /// What the page says when it comes back after a change went through.
+    pub(super) fn notice(&self, chrome: &Chrome) -> Option<String> {
+        (!self.selesai.is_empty()).then(|| chrome.t.get("admin-saved"))
     }
 }
 
@@ -102,7 +118,7 @@ pub(super) async fn home(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &staff, &id)?;
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     home_page(&state, chrome, &j, notice, Vec::new()).await
 }
 
@@ -232,13 +248,7 @@ pub(super) async fn agency_save(
     };
     let is_new = f.is_new == "1";
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
-        let def = def.clone();
-        match p.region.agencies.iter_mut().find(|a| a.code == def.code) {
-            Some(_) if is_new => return Err(vec![taken("code", "is used by another agency")]),
-            Some(a) => *a = def,
-            None => p.region.agencies.push(def),
-        }
-        Ok(())
+        put_checked(&mut p.region.agencies, def.clone(), is_new, "is used by another agency")
     })
     .await
     .map_err(|e| chrome.fail(e))?;
@@ -251,9 +261,19 @@ pub(super) async fn agency_save(
     })
 }
 
-/// A problem a page finds itself (a code taken by a "new" form).
-fn taken(field: &str, message: &str) -> Problem {
-    Problem { file: region::REGION_FILE, place: String::new(), field: field.into(), message: message.into() }
+/// Puts `item` into `list` by its code; from a "new" form, a code already there is refused with
+/// `taken` rather than overwritten unnoticed.
+fn put_checked<T: region::Coded>(list: &mut Vec<T>, item: T, is_new: bool, taken: &str) -> Result<(), Vec<Problem>> {
+    if is_new && list.iter().any(|e| e.code() == item.code()) {
+        return Err(vec![Problem {
+            file: region::REGION_FILE,
+            place: String::new(),
+            field: "code".into(),
+            message: taken.into(),
+        }]);
+    }
+    region::put(list, item);
+    Ok(())
 }
 
 /// The page again with every problem (422), or back to the catalog.
@@ -538,13 +558,7 @@ pub(super) async fn service_save(
         }
     };
     let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
-        match p.region.services.iter_mut().find(|e| e.code == def.code) {
-            // A new service may not take the code of an existing one unnoticed.
-            Some(_) if is_new => return Err(vec![taken("code", "is used by another service")]),
-            Some(e) => *e = def,
-            None => p.region.services.push(def),
-        }
-        Ok(())
+        put_checked(&mut p.region.services, def, is_new, "is used by another service")
     })
     .await
     .map_err(|e| chrome.fail(e))?;

@@ -11,8 +11,7 @@ use laksana_core::access::{self, Admin};
 use laksana_core::limits::{Holiday, HolidayKind};
 use serde::Deserialize;
 
-use super::admin::DoneQuery;
-use super::home::jurisdiction;
+use super::admin::{DoneQuery, admin_of};
 use super::staff::Staff;
 use super::{Chrome, PageError, read_form};
 use crate::service::{ServiceError, catalog};
@@ -60,13 +59,6 @@ async fn page(
     Ok((status, page).into_response())
 }
 
-fn admin_of(state: &AppState, chrome: &Chrome, who: &Staff, id: &str) -> Result<JurisdictionRef, PageError> {
-    let j = jurisdiction(state, chrome, id)?;
-    access::authorize_jurisdiction(&who.caller.principal, Admin::Configure, j.id())
-        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
-    Ok(j)
-}
-
 /// `GET /admin/{jurisdiction}/kalender`.
 pub(super) async fn show(
     State(state): State<AppState>,
@@ -76,7 +68,7 @@ pub(super) async fn show(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &who, &id)?;
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     page(&state, chrome, &j, notice, Vec::new()).await
 }
 

@@ -7,12 +7,11 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laksana_core::Timestamp;
-use laksana_core::access::{self, Admin};
+use laksana_core::access::Admin;
 use laksana_core::region;
 use serde::Deserialize;
 
-use super::admin::DoneQuery;
-use super::home::jurisdiction;
+use super::admin::{DoneQuery, admin_of, allowed_in};
 use super::staff::Staff;
 use super::{Chrome, PageError};
 use crate::service::ServiceError;
@@ -52,12 +51,10 @@ pub(super) async fn show(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let j = jurisdiction(&state, &chrome, &id)?;
-    access::authorize_jurisdiction(&staff.caller.principal, Admin::Configure, j.id())
-        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
+    let j = admin_of(&state, &chrome, &staff, &id)?;
     let current = laksana_store::catalog::districts(state.db(), j.id()).await.map_err(|e| chrome.fail(e.into()))?;
     let lines = current.into_iter().map(|d| Line { code: d.code, name: d.name, level: d.level, change: "" }).collect();
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     Ok(DistrictsPage {
         id,
         name: j.jurisdiction.name.clone(),
@@ -82,9 +79,7 @@ pub(super) async fn upload(
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Response, PageError> {
-    let j = jurisdiction(&state, &chrome, &id)?;
-    access::authorize_jurisdiction(&staff.caller.principal, Admin::Configure, j.id())
-        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
+    let j = admin_of(&state, &chrome, &staff, &id)?;
     let t = chrome.t;
     let mut mp =
         Multipart::from_request(req, &state).await.map_err(|e| chrome.fail(ServiceError::Invalid(e.body_text())))?;
@@ -131,9 +126,12 @@ pub(super) async fn upload(
         }
     };
     if apply {
-        let edited = catalog::edit(&state, &staff.caller, j.id(), |p| crate::api::merge_districts(p, &text))
-            .await
-            .map_err(|e| chrome.fail(e))?;
+        let edited = catalog::edit(&state, &staff.caller, j.id(), |p| {
+            crate::api::merge_districts(p, new);
+            Ok(())
+        })
+        .await
+        .map_err(|e| chrome.fail(e))?;
         return match edited {
             Ok(_) => Ok(Redirect::to(&format!("/admin/{id}/wilayah?selesai=1")).into_response()),
             Err(problems) => {
@@ -156,7 +154,7 @@ pub(super) async fn upload(
             Line { code: d.code.clone(), name: d.name.clone(), level: d.level.clone(), change }
         })
         .collect();
-    let _ = crate::api::merge_districts(&mut merged, &text);
+    crate::api::merge_districts(&mut merged, new);
     let warnings = merged.warnings.iter().map(ToString::to_string).collect();
     Ok(page(lines, text, Vec::new(), warnings, chrome).into_response())
 }
@@ -197,9 +195,7 @@ pub(super) async fn activity(
     Path(id): Path<String>,
     Query(q): Query<ActivityQuery>,
 ) -> Result<Response, PageError> {
-    let j = jurisdiction(&state, &chrome, &id)?;
-    access::authorize_jurisdiction(&staff.caller.principal, Admin::ReadActivity, j.id())
-        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
+    let j = allowed_in(&state, &chrome, &staff, &id, Admin::ReadActivity)?;
     let before = q.sebelum.trim().parse::<i64>().ok();
     let rows = laksana_store::audit::activity(state.db(), j.id(), before, ACTS + 1)
         .await

@@ -7,23 +7,15 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laksana_core::Timestamp;
-use laksana_core::access::{self, Admin, Grant, Role};
+use laksana_core::access::{Grant, Role};
 use laksana_store::{apikeys, users};
 use serde::Deserialize;
 
-use super::admin::DoneQuery;
-use super::home::jurisdiction;
+use super::admin::{DoneQuery, admin_of};
 use super::staff::Staff;
 use super::{Chrome, PageError, read_form};
 use crate::service::{ServiceError, staff};
 use crate::state::{AppState, JurisdictionRef};
-
-fn admin_of(state: &AppState, chrome: &Chrome, who: &Staff, id: &str) -> Result<JurisdictionRef, PageError> {
-    let j = jurisdiction(state, chrome, id)?;
-    access::authorize_jurisdiction(&who.caller.principal, Admin::Configure, j.id())
-        .map_err(|_| chrome.fail(ServiceError::Forbidden(String::new())))?;
-    Ok(j)
-}
 
 /// One account as the page lists it.
 pub(super) struct Person {
@@ -105,7 +97,7 @@ pub(super) async fn people(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &who, &id)?;
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     people_page(&state, chrome, &j, notice, None).await
 }
 
@@ -303,7 +295,7 @@ pub(super) async fn keys(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &who, &id)?;
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     keys_page(&state, chrome, &j, None, notice, None).await
 }
 
@@ -420,7 +412,7 @@ pub(super) async fn hooks(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &who, &id)?;
-    let notice = q.done().then(|| chrome.t.get("admin-saved"));
+    let notice = q.notice(&chrome);
     hooks_page(&state, chrome, &j, None, notice, None).await
 }
 
