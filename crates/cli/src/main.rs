@@ -411,6 +411,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         })
     };
     let background = start_background(&config, &db, &clock, &stop_rx)?;
+    backfill_working_days(db.clone(), config.public_url());
 
     say!("Laksana is serving at http://{addr}/");
     say!("  Open311:  http://{addr}/open311/v2/discovery.json");
@@ -443,6 +444,24 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+/// Counts, in the background, the working days of first responses and resolutions recorded before
+/// the public figures kept them (once; later starts find nothing to do).
+fn backfill_working_days(db: Db, public_url: String) {
+    tokio::spawn(async move {
+        let done = match laksana_store::lifecycle::rules(&db, &public_url).await {
+            Ok(rules) => laksana_store::stats::backfill_working_days(&db, &rules).await,
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reports = n, "working days of earlier responses and resolutions counted"),
+            Err(e) => {
+                tracing::warn!(error = %e, "counting working days of earlier reports failed; retried at the next start")
+            }
+        }
+    });
 }
 
 type Background = Vec<tokio::task::JoinHandle<()>>;

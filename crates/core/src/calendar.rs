@@ -58,6 +58,13 @@ impl Calendar {
         Timestamp::from_datetime(&local)
     }
 
+    /// The working days a step took: those after the day of `from`, up to and including the day of
+    /// `to`. A step done on the day it started took 0; one done on the next working day took 1. A
+    /// report done within "N working days after" its start took at most N.
+    pub fn working_days_taken(&self, from: Timestamp, to: Timestamp) -> i64 {
+        self.working_days_left(from, to).max(0)
+    }
+
     /// Working days from the day of `now` until the day of `deadline` (negative when overdue).
     pub fn working_days_left(&self, now: Timestamp, deadline: Timestamp) -> i64 {
         let (mut a, b) = (self.local_day(now), self.local_day(deadline));

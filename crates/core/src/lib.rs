@@ -14,6 +14,7 @@ pub mod link;
 pub mod notice;
 pub mod open311;
 pub mod privacy;
+pub mod quality;
 pub mod region;
 pub mod report;
 pub mod service;

@@ -55,6 +55,12 @@ impl DistrictIndex {
         Some((c.y, c.x))
     }
 
+    /// Every part of every district as `(district id, outline)`: the exterior ring, in (lon, lat)
+    /// order, for drawing.
+    pub fn outlines(&self) -> impl Iterator<Item = (i64, Vec<(f64, f64)>)> + '_ {
+        self.entries.iter().map(|(id, _, poly)| (*id, poly.exterior().coords().map(|c| (c.x, c.y)).collect()))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -29,6 +29,7 @@ pub mod queue;
 pub mod region;
 pub mod reports;
 pub mod seed;
+pub mod stats;
 mod tail;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -13,7 +13,7 @@ use laksana_core::{Privacy, PublicId, Status, Timestamp};
 use crate::audit::NewEvent;
 use crate::outbox::{WebhookEvent, notify_job};
 use crate::tail::Tail;
-use crate::workflow::{self, Change, WorkItem};
+use crate::workflow::{self, Change, Milestone, WorkItem};
 use crate::{Db, Result, StoreError};
 
 /// A jurisdiction's rules: its calendar, its deadlines, and where its pages are (for survey links).
@@ -217,6 +217,20 @@ pub async fn transition(
     let next = decide(&cur, action, agency, sla_days(item), &rules.schedule(), now).map_err(decide_error)?;
     let mut change = change_from(item, &next, now)?;
     change.duplicate_of = duplicate_of;
+    let taken = |at| Milestone { at, working_days: rules.calendar.working_days_taken(item.requested_at, at) };
+    // The public figures' "first response" is staff's first change of state; the reporter's own acts
+    // (answering, confirming, reopening, withdrawing) are not a response to them.
+    let by_reporter = matches!(
+        action,
+        Action::InfoGiven | Action::Confirm | Action::Reopen | Action::Archive(laksana_core::ArchiveReason::Withdrawn)
+    );
+    if !by_reporter {
+        change.first_response = Some(taken(now));
+    }
+    if action == Action::Resolve {
+        let on_time = item.resolution_due_at.is_none_or(|due| now.as_micros() <= due);
+        change.resolution = Some((taken(now), on_time));
+    }
     if let Command::Resolve { photo_url: Some(url), .. } = cmd
         && url.starts_with("/media/")
     {

@@ -48,6 +48,7 @@ pub const SQLITE: &[Migration] = &[
         name: "jurisdiction_face",
         sql: include_str!("../migrations/sqlite/0012_jurisdiction_face.sql"),
     },
+    Migration { version: 13, name: "quality", sql: include_str!("../migrations/sqlite/0013_quality.sql") },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -92,6 +93,7 @@ pub const POSTGRES: &[Migration] = &[
         name: "jurisdiction_face",
         sql: include_str!("../migrations/postgres/0012_jurisdiction_face.sql"),
     },
+    Migration { version: 13, name: "quality", sql: include_str!("../migrations/postgres/0013_quality.sql") },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

@@ -19,7 +19,7 @@ pub(crate) enum Arg<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<&'a str>),
-    Bool(bool),
+    Bool(Option<bool>),
 }
 
 impl From<i64> for Arg<'_> {
@@ -64,9 +64,15 @@ impl<'a> From<&'a Option<String>> for Arg<'a> {
     }
 }
 
+impl From<Option<bool>> for Arg<'_> {
+    fn from(v: Option<bool>) -> Self {
+        Arg::Bool(v)
+    }
+}
+
 impl From<bool> for Arg<'_> {
     fn from(v: bool) -> Self {
-        Arg::Bool(v)
+        Arg::Bool(Some(v))
     }
 }
 

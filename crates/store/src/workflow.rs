@@ -51,6 +51,7 @@ pub struct WorkItem {
     pub reporter_phone: Option<String>,
     pub reporter_language: String,
     pub follow_up_hash: Option<String>,
+    pub requested_at: Timestamp,
 }
 
 /// A [`WorkItem`] as the database returns it; converted once, by [`TryFrom`].
@@ -88,6 +89,7 @@ pub(crate) struct WorkItemRow {
     reporter_phone: Option<String>,
     reporter_language: String,
     follow_up_hash: Option<String>,
+    requested_at: i64,
 }
 
 impl WorkItemRow {
@@ -126,6 +128,7 @@ impl TryFrom<WorkItemRow> for WorkItem {
             agency_id: r.agency_id,
             user_id: r.user_id,
             version: r.version,
+            requested_at: Timestamp::from_micros(r.requested_at),
             clock_started_at: r.clock_started_at,
             deadline_at: r.deadline_at,
             resolution_due_at: r.resolution_due_at,
@@ -184,7 +187,7 @@ pub(crate) const ITEM_SELECT: &str = "SELECT r.id, r.public_id, r.jurisdiction_i
     r.description, r.lat, r.lon, s.sla_tier, s.agency_id AS service_agency_id,
     r.agency_id, r.user_id, r.privacy, r.status, r.archive_reason, r.version, r.clock, r.clock_started_at, r.deadline_at, r.resolution_due_at,
     r.closed_at, r.escalation_level, r.reopen_count, r.tick_stage, r.next_tick_at, r.duplicate_of, r.reporter_email, r.reporter_first_name,
-    r.reporter_last_name, r.reporter_phone, r.reporter_language, r.follow_up_hash
+    r.reporter_last_name, r.reporter_phone, r.reporter_language, r.follow_up_hash, r.requested_at
     FROM reports r JOIN services s ON s.id = r.service_id";
 
 /// One report by public id, for the workflow.
@@ -234,6 +237,17 @@ pub struct Change {
     pub after_photos: Vec<String>,
     /// A new place for the report (its pin set or moved by staff), with the district it lies in.
     pub location: Option<Relocation>,
+    /// Staff acted on the report now: its first response, unless it already had one.
+    pub first_response: Option<Milestone>,
+    /// The report was resolved now (replacing an earlier resolution), and whether within its deadline.
+    pub resolution: Option<(Milestone, bool)>,
+}
+
+/// When something happened to a report, and how many working days after it was received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Milestone {
+    pub at: Timestamp,
+    pub working_days: i64,
 }
 
 /// Where a report's pin now is.
@@ -267,6 +281,8 @@ impl Change {
             webhooks: Vec::new(),
             after_photos: Vec::new(),
             location: None,
+            first_response: None,
+            resolution: None,
         }
     }
 }
@@ -276,12 +292,15 @@ const UPDATE_ONE: &str =
          deadline_at = $6, resolution_due_at = $7, closed_at = $8, escalation_level = $9, reopen_count = $10,
          duplicate_of = $11, privacy = $12, status_notes = COALESCE($13, status_notes), updated_at = $14,
          next_tick_at = $15, tick_stage = $16, rating = COALESCE($17, rating), clock_started_at = $18,
+         first_response_at = COALESCE(first_response_at, $19), response_days = COALESCE(response_days, $20),
+         resolved_at = COALESCE($21, resolved_at), resolution_days = COALESCE($22, resolution_days),
+         resolved_on_time = COALESCE($23, resolved_on_time),
          version = version + 1
-     WHERE id = $19 AND version = $20 RETURNING version";
+     WHERE id = $24 AND version = $25 RETURNING version";
 
-/// The values of a change, in the order of [`UPDATE_ONE`]'s first 18 parameters and of the VALUES
-/// columns 3 to 20 of [`update_reports`].
-fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 18] {
+/// The values of a change, in the order of [`UPDATE_ONE`]'s first 23 parameters and of the VALUES
+/// columns 3 to 25 of [`update_reports`].
+fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 23] {
     args![
         change.status.as_str(),
         change.status.is_open(),
@@ -301,6 +320,11 @@ fn change_args<'a>(change: &'a Change, now: Timestamp) -> [Arg<'a>; 18] {
         change.next_tick.map_or(0, |t| t.1),
         change.rating,
         change.clock_started_at.map(Timestamp::as_micros),
+        change.first_response.map(|m| m.at.as_micros()),
+        change.first_response.map(|m| m.working_days),
+        change.resolution.map(|(m, _)| m.at.as_micros()),
+        change.resolution.map(|(m, _)| m.working_days),
+        change.resolution.map(|(_, on_time)| on_time),
     ]
 }
 
@@ -343,6 +367,11 @@ pub(crate) async fn update_reports(
                      duplicate_of = v.column13, privacy = v.column14,
                      status_notes = COALESCE(v.column15, reports.status_notes), updated_at = v.column16,
                      next_tick_at = v.column17, tick_stage = v.column18, rating = COALESCE(v.column19, reports.rating), clock_started_at = v.column20,
+                     first_response_at = COALESCE(reports.first_response_at, v.column21),
+                     response_days = COALESCE(reports.response_days, v.column22),
+                     resolved_at = COALESCE(v.column23, reports.resolved_at),
+                     resolution_days = COALESCE(v.column24, reports.resolution_days),
+                     resolved_on_time = COALESCE(v.column25, reports.resolved_on_time),
                      version = reports.version + 1
                  FROM (",
                 &rows,

@@ -27,6 +27,13 @@ pub const QUEUE_COUNTS_FOR: Duration = Duration::from_secs(10);
 /// How long the per-agency overview is reused: a management view, costly at a million reports.
 pub const AGENCY_LOADS_FOR: Duration = Duration::from_secs(60);
 
+/// How long the public figures of one filter are reused: a dashboard says its figures may be this old.
+pub const STATS_FOR: Duration = Duration::from_secs(60);
+/// Public-figure computations and open-data exports that may read the database at once (per
+/// instance); more wait briefly, then are told to come back.
+pub const STATS_AT_ONCE: usize = 2;
+pub const EXPORTS_AT_ONCE: usize = 4;
+
 /// Values computed from the database and reused for a while, by key (a bounded number of keys: all
 /// are forgotten when it is full).
 pub(crate) struct TtlCache<V> {
@@ -119,6 +126,9 @@ pub struct JurisdictionInfo {
     /// `(id, name)` of its districts, by name (the map's polygons are in `districts`).
     pub district_names: Vec<(i64, String)>,
     pub agency_names: HashMap<i64, String>,
+    /// Agency and district codes by id: what open data and filters name them by.
+    pub agency_codes: HashMap<i64, String>,
+    pub district_codes: HashMap<i64, String>,
     /// Agencies that take no new reports (they keep their names for the reports they have).
     pub inactive_agencies: Vec<i64>,
     pub deadlines: laksana_core::workflow::Deadlines,
@@ -182,10 +192,12 @@ impl Catalog {
             let services = catalog::services(db, &j.id).await?;
             let district_rows = catalog::districts(db, &j.id).await?;
             let districts = DistrictIndex::new(&district_rows);
+            let district_codes = district_rows.iter().map(|d| (d.id, d.code.clone())).collect();
             let mut district_names: Vec<(i64, String)> = district_rows.into_iter().map(|d| (d.id, d.name)).collect();
             district_names.sort_by(|a, b| a.1.cmp(&b.1));
             let agencies = catalog::agencies(db, &j.id).await?;
             let inactive_agencies = agencies.iter().filter(|a| !a.active).map(|a| a.id).collect();
+            let agency_codes = agencies.iter().map(|a| (a.id, a.code.clone())).collect();
             let agency_names = agencies.into_iter().map(|a| (a.id, a.name)).collect();
             jurisdictions.push(JurisdictionInfo {
                 deadlines: j.deadlines(),
@@ -196,6 +208,8 @@ impl Catalog {
                 districts,
                 district_names,
                 agency_names,
+                agency_codes,
+                district_codes,
                 inactive_agencies,
             });
         }
@@ -297,6 +311,11 @@ struct Inner {
     queue_counts: TtlCache<StatusCounts>,
     /// The per-agency overview, by jurisdiction and agency scope, for a minute.
     agency_loads: TtlCache<Vec<laksana_store::queue::AgencyLoad>>,
+    /// The tallies behind the public figures, by jurisdiction and filter.
+    stats: TtlCache<Arc<laksana_store::stats::Tallies>>,
+    /// Bounds the work of public figures and exports: anyone may ask for any filter.
+    stats_gate: tokio::sync::Semaphore,
+    export_gate: Arc<tokio::sync::Semaphore>,
     follow_up: Limiter<std::net::IpAddr>,
     /// Wrong follow-up codes per report, from any address: bounds guessing spread over many addresses.
     follow_up_by_report: Limiter<String>,
@@ -336,6 +355,9 @@ impl AppState {
             api_keys: Mutex::new(HashMap::new()),
             queue_counts: TtlCache::new(QUEUE_COUNTS_FOR),
             agency_loads: TtlCache::new(AGENCY_LOADS_FOR),
+            stats: TtlCache::new(STATS_FOR),
+            stats_gate: tokio::sync::Semaphore::new(STATS_AT_ONCE),
+            export_gate: Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             follow_up_by_report: Limiter::new(FOLLOW_UP_PER_REPORT, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
             intake_by_key: Limiter::new(config.intake_per_key_per_minute, Duration::from_secs(60), THROTTLE_KEYS),
@@ -500,6 +522,18 @@ impl AppState {
     /// The per-agency overview, reused for [`AGENCY_LOADS_FOR`].
     pub(crate) fn agency_loads(&self) -> &TtlCache<Vec<laksana_store::queue::AgencyLoad>> {
         &self.0.agency_loads
+    }
+
+    pub(crate) fn stats_cache(&self) -> &TtlCache<Arc<laksana_store::stats::Tallies>> {
+        &self.0.stats
+    }
+
+    pub(crate) fn stats_gate(&self) -> &tokio::sync::Semaphore {
+        &self.0.stats_gate
+    }
+
+    pub(crate) fn export_gate(&self) -> Arc<tokio::sync::Semaphore> {
+        self.0.export_gate.clone()
     }
 
     /// The current catalog snapshot.

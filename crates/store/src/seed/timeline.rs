@@ -50,6 +50,13 @@ pub struct SeedReport {
     pub requested_at: Timestamp,
     pub updated_at: Timestamp,
     pub escalation_level: i64,
+    /// Staff's first change of state: when, and after how many working days.
+    pub first_response: Option<(Timestamp, i64)>,
+    /// The last resolution: when, after how many working days, and whether within its deadline.
+    pub resolution: Option<(Timestamp, i64, bool)>,
+    pub reopen_count: i64,
+    /// The reporter's rating, 1–5, of a confirmed resolution.
+    pub rating: Option<i64>,
     pub events: Vec<SeedEvent>,
 }
 
@@ -284,11 +291,31 @@ impl Context {
         };
         let status_notes = events.last().and_then(|e| e.note.clone());
         let updated_at = t;
+        let taken = |at| self.calendar.working_days_taken(requested_at, at);
+        let first_response = events
+            .iter()
+            .find(|e| !matches!(e.status, Status::Submitted | Status::Closed | Status::Reopened))
+            .map(|e| (e.at, taken(e.at)));
+        let disposed = events.iter().find(|e| e.status == Status::Dispositioned).map(|e| e.at);
+        let resolution = events.iter().rev().find(|e| e.status == Status::Resolved).map(|e| {
+            let due = disposed.map(|d| self.calendar.deadline(d, service.sla_days));
+            (e.at, taken(e.at), due.is_none_or(|due| e.at <= due))
+        });
+        let public_id = PublicId::generate(rng);
+        // Ratings come from the id, not from `rng`, so that adding them left every other seeded value
+        // as it was: most confirmed reports are rated, mostly well.
+        let rating = (status == Status::Closed).then(|| {
+            let h = public_id.as_str().bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+            [None, None, None, Some(1), Some(2), Some(2), Some(3), Some(3), Some(3), Some(4)]
+                .get((h % 20) as usize)
+                .copied()
+                .unwrap_or(Some(5))
+        });
         if !full_timeline {
             events.clear();
         }
         SeedReport {
-            public_id: PublicId::generate(rng),
+            public_id,
             jurisdiction_id: self.jurisdiction_id.clone(),
             service_id: service.id,
             agency_id: if status == Status::NotAuthority { None } else { service.agency_id },
@@ -309,6 +336,10 @@ impl Context {
             requested_at,
             updated_at,
             escalation_level,
+            first_response,
+            resolution,
+            reopen_count: i64::from(status == Status::Reopened),
+            rating: rating.flatten(),
             events,
         }
     }
@@ -433,7 +464,8 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
         "{insert} reports (public_id, jurisdiction_id, service_id, description, lat, lon, address, district_id,
              attributes, reporter_first_name, reporter_last_name, reporter_email, privacy, channel, status, is_open,
              archive_reason, agency_id, deadline_at, status_notes, requested_at, updated_at, escalation_level,
-             clock, next_tick_at, tick_stage, clock_started_at)"
+             clock, next_tick_at, tick_stage, clock_started_at, first_response_at, response_days, resolved_at,
+             resolution_days, resolved_on_time, reopen_count, rating)"
     );
     let mut tail = Tail::default();
     // One statement per 1,000 reports, one transaction for all of them: fewer commits rewrite the same
@@ -472,6 +504,13 @@ async fn try_insert_batch(db: &Db, all: &[SeedReport]) -> Result<()> {
                     clock.and(r.deadline_at).map(|d| d.as_micros() + 1),
                     1i64,
                     clock.and(r.clock_started_at).map(Timestamp::as_micros),
+                    r.first_response.map(|(at, _)| at.as_micros()),
+                    r.first_response.map(|(_, days)| days),
+                    r.resolution.map(|(at, _, _)| at.as_micros()),
+                    r.resolution.map(|(_, days, _)| days),
+                    r.resolution.map(|(_, _, on_time)| on_time),
+                    r.reopen_count,
+                    r.rating,
                 ]
                 .to_vec()
             })

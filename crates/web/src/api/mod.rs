@@ -8,6 +8,7 @@ pub(crate) use catalog::merge_districts;
 pub(crate) mod extract;
 mod reports;
 mod services;
+mod stats;
 mod workflow;
 
 use std::sync::Arc;
@@ -34,7 +35,8 @@ use crate::state::AppState;
     modifiers(&BearerKey),
     tags((name = "reports", description = "Citizens' reports"), (name = "services", description = "Report categories"),
          (name = "workflow", description = "Handling a report: actions, replies, privacy, timeline"),
-         (name = "auth", description = "Signing in"), (name = "admin", description = "Calendars, deadlines, webhooks, users, audit, activity"))
+         (name = "auth", description = "Signing in"), (name = "admin", description = "Calendars, deadlines, webhooks, users, audit, activity"),
+         (name = "open data", description = "Public performance figures and the public reports, without sign-in"))
 )]
 struct ApiDoc;
 
@@ -105,7 +107,10 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(accounts::role_remove))
             .routes(routes!(accounts::role_grant))
             .routes(routes!(admin::verify_audit))
-            .routes(routes!(admin::activity)),
+            .routes(routes!(admin::activity))
+            .routes(routes!(stats::stats_get))
+            .routes(routes!(stats::reports_csv))
+            .routes(routes!(stats::reports_geojson)),
     )
 }
 

@@ -11,6 +11,8 @@ mod admin_calendar;
 mod admin_districts;
 mod admin_people;
 mod assets;
+mod charts;
+mod dashboard;
 mod home;
 mod i18n;
 mod report;
@@ -39,6 +41,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/", get(home::index))
         .route("/j/{jurisdiction}", get(home::home))
         .route("/j/{jurisdiction}/peta.json", get(home::map_points))
+        .route("/dashboard/{jurisdiction}", get(dashboard::show))
         .route("/j/{jurisdiction}/lapor", get(submit::form).post(submit::post))
         .route("/laporan/{public_id}", get(report::show).post(report::act))
         .route("/laporan/{public_id}/ikuti", axum::routing::post(report::follow))

@@ -10,8 +10,10 @@ pub mod catalog;
 mod error;
 pub mod intake;
 pub mod jurisdiction;
+pub mod open_data;
 pub mod reports;
 pub mod staff;
+pub mod stats;
 
 pub use caller::Caller;
 pub use error::{ServiceError, ServiceResult};

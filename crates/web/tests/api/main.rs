@@ -10,6 +10,7 @@ mod month;
 mod open311_errors;
 mod open311_post;
 mod open311_read;
+mod open_data;
 mod ops;
 mod pages;
 mod privacy;

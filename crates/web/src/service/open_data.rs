@@ -1,0 +1,177 @@
+//! The open-data export: every public report under a filter, as CSV or GeoJSON, written page by page
+//! so that memory stays the same whatever the size. Never `rahasia`, never the reporter, never an
+//! internal note. The columns are a published contract (`docs/quality.md`): add at the end, never
+//! rename or reorder.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use laksana_core::Timestamp;
+use laksana_store::stats::{self, Cursor, OpenReport};
+use serde_json::json;
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::stats::Scope;
+use crate::state::{AppState, JurisdictionRef};
+
+/// The export's columns, in order.
+pub const COLUMNS: [&str; 21] = [
+    "service_request_id",
+    "requested_at",
+    "service_code",
+    "service_name",
+    "agency_code",
+    "agency_name",
+    "district_code",
+    "district_name",
+    "privacy",
+    "status",
+    "archive_reason",
+    "description",
+    "lat",
+    "lon",
+    "first_response_at",
+    "response_working_days",
+    "resolved_at",
+    "resolution_working_days",
+    "resolved_within_deadline",
+    "reopen_count",
+    "rating",
+];
+
+/// Reports read per database query.
+const PAGE: i64 = 1_000;
+
+/// How the export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    GeoJson,
+}
+
+/// One report's values, in [`COLUMNS`] order (empty for nothing).
+fn values(j: &JurisdictionRef, r: &OpenReport) -> [String; COLUMNS.len()] {
+    let time = |t: Option<i64>| t.map(|t| Timestamp::from_micros(t).to_rfc3339_in(j.tz)).unwrap_or_default();
+    let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let service = j.services.iter().find(|s| s.id == r.service_id);
+    let agency =
+        |m: &std::collections::HashMap<i64, String>| r.agency_id.and_then(|a| m.get(&a).cloned()).unwrap_or_default();
+    let district = r.district_id.and_then(|d| j.district_names.iter().find(|(id, _)| *id == d));
+    [
+        r.public_id.clone(),
+        time(Some(r.requested_at)),
+        service.map(|s| s.code.clone()).unwrap_or_default(),
+        service.map(|s| s.name.clone()).unwrap_or_default(),
+        agency(&j.agency_codes),
+        agency(&j.agency_names),
+        r.district_id.and_then(|d| j.district_codes.get(&d).cloned()).unwrap_or_default(),
+        district.map(|(_, n)| n.clone()).unwrap_or_default(),
+        r.privacy.clone(),
+        r.status.clone(),
+        r.archive_reason.clone().unwrap_or_default(),
+        r.description.clone(),
+        r.lat.map(|x| x.to_string()).unwrap_or_default(),
+        r.lon.map(|x| x.to_string()).unwrap_or_default(),
+        time(r.first_response_at),
+        num(r.response_days),
+        time(r.resolved_at),
+        num(r.resolution_days),
+        r.resolved_on_time.map(|b| b.to_string()).unwrap_or_default(),
+        r.reopen_count.to_string(),
+        num(r.rating),
+    ]
+}
+
+fn csv_rows(rows: impl IntoIterator<Item = [String; COLUMNS.len()]>, header: bool) -> Bytes {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
+    // Writing to memory cannot fail.
+    if header {
+        w.write_record(COLUMNS).expect("writing CSV to memory");
+    }
+    for r in rows {
+        w.write_record(&r).expect("writing CSV to memory");
+    }
+    Bytes::from(w.into_inner().expect("a Vec flushes"))
+}
+
+fn geojson_rows(j: &JurisdictionRef, rows: &[OpenReport], first: bool) -> Bytes {
+    let mut out = Vec::with_capacity(512 * 1024);
+    for (i, r) in rows.iter().enumerate() {
+        if !(first && i == 0) {
+            out.push(b',');
+        }
+        let vals = values(j, r);
+        let mut props = serde_json::Map::new();
+        for (k, v) in COLUMNS.iter().zip(vals) {
+            if *k == "lat" || *k == "lon" {
+                continue;
+            }
+            props.insert((*k).to_owned(), if v.is_empty() { serde_json::Value::Null } else { v.into() });
+        }
+        let geometry = match (r.lat, r.lon) {
+            (Some(lat), Some(lon)) => json!({"type": "Point", "coordinates": [lon, lat]}),
+            _ => serde_json::Value::Null,
+        };
+        serde_json::to_writer(&mut out, &json!({"type": "Feature", "geometry": geometry, "properties": props}))
+            .expect("writing JSON to memory");
+        out.push(b'\n');
+    }
+    Bytes::from(out)
+}
+
+struct Walk {
+    state: AppState,
+    j: JurisdictionRef,
+    scope: Scope,
+    format: Format,
+    after: Option<Cursor>,
+    started: bool,
+    done: bool,
+    /// Held until the export ends: the number of exports at once is bounded.
+    _permit: Arc<OwnedSemaphorePermit>,
+}
+
+/// The export as a stream of chunks, one page of reports each. A database error ends the stream
+/// early (logged): the client sees a cut-off file rather than a wrong one.
+pub fn stream(
+    state: AppState,
+    j: JurisdictionRef,
+    scope: Scope,
+    format: Format,
+    permit: OwnedSemaphorePermit,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    let walk = Walk { state, j, scope, format, after: None, started: false, done: false, _permit: Arc::new(permit) };
+    futures::stream::unfold(walk, |mut w| async move {
+        if w.done {
+            return None;
+        }
+        let page = match stats::open_reports(w.state.db(), w.j.id(), &w.scope.filter, w.after, PAGE).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, jurisdiction = %w.j.id(), "open-data export cut short");
+                w.done = true;
+                return Some((Err(std::io::Error::other("export failed")), w));
+            }
+        };
+        let first = !w.started;
+        w.started = true;
+        w.after = page.last().map(|r| (r.requested_at, r.id));
+        let last = (page.len() as i64) < PAGE;
+        let mut chunk = Vec::new();
+        match w.format {
+            Format::Csv => chunk.extend_from_slice(&csv_rows(page.iter().map(|r| values(&w.j, r)), first)),
+            Format::GeoJson => {
+                if first {
+                    chunk.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+                    chunk.push(b'\n');
+                }
+                chunk.extend_from_slice(&geojson_rows(&w.j, &page, first));
+                if last {
+                    chunk.extend_from_slice(b"]}\n");
+                }
+            }
+        }
+        w.done = last;
+        Some((Ok(Bytes::from(chunk)), w))
+    })
+}
