@@ -289,6 +289,8 @@ pub enum Admin {
     VerifyAudit,
     /// Read the record of official acts on the jurisdiction's settings and accounts.
     ReadActivity,
+    /// Record an agency's compliance self-assessment.
+    AssessCompliance,
 }
 
 /// May `p` do `op` in `jurisdiction_id`?
@@ -305,6 +307,11 @@ pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -
             .any(|r| p.has_role(r, jurisdiction_id)),
         // Oversight reads it; those whose acts it records do not need to.
         Admin::ReadActivity => [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id)),
+        // The region assesses itself (its admins) and the Ombudsman checks; agencies do not score
+        // themselves.
+        Admin::AssessCompliance => {
+            [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id))
+        }
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
@@ -722,7 +729,7 @@ mod tests {
 
     #[test]
     fn jurisdiction_wide_operations() {
-        let table: [(Admin, &[&str]); 4] = [
+        let table: [(Admin, &[&str]); 5] = [
             (Admin::Configure, &["admin"]),
             (
                 Admin::ReadQueue,
@@ -730,6 +737,7 @@ mod tests {
             ),
             (Admin::VerifyAudit, &["operator", "leader", "ombudsman", "admin"]),
             (Admin::ReadActivity, &["ombudsman", "admin"]),
+            (Admin::AssessCompliance, &["ombudsman", "admin"]),
         ];
         for (op, allowed) in table {
             for (who, p) in everyone() {
@@ -740,7 +748,7 @@ mod tests {
         }
         let everywhere =
             Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() };
-        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit, Admin::ReadActivity] {
+        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit, Admin::ReadActivity, Admin::AssessCompliance] {
             assert_eq!(authorize_jurisdiction(&everywhere, op, "lain.go.id"), Ok(()));
         }
     }

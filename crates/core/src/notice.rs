@@ -159,19 +159,24 @@ impl Notice {
     }
 
     /// Subject and body in `lang` for the report's own reporter, with `link`, a signed address of
-    /// their report's page that stands for the follow-up code: the resolved notice's rating link
-    /// becomes it (at the page's confirm-and-rate part), and every other notice ends with it.
-    pub fn render_for_reporter(&self, lang: Lang, link: &str) -> (String, String) {
-        if let Notice::Resolved { public_id, evidence, confirm_by, .. } = self {
-            let with_link = Notice::Resolved {
-                public_id: public_id.clone(),
-                evidence: evidence.clone(),
-                survey_url: format!("{link}#konfirmasi"),
-                confirm_by: confirm_by.clone(),
-            };
-            return with_link.render(lang);
-        }
-        let (subject, body) = self.render(lang);
+    /// their report's page that stands for the follow-up code, and `token`, its signature: every
+    /// notice ends with the link (the resolved one at the page's confirm-and-rate part), and the
+    /// resolved notice's survey address carries the token, which is the reporter's one invitation to
+    /// the satisfaction survey.
+    pub fn render_for_reporter(&self, lang: Lang, link: &str, token: &str) -> (String, String) {
+        let (notice, link) = match self {
+            Notice::Resolved { public_id, evidence, confirm_by, survey_url } => (
+                Notice::Resolved {
+                    public_id: public_id.clone(),
+                    evidence: evidence.clone(),
+                    survey_url: format!("{survey_url}?t={token}"),
+                    confirm_by: confirm_by.clone(),
+                },
+                format!("{link}#konfirmasi"),
+            ),
+            other => (other.clone(), link.to_owned()),
+        };
+        let (subject, body) = notice.render(lang);
         let tail = match lang {
             Lang::Id => format!(
                 "Lihat dan tanggapi laporan Anda: {link}\n(Tautan ini pribadi: jangan diteruskan kepada orang lain.)"
@@ -236,9 +241,11 @@ impl Notice {
                 ),
                 pick(
                     format!(
-                        "{evidence}\n\nKonfirmasi atau buka kembali paling lambat {confirm_by}. Beri penilaian: {survey_url}"
+                        "{evidence}\n\nKonfirmasi atau buka kembali paling lambat {confirm_by}.\n\nBantu kami menilai pelayanan ini dalam survei kepuasan masyarakat (SKM, sembilan pertanyaan): {survey_url}"
                     ),
-                    format!("{evidence}\n\nConfirm or reopen by {confirm_by}. Rate the service: {survey_url}"),
+                    format!(
+                        "{evidence}\n\nConfirm or reopen by {confirm_by}.\n\nHelp us judge this service in the community satisfaction survey (nine questions): {survey_url}"
+                    ),
                 ),
             ),
             Notice::Closed { public_id } => (
@@ -407,13 +414,15 @@ mod tests {
             survey_url: "https://x.test/r/K7QM-3XR9/survey".into(),
             confirm_by: "05-12-2026".into(),
         };
-        let (_, body) = resolved.render_for_reporter(Lang::Id, link);
+        let (_, body) = resolved.render_for_reporter(Lang::Id, link, "K7QM-3XR9.1.ab");
         assert!(body.contains(&format!("{link}#konfirmasi")), "{body}");
-        assert!(!body.contains("/survey"), "{body}");
+        assert!(body.contains("https://x.test/r/K7QM-3XR9/survey?t=K7QM-3XR9.1.ab"), "{body}");
+        let (_, plain) = resolved.render(Lang::En);
+        assert!(plain.contains("survey") && !plain.contains("?t="), "others get no invitation: {plain}");
         let progress =
             Notice::InProgress { public_id: "K7QM-3XR9".into(), plan: "Besok".into(), resolve_by: "05-12-2026".into() };
         for lang in [Lang::Id, Lang::En] {
-            let (subject, body) = progress.render_for_reporter(lang, link);
+            let (subject, body) = progress.render_for_reporter(lang, link, "K7QM-3XR9.1.ab");
             let (plain_subject, plain_body) = progress.render(lang);
             assert_eq!(subject, plain_subject);
             assert!(body.starts_with(&plain_body) && body.ends_with(".)") && body.contains(link), "{body}");

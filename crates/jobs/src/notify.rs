@@ -174,9 +174,11 @@ impl Links {
         Ok(format!("{}{path}?t={token}", self.public_url))
     }
 
-    /// The signed address of report `public_id`'s page for its reporter.
-    async fn report_link(&self, public_id: &str) -> Result<String, JobError> {
-        self.signed(&format!("/laporan/{public_id}"), Purpose::Report, public_id).await
+    /// The signed address of report `public_id`'s page for its reporter, and its token alone.
+    async fn report_link(&self, public_id: &str) -> Result<(String, String), JobError> {
+        let link = self.signed(&format!("/laporan/{public_id}"), Purpose::Report, public_id).await?;
+        let token = link.rsplit_once("?t=").map(|(_, t)| t.to_owned()).unwrap_or_default();
+        Ok((link, token))
     }
 
     pub(crate) fn clock(&self) -> &dyn Clock {
@@ -223,7 +225,7 @@ impl Handler for Mail {
                 _ => None,
             };
             let (subject, body) = match &link {
-                Some(link) => p.notice.render_for_reporter(lang, link),
+                Some((link, token)) => p.notice.render_for_reporter(lang, link, token),
                 None => p.notice.render(lang),
             };
             let msg = Message::builder()

@@ -68,6 +68,10 @@ pub enum Subject {
     Agency(i64),
     Service(i64),
     District(i64),
+    /// A version of a service's standards.
+    Standard(i64),
+    /// A compliance assessment of an agency.
+    Assessment(i64),
 }
 
 impl Subject {
@@ -83,6 +87,8 @@ impl Subject {
             Subject::Agency(_) => "agency",
             Subject::Service(_) => "service",
             Subject::District(_) => "district",
+            Subject::Standard(_) => "service_standard",
+            Subject::Assessment(_) => "compliance",
         }
     }
 
@@ -94,7 +100,9 @@ impl Subject {
             | Subject::Webhook(id)
             | Subject::Agency(id)
             | Subject::Service(id)
-            | Subject::District(id) => Some(id.to_string()),
+            | Subject::District(id)
+            | Subject::Standard(id)
+            | Subject::Assessment(id) => Some(id.to_string()),
             Subject::Holidays | Subject::Deadlines | Subject::Jurisdiction => None,
         }
     }

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod apikeys;
 pub mod audit;
 pub mod catalog;
+pub mod compliance;
 mod error;
 pub mod events;
 pub mod followers;
@@ -30,6 +31,7 @@ pub mod region;
 pub mod reports;
 pub mod seed;
 pub mod stats;
+pub mod surveys;
 mod tail;
 #[cfg(feature = "testing")]
 pub mod testing;

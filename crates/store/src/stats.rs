@@ -295,3 +295,35 @@ pub async fn backfill_working_days(db: &Db, rules: &HashMap<String, crate::lifec
         done += rows.len() as u64;
     }
 }
+
+/// Reports received in the year before an instant, in total and per agency and service: each
+/// unit's annual service volume.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Volumes {
+    pub total: u64,
+    pub by_agency: HashMap<i64, u64>,
+    pub by_service: HashMap<i64, u64>,
+}
+
+/// The [`Volumes`] of `jurisdiction_id` in the 365 days before `until`.
+pub async fn annual_volumes(db: &Db, jurisdiction_id: &str, until: Timestamp) -> Result<Volumes> {
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<(Option<i64>, i64, i64)> = tx
+        .fetch_all(
+            "SELECT agency_id, service_id, COUNT(*) FROM reports
+             WHERE jurisdiction_id = $1 AND requested_at >= $2 AND requested_at < $3 GROUP BY agency_id, service_id",
+            &args![jurisdiction_id, until.plus_days(-365).as_micros(), until.as_micros()],
+        )
+        .await?;
+    tx.commit().await?;
+    let mut v = Volumes::default();
+    for (agency, service, n) in rows {
+        let n = n.max(0) as u64;
+        v.total += n;
+        if let Some(a) = agency {
+            *v.by_agency.entry(a).or_default() += n;
+        }
+        *v.by_service.entry(service).or_default() += n;
+    }
+    Ok(v)
+}

@@ -34,6 +34,10 @@ pub const STATS_FOR: Duration = Duration::from_secs(60);
 pub const STATS_AT_ONCE: usize = 2;
 pub const EXPORTS_AT_ONCE: usize = 4;
 
+/// Open survey responses one client address may give per hour (per instance): a household or an
+/// office behind one address answers a few times, a script does not get far.
+pub const OPEN_SURVEYS_PER_HOUR: u32 = 10;
+
 /// Values computed from the database and reused for a while, by key (a bounded number of keys: all
 /// are forgotten when it is full).
 pub(crate) struct TtlCache<V> {
@@ -50,6 +54,12 @@ impl<V: Clone> TtlCache<V> {
     pub(crate) fn get(&self, key: &str) -> Option<V> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    /// Forgets every value whose key starts with `prefix` (on this instance; others forget with time).
+    pub(crate) fn forget(&self, prefix: &str) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|k, _| !k.starts_with(prefix));
     }
 
     pub(crate) fn put(&self, key: String, value: V) {
@@ -313,6 +323,10 @@ struct Inner {
     agency_loads: TtlCache<Vec<laksana_store::queue::AgencyLoad>>,
     /// The tallies behind the public figures, by jurisdiction and filter.
     stats: TtlCache<Arc<laksana_store::stats::Tallies>>,
+    /// The IKM of every unit, by jurisdiction and period.
+    ikm: TtlCache<Arc<Vec<crate::service::surveys::UnitIkm>>>,
+    /// Open survey responses per client address.
+    open_surveys: Limiter<std::net::IpAddr>,
     /// Bounds the work of public figures and exports: anyone may ask for any filter.
     stats_gate: tokio::sync::Semaphore,
     export_gate: Arc<tokio::sync::Semaphore>,
@@ -356,6 +370,8 @@ impl AppState {
             queue_counts: TtlCache::new(QUEUE_COUNTS_FOR),
             agency_loads: TtlCache::new(AGENCY_LOADS_FOR),
             stats: TtlCache::new(STATS_FOR),
+            ikm: TtlCache::new(STATS_FOR),
+            open_surveys: Limiter::new(OPEN_SURVEYS_PER_HOUR, Duration::from_secs(3600), THROTTLE_KEYS),
             stats_gate: tokio::sync::Semaphore::new(STATS_AT_ONCE),
             export_gate: Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
             follow_up: Limiter::new(FOLLOW_UP_TRIES, FOLLOW_UP_WINDOW, THROTTLE_KEYS),
@@ -526,6 +542,15 @@ impl AppState {
 
     pub(crate) fn stats_cache(&self) -> &TtlCache<Arc<laksana_store::stats::Tallies>> {
         &self.0.stats
+    }
+
+    pub(crate) fn ikm_cache(&self) -> &TtlCache<Arc<Vec<crate::service::surveys::UnitIkm>>> {
+        &self.0.ikm
+    }
+
+    /// Takes one open survey response for `client`; the seconds to wait once it had its share.
+    pub(crate) fn open_survey_allowed(&self, client: std::net::IpAddr) -> Result<(), u64> {
+        self.0.open_surveys.take(client)
     }
 
     pub(crate) fn stats_gate(&self) -> &tokio::sync::Semaphore {

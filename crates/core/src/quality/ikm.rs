@@ -275,6 +275,89 @@ pub fn minimum_sample(n: u64) -> u64 {
     (s - 1e-9).ceil() as u64
 }
 
+/// The optional questions about the respondent, as common SKM forms ask them: each a fixed list of
+/// `(key, Indonesian, English)` answers. Stored by key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileField {
+    AgeBand,
+    Sex,
+    Education,
+    Occupation,
+}
+
+impl ProfileField {
+    pub const ALL: [ProfileField; 4] =
+        [ProfileField::AgeBand, ProfileField::Sex, ProfileField::Education, ProfileField::Occupation];
+
+    /// The form field's name, and the column's.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProfileField::AgeBand => "age_band",
+            ProfileField::Sex => "sex",
+            ProfileField::Education => "education",
+            ProfileField::Occupation => "occupation",
+        }
+    }
+
+    pub fn label(self, english: bool) -> &'static str {
+        match (self, english) {
+            (ProfileField::AgeBand, false) => "Usia",
+            (ProfileField::Sex, false) => "Jenis kelamin",
+            (ProfileField::Education, false) => "Pendidikan terakhir",
+            (ProfileField::Occupation, false) => "Pekerjaan",
+            (ProfileField::AgeBand, true) => "Age",
+            (ProfileField::Sex, true) => "Sex",
+            (ProfileField::Education, true) => "Education",
+            (ProfileField::Occupation, true) => "Occupation",
+        }
+    }
+
+    pub fn choices(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            ProfileField::AgeBand => &[
+                ("lt20", "Di bawah 20 tahun", "Under 20"),
+                ("20-29", "20–29 tahun", "20–29"),
+                ("30-39", "30–39 tahun", "30–39"),
+                ("40-49", "40–49 tahun", "40–49"),
+                ("50-59", "50–59 tahun", "50–59"),
+                ("60plus", "60 tahun ke atas", "60 or over"),
+            ],
+            ProfileField::Sex => &[("l", "Laki-laki", "Male"), ("p", "Perempuan", "Female")],
+            ProfileField::Education => &[
+                ("sd", "SD atau di bawahnya", "Primary school or less"),
+                ("smp", "SMP", "Junior high school"),
+                ("sma", "SMA/SMK", "Senior high school"),
+                ("diploma", "D1–D3", "Diploma"),
+                ("s1", "D4/S1", "Bachelor"),
+                ("pasca", "S2/S3", "Master or doctorate"),
+            ],
+            ProfileField::Occupation => &[
+                ("pns", "PNS/ASN", "Civil servant"),
+                ("tni-polri", "TNI/Polri", "Armed forces or police"),
+                ("swasta", "Pegawai swasta", "Private employee"),
+                ("wirausaha", "Wirausaha", "Self-employed"),
+                ("pelajar", "Pelajar/mahasiswa", "Student"),
+                ("lainnya", "Lainnya", "Other"),
+            ],
+        }
+    }
+
+    /// The stored key of an answer, if it is one of the choices (an empty answer is no answer).
+    pub fn parse(self, v: &str) -> Result<Option<&'static str>, String> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        self.choices().iter().find(|(k, _, _)| *k == v).map(|(k, _, _)| Some(*k)).ok_or_else(|| {
+            format!(
+                "{} must be one of {}",
+                self.key(),
+                self.choices().iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
+
 fn round(x: f64, places: i32) -> f64 {
     super::kpi::round(x, places)
 }
@@ -357,6 +440,14 @@ mod tests {
         for (n, s) in [(0, 0), (1, 1), (10, 10), (100, 80), (500, 218), (1_000, 278), (10_000, 370), (1_000_000, 384)] {
             assert_eq!(minimum_sample(n), s, "N = {n}");
         }
+    }
+
+    #[test]
+    fn profile_answers_are_one_of_the_choices_or_none() {
+        assert_eq!(ProfileField::Sex.parse("p"), Ok(Some("p")));
+        assert_eq!(ProfileField::Sex.parse(" "), Ok(None));
+        assert!(ProfileField::AgeBand.parse("99").unwrap_err().contains("lt20"));
+        assert!(ProfileField::ALL.iter().all(|f| f.choices().len() >= 2));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod catalog;
 pub(crate) use catalog::merge_districts;
 pub(crate) mod extract;
 mod reports;
+mod quality;
 mod services;
 mod stats;
 mod workflow;
@@ -110,7 +111,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::activity))
             .routes(routes!(stats::stats_get))
             .routes(routes!(stats::reports_csv))
-            .routes(routes!(stats::reports_geojson)),
+            .routes(routes!(stats::reports_geojson))
+            .routes(routes!(stats::ikm_get))
+            .routes(routes!(stats::ikm_weights_put))
+            .routes(routes!(quality::compliance_list))
+            .routes(routes!(quality::compliance_agency, quality::compliance_record)),
     )
 }
 

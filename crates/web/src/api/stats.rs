@@ -9,10 +9,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiQuery;
+use super::extract::{AdminOf, ApiJson};
 use crate::error::Problem;
 use crate::service::ServiceError;
 use crate::service::open_data::{self, Format};
 use crate::service::stats::{self, Stats, StatsQuery};
+use crate::service::surveys::{self, IkmQuery, UnitIkm};
 use crate::state::AppState;
 
 /// The public performance figures of a jurisdiction under a filter (the dashboard's figures).
@@ -29,8 +31,7 @@ pub(super) async fn stats_get(
 ) -> Result<Json<Stats>, Problem> {
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
     let scope = stats::scope(&j, &q)?;
-    let t = stats::tallies(&state, &j, &scope).await?;
-    Ok(Json(stats::compute(&j, &scope, &t)))
+    Ok(Json(stats::figures(&state, &j, &scope).await?))
 }
 
 /// How long an export waits for a turn before the client is told to come back.
@@ -84,4 +85,47 @@ pub(super) async fn reports_geojson(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Response, Problem> {
     export(state, jurisdiction_id, q, Format::GeoJson).await
+}
+
+/// The community satisfaction index of one unit, or of every unit and the jurisdiction as a whole:
+/// IKM, grade, the mean answer per element (NRR), respondents, and the minimum sample for the unit's
+/// annual volume of reports.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/ikm", tag = "open data",
+    params(("jurisdiction_id" = String, Path), IkmQuery),
+    responses((status = 200, body = Vec<UnitIkm>),
+              (status = 400, description = "A unit or period that does not parse", content_type = "application/problem+json"),
+              (status = 404, description = "Unknown jurisdiction", content_type = "application/problem+json")))]
+pub(super) async fn ikm_get(
+    State(state): State<AppState>,
+    Path(jurisdiction_id): Path<String>,
+    ApiQuery(q): ApiQuery<IkmQuery>,
+) -> Result<Json<Vec<UnitIkm>>, Problem> {
+    let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
+    Ok(Json(surveys::ikm(&state, &j, &q).await?))
+}
+
+/// The nine weights of the IKM, in element order (u1…u9).
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WeightsIn {
+    /// Nine numbers from 0 to 1 that sum to 1 (within 0.005).
+    weights: Vec<f64>,
+}
+
+/// Sets the jurisdiction's IKM weights (admins); recorded in the audit chain.
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/ikm/weights", tag = "admin", request_body = WeightsIn,
+    params(("jurisdiction_id" = String, Path)),
+    responses((status = 200, body = WeightsIn),
+              (status = 400, description = "Not nine weights summing to 1", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn ikm_weights_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    ApiJson(body): ApiJson<WeightsIn>,
+) -> Result<Json<WeightsIn>, Problem> {
+    let w: [f64; 9] = body.weights.try_into().map_err(|v: Vec<f64>| {
+        Problem::bad_request(format!("nine weights are needed, one per element; got {}", v.len()))
+    })?;
+    let w = surveys::set_weights(&state, &at.jurisdiction, w, &at.caller.actor).await?;
+    Ok(Json(WeightsIn { weights: w.get().to_vec() }))
 }

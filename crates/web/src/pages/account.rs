@@ -43,7 +43,7 @@ pub(super) struct MessagePage {
 
 impl MessagePage {
     /// A page that says something went through, with an optional next step.
-    fn done(chrome: Chrome, title: String, message: String, next: Option<(&str, String)>) -> Response {
+    pub(super) fn done(chrome: Chrome, title: String, message: String, next: Option<(&str, String)>) -> Response {
         let next = next.map(|(href, label)| (href.to_owned(), label));
         MessagePage { chrome, title, message, next, bad: false }.into_response()
     }

@@ -91,8 +91,7 @@ pub(super) async fn show(
     let q: StatsQuery = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|e| chrome.fail(crate::service::ServiceError::Invalid(e.to_string())))?;
     let scope = stats::scope(&j, &q).map_err(|e| chrome.fail(e))?;
-    let tallies = stats::tallies(&state, &j, &scope).await.map_err(|e| chrome.fail(e))?;
-    let s = stats::compute(&j, &scope, &tallies);
+    let s = stats::figures(&state, &j, &scope).await.map_err(|e| chrome.fail(e))?;
     let t = &chrome.t;
     let figures = vec![
         Figure { name: t.get("dash-received"), value: s.received.to_string(), definition: t.get("dash-received-def") },
@@ -129,6 +128,38 @@ pub(super) async fn show(
                 |r| t.args("dash-rating-value", &[("mean", number(t, r, 2)), ("n", s.ratings.to_string())]),
             ),
             definition: t.get("dash-rating-def"),
+        },
+        Figure {
+            name: t.get("dash-ikm"),
+            value: match &s.ikm {
+                Some(i) if i.ikm.is_some() => t.args(
+                    "dash-ikm-value",
+                    &[
+                        ("ikm", number(t, i.ikm.unwrap_or_default(), 2)),
+                        ("grade", i.grade.clone().unwrap_or_default()),
+                        ("n", i.respondents.to_string()),
+                        ("min", i.minimum_sample.to_string()),
+                    ],
+                ),
+                _ => t.get("dash-ikm-none"),
+            },
+            definition: t.get("dash-ikm-def"),
+        },
+        Figure {
+            name: t.get("dash-compliance"),
+            value: match &s.compliance {
+                Some(c) => t.args(
+                    "dash-compliance-value",
+                    &[
+                        ("score", number(t, c.score, 2)),
+                        ("zone", t.get(&format!("zone-{}", c.zone))),
+                        ("period", c.period.clone()),
+                        ("n", c.agencies.to_string()),
+                    ],
+                ),
+                None => t.get("dash-compliance-none"),
+            },
+            definition: t.get("dash-compliance-def"),
         },
     ];
     let statuses: Vec<(String, i64)> = s

@@ -18,6 +18,7 @@ mod i18n;
 mod report;
 mod staff;
 mod submit;
+mod survey;
 mod view;
 mod work;
 
@@ -46,7 +47,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/laporan/{public_id}", get(report::show).post(report::act))
         .route("/laporan/{public_id}/ikuti", axum::routing::post(report::follow))
         .route("/lacak", get(report::track_form).post(report::track))
-        .route("/r/{public_id}/survey", get(report::survey))
+        .route("/r/{public_id}/survey", get(survey::invited_form).post(survey::invited_post))
+        .route("/j/{jurisdiction}/survei", get(survey::open_form).post(survey::open_post))
         .route("/bahasa", get(i18n::switch))
         .route("/masuk", get(staff::sign_in_form).post(staff::sign_in))
         .route("/daftar", get(account::sign_up_form).post(account::sign_up))

@@ -199,21 +199,6 @@ pub(super) async fn track_form(chrome: Chrome, axum::extract::Query(q): axum::ex
     TrackPage { chrome, id, error: None }.into_response()
 }
 
-/// `GET /r/{id}/survey[?t=…]`, the rating link of the "resolved" notice: until surveys exist, the
-/// reporter confirms and rates on the report's page (its confirm-and-rate part), reached with the
-/// signed link when the address carries one, else with the follow-up code.
-pub(super) async fn survey(
-    Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
-) -> Response {
-    let id = laksana_core::PublicId::parse(&id).map(|p| p.to_string()).unwrap_or_default();
-    let to = match q.t.filter(|t| !id.is_empty() && !t.is_empty()) {
-        Some(t) => format!("/laporan/{id}?t={}#konfirmasi", super::view::url_encode(&t)),
-        None => format!("/lacak?id={id}"),
-    };
-    axum::response::Redirect::to(&to).into_response()
-}
-
 #[derive(Debug, Deserialize)]
 pub(super) struct TrackForm {
     #[serde(default)]

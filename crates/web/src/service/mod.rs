@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod caller;
 pub mod catalog;
+pub mod compliance;
 mod error;
 pub mod intake;
 pub mod jurisdiction;
@@ -14,6 +15,7 @@ pub mod open_data;
 pub mod reports;
 pub mod staff;
 pub mod stats;
+pub mod surveys;
 
 pub use caller::Caller;
 pub use error::{ServiceError, ServiceResult};

@@ -242,6 +242,35 @@ pub struct Stats {
     pub agencies: Vec<AgencyFigures>,
     pub districts: Vec<DistrictFigures>,
     pub resolution_distribution: Vec<Bucket>,
+    /// The satisfaction index of the filter's unit (its service, else its agency, else the whole
+    /// jurisdiction) from survey responses given in the period.
+    pub ikm: Option<IkmFigure>,
+    /// The newest compliance assessment of the filter's agency (or the mean of every agency's) for
+    /// the year the period ends in.
+    pub compliance: Option<ComplianceFigure>,
+}
+
+/// The IKM shown beside the other figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct IkmFigure {
+    pub unit: String,
+    pub ikm: Option<f64>,
+    pub grade: Option<String>,
+    pub respondents: u64,
+    pub minimum_sample: u64,
+}
+
+/// The compliance score shown beside the other figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ComplianceFigure {
+    /// The assessment year.
+    pub period: String,
+    /// 0–100, two decimals.
+    pub score: f64,
+    /// green, yellow or red.
+    pub zone: String,
+    /// Agencies assessed (1 for an agency's own figure).
+    pub agencies: usize,
 }
 
 #[derive(Default)]
@@ -396,5 +425,24 @@ pub fn compute(j: &JurisdictionInfo, scope: &Scope, t: &Tallies) -> Stats {
             .zip(all.resolution.bucketed())
             .map(|(&(from, to), reports)| Bucket { from, to, reports })
             .collect(),
+        ikm: None,
+        compliance: None,
     }
+}
+
+/// Every figure of a filter: the counts, the satisfaction index and the compliance score, as the
+/// dashboard and the API both show them.
+pub async fn figures(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> ServiceResult<Stats> {
+    let t = tallies(state, j, scope).await?;
+    let mut s = compute(j, scope, &t);
+    let unit = super::surveys::unit_of(scope);
+    s.ikm = super::surveys::every_unit(state, j, scope).await?.iter().find(|u| u.unit == unit).map(|u| IkmFigure {
+        unit: u.unit.clone(),
+        ikm: u.ikm,
+        grade: u.grade.clone(),
+        respondents: u.respondents,
+        minimum_sample: u.minimum_sample,
+    });
+    s.compliance = super::compliance::figure(state, j, scope).await?;
+    Ok(s)
 }
