@@ -309,9 +309,7 @@ pub fn authorize_jurisdiction(p: &Principal, op: Admin, jurisdiction_id: &str) -
         Admin::ReadActivity => [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id)),
         // The region assesses itself (its admins) and the Ombudsman checks; agencies do not score
         // themselves.
-        Admin::AssessCompliance => {
-            [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id))
-        }
+        Admin::AssessCompliance => [Role::Ombudsman, Role::Admin].into_iter().any(|r| p.has_role(r, jurisdiction_id)),
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
@@ -748,7 +746,8 @@ mod tests {
         }
         let everywhere =
             Principal { grants: vec![Grant::new(Role::Admin, None, None).unwrap()], ..Principal::default() };
-        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit, Admin::ReadActivity, Admin::AssessCompliance] {
+        for op in [Admin::Configure, Admin::ReadQueue, Admin::VerifyAudit, Admin::ReadActivity, Admin::AssessCompliance]
+        {
             assert_eq!(authorize_jurisdiction(&everywhere, op, "lain.go.id"), Ok(()));
         }
     }

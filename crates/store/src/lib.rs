@@ -30,6 +30,7 @@ pub mod queue;
 pub mod region;
 pub mod reports;
 pub mod seed;
+pub mod standards;
 pub mod stats;
 pub mod surveys;
 mod tail;

@@ -5,3 +5,4 @@
 pub mod compliance;
 pub mod ikm;
 pub mod kpi;
+pub mod standards;

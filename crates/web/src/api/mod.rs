@@ -6,8 +6,8 @@ mod admin;
 mod catalog;
 pub(crate) use catalog::merge_districts;
 pub(crate) mod extract;
-mod reports;
 mod quality;
+mod reports;
 mod services;
 mod stats;
 mod workflow;
@@ -115,7 +115,9 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::ikm_get))
             .routes(routes!(stats::ikm_weights_put))
             .routes(routes!(quality::compliance_list))
-            .routes(routes!(quality::compliance_agency, quality::compliance_record)),
+            .routes(routes!(quality::compliance_agency, quality::compliance_record))
+            .routes(routes!(quality::standard_get, quality::standard_post))
+            .routes(routes!(quality::pledge_put)),
     )
 }
 

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
-use super::extract::{ApiJson, PathJurisdiction};
+use super::extract::{AdminOf, ApiJson, PathJurisdiction};
 use crate::error::Problem;
 use crate::service::compliance::{self, AssessmentOut, Entered, IndicatorView};
+use crate::service::standards::{self, ServiceStandards};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,7 +60,12 @@ pub(super) async fn compliance_agency(
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
     let year = compliance::period(&q.period.unwrap_or_else(|| compliance::this_year(&state, &j)))?;
     let history = compliance::history(&state, &j, &agency).await?;
-    let agency_id = j.agency_codes.iter().find(|(_, c)| **c == agency).map(|(id, _)| *id).ok_or(Problem::not_found("no such agency"))?;
+    let agency_id = j
+        .agency_codes
+        .iter()
+        .find(|(_, c)| **c == agency)
+        .map(|(id, _)| *id)
+        .ok_or(Problem::not_found("no such agency"))?;
     let indicators = compliance::indicators(&state, &j, agency_id, &year, true).await?;
     Ok(Json(AgencyCompliance { period: year, indicators, history }))
 }
@@ -101,6 +107,92 @@ pub(super) async fn compliance_record(
     Path(path): Path<(String, String)>,
     ApiJson(body): ApiJson<AssessmentIn>,
 ) -> Result<(axum::http::StatusCode, Json<AssessmentOut>), Problem> {
-    let a = compliance::record(&state, &at.jurisdiction, &at.caller.actor, &path.1, &body.period, &body.indicators).await?;
+    let a =
+        compliance::record(&state, &at.jurisdiction, &at.caller.actor, &path.1, &body.period, &body.indicators).await?;
     Ok((axum::http::StatusCode::CREATED, Json(a)))
+}
+
+/// A service's standards: the version in force and every earlier one, with its agency's service pledge
+/// and complaint handler.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/services/{code}/standard", tag = "open data",
+    params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
+    responses((status = 200, body = ServiceStandards),
+              (status = 404, description = "Unknown service", content_type = "application/problem+json")))]
+pub(super) async fn standard_get(
+    State(state): State<AppState>,
+    Path(path): Path<(String, String)>,
+) -> Result<Json<ServiceStandards>, Problem> {
+    let j = crate::service::jurisdiction::named(&state, Some(&path.0))?;
+    Ok(Json(standards::of_service(&state, &j, &path.1, false).await?))
+}
+
+/// A new version of a service's standards.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StandardIn {
+    decree_number: String,
+    /// YYYY-MM-DD.
+    decree_date: String,
+    /// Every one of the fourteen components, by key (dasar_hukum, persyaratan, prosedur, jangka_waktu,
+    /// biaya, produk, sarana, kompetensi, pengawasan, pengaduan, jumlah_pelaksana, jaminan_pelayanan,
+    /// jaminan_keamanan, evaluasi).
+    components: BTreeMap<String, String>,
+}
+
+/// Publishes a new version of a service's standards under its decree (admins). Earlier versions stay
+/// published.
+#[utoipa::path(post, path = "/jurisdictions/{jurisdiction_id}/services/{code}/standard", tag = "admin", request_body = StandardIn,
+    params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
+    responses((status = 201, body = ServiceStandards),
+              (status = 400, description = "Every problem, by field, in errors", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn standard_post(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, String)>,
+    ApiJson(body): ApiJson<StandardIn>,
+) -> Result<(axum::http::StatusCode, Json<ServiceStandards>), Problem> {
+    let j = &at.jurisdiction;
+    match standards::publish(
+        &state,
+        j,
+        &path.1,
+        &body.decree_number,
+        &body.decree_date,
+        &body.components,
+        &at.caller.actor,
+    )
+    .await?
+    {
+        Ok(_) => Ok((axum::http::StatusCode::CREATED, Json(standards::of_service(&state, j, &path.1, false).await?))),
+        Err(errors) => {
+            let mut p = Problem::bad_request(format!("the standards were not published: {} problems", errors.len()));
+            p.errors = errors.into_iter().map(|(field, e)| format!("{field}: {e}")).collect();
+            Err(p)
+        }
+    }
+}
+
+/// An agency's service pledge.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PledgeIn {
+    /// The maklumat pelayanan, at most 5,000 characters; empty withdraws it.
+    maklumat: String,
+}
+
+/// Sets an agency's service pledge (maklumat pelayanan), shown on its services' pages (admins).
+#[utoipa::path(put, path = "/jurisdictions/{jurisdiction_id}/agencies/{code}/maklumat", tag = "admin", request_body = PledgeIn,
+    params(("jurisdiction_id" = String, Path), ("code" = String, Path)),
+    responses((status = 200, body = PledgeIn),
+              (status = 400, description = "Too long", content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", content_type = "application/problem+json")))]
+pub(super) async fn pledge_put(
+    State(state): State<AppState>,
+    AdminOf(at): AdminOf,
+    Path(path): Path<(String, String)>,
+    ApiJson(body): ApiJson<PledgeIn>,
+) -> Result<Json<PledgeIn>, Problem> {
+    standards::set_pledge(&state, &at.jurisdiction, &path.1, &body.maklumat, &at.caller.actor).await?;
+    Ok(Json(PledgeIn { maklumat: body.maklumat.trim().to_owned() }))
 }

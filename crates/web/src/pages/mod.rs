@@ -10,11 +10,13 @@ mod admin;
 mod admin_calendar;
 mod admin_districts;
 mod admin_people;
+mod admin_quality;
 mod assets;
 mod charts;
 mod dashboard;
 mod home;
 mod i18n;
+mod quality;
 mod report;
 mod staff;
 mod submit;
@@ -48,6 +50,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/laporan/{public_id}/ikuti", axum::routing::post(report::follow))
         .route("/lacak", get(report::track_form).post(report::track))
         .route("/r/{public_id}/survey", get(survey::invited_form).post(survey::invited_post))
+        .route("/j/{jurisdiction}/layanan", get(quality::list))
+        .route("/j/{jurisdiction}/layanan/{code}", get(quality::show))
         .route("/j/{jurisdiction}/survei", get(survey::open_form).post(survey::open_post))
         .route("/bahasa", get(i18n::switch))
         .route("/masuk", get(staff::sign_in_form).post(staff::sign_in))
@@ -70,6 +74,20 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{jurisdiction}/instansi/{code}", get(admin::agency_form))
         .route("/admin/{jurisdiction}/layanan", axum::routing::post(admin::service_save))
         .route("/admin/{jurisdiction}/layanan/{code}", get(admin::service_form))
+        .route(
+            "/admin/{jurisdiction}/layanan/{code}/standar",
+            get(admin_quality::standard_form).post(admin_quality::standard_save),
+        )
+        .route(
+            "/admin/{jurisdiction}/instansi/{code}/maklumat",
+            get(admin_quality::pledge_form).post(admin_quality::pledge_save),
+        )
+        .route("/admin/{jurisdiction}/ikm", get(admin_quality::ikm_form).post(admin_quality::ikm_save))
+        .route("/admin/{jurisdiction}/kepatuhan", get(admin_quality::compliance_list))
+        .route(
+            "/admin/{jurisdiction}/kepatuhan/{agency}",
+            get(admin_quality::assessment_form).post(admin_quality::assessment_save),
+        )
         .route("/admin/{jurisdiction}/wilayah", get(admin_districts::show).post(admin_districts::upload))
         .route("/admin/{jurisdiction}/aktivitas", get(admin_districts::activity))
         .route("/admin/{jurisdiction}/kalender", get(admin_calendar::show))

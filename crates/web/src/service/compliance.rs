@@ -64,7 +64,8 @@ pub async fn indicators(
     year: &str,
     english: bool,
 ) -> ServiceResult<Vec<IndicatorView>> {
-    let code = j.agency_codes.get(&agency_id).cloned().ok_or_else(|| ServiceError::NotFound("no such agency".into()))?;
+    let code =
+        j.agency_codes.get(&agency_id).cloned().ok_or_else(|| ServiceError::NotFound("no such agency".into()))?;
     let scope = year_scope(j, year, Some(&code))?;
     let stats = super::stats::compute(j, &scope, &*super::stats::tallies(state, j, &scope).await?);
     let until = scope.filter.to.unwrap_or_else(|| state.clock().now());
@@ -95,9 +96,8 @@ pub async fn indicators(
                     stats.completed
                 ),
             ),
-            Live::PlansOnTime => (plans > 0).then(|| {
-                (plans_ok as f64 / plans as f64, format!("{plans_ok} of {plans} follow-up plans on time"))
-            }),
+            Live::PlansOnTime => (plans > 0)
+                .then(|| (plans_ok as f64 / plans as f64, format!("{plans_ok} of {plans} follow-up plans on time"))),
             Live::SurveyThisYear => survey.map(|u| {
                 let v = if u.minimum_sample == 0 {
                     if u.respondents > 0 { 1.0 } else { 0.0 }
@@ -266,7 +266,12 @@ pub async fn figure(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> Se
         return Ok(None);
     }
     let mean = round(chosen.iter().map(|a| a.score).sum::<f64>() / chosen.len() as f64, 2);
-    Ok(Some(ComplianceFigure { period: year, score: mean, zone: Zone::of(mean).as_str().to_owned(), agencies: chosen.len() }))
+    Ok(Some(ComplianceFigure {
+        period: year,
+        score: mean,
+        zone: Zone::of(mean).as_str().to_owned(),
+        agencies: chosen.len(),
+    }))
 }
 
 /// Today's year in the jurisdiction.

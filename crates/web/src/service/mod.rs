@@ -14,6 +14,7 @@ pub mod jurisdiction;
 pub mod open_data;
 pub mod reports;
 pub mod staff;
+pub mod standards;
 pub mod stats;
 pub mod surveys;
 

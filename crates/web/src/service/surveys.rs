@@ -16,6 +16,9 @@ use super::stats::{Scope, StatsQuery};
 use super::{ServiceError, ServiceResult};
 use crate::state::{AppState, JurisdictionInfo, JurisdictionRef};
 
+/// The optional profile answers (age band, sex, education, occupation), as stored keys.
+pub type Profile = [Option<&'static str>; 4];
+
 /// A survey form as posted: nine answers `u1`…`u9` and the optional profile; for an open response,
 /// the unit (`agency`, optionally `service`) too.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,7 +73,7 @@ impl SurveyForm {
     }
 
     /// The answers and profile, or what is wrong with each field (by field name).
-    pub fn parse(&self) -> Result<(Answers, [Option<&'static str>; 4]), BTreeMap<&'static str, String>> {
+    pub fn parse(&self) -> Result<(Answers, Profile), BTreeMap<&'static str, String>> {
         let mut errors = BTreeMap::new();
         let mut answers = [Score::new(1).expect("1 is a score"); 9];
         for e in Element::ALL {
