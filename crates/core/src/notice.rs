@@ -514,11 +514,11 @@ mod tests {
                 },
                 (
                     "Laporan K7QM-3XR9 telah diselesaikan",
-                    "Sudah ditambal\n\nKonfirmasi atau buka kembali paling lambat 20-12-2026. Beri penilaian: https://x.test/s",
+                    "Sudah ditambal\n\nKonfirmasi atau buka kembali paling lambat 20-12-2026.\n\nBantu kami menilai pelayanan ini dalam survei kepuasan masyarakat (SKM, sembilan pertanyaan): https://x.test/s",
                 ),
                 (
                     "Report K7QM-3XR9 has been resolved",
-                    "Sudah ditambal\n\nConfirm or reopen by 20-12-2026. Rate the service: https://x.test/s",
+                    "Sudah ditambal\n\nConfirm or reopen by 20-12-2026.\n\nHelp us judge this service in the community satisfaction survey (nine questions): https://x.test/s",
                 ),
             ),
             (

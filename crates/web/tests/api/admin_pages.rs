@@ -11,7 +11,7 @@ const PASSWORD: &str = "sandi-admin-yang-panjang";
 
 impl TestApp {
     /// Signs in a new account holding `role` in Tangerang; its session cookie.
-    async fn signed_in(&self, email: &str, role: Role) -> String {
+    pub(crate) async fn signed_in(&self, email: &str, role: Role) -> String {
         let now = laksana_core::Clock::now(&*self.clock);
         let new = laksana_store::users::NewUser {
             email: email.into(),
@@ -33,12 +33,12 @@ impl TestApp {
         res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
     }
 
-    async fn admin_get(&self, cookie: &str, path: &str) -> (u16, String) {
+    pub(crate) async fn admin_get(&self, cookie: &str, path: &str) -> (u16, String) {
         let res = self.client.get(self.url(path)).header("cookie", cookie).send().await.unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
-    async fn admin_post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    pub(crate) async fn admin_post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
         let res = self
             .client
             .post(self.url(path))

@@ -14,5 +14,6 @@ mod open_data;
 mod ops;
 mod pages;
 mod privacy;
+mod quality;
 mod staff_pages;
 mod workflow;

@@ -223,10 +223,10 @@ both!(the_reporter_confirms_and_rates_on_the_report_page, |app| {
     let (_, _, page) = app.page(&format!("/laporan/{id}"), None).await;
     assert!(page.contains("status big green") && page.contains("Lampu sudah diganti"), "green with the evidence");
     assert!(!page.contains("name=\"action\""), "no reporter's forms without the code");
-    // The resolved notice's link leads to the tracking form for this report.
-    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = raw.get(app.url(&format!("/r/{id}/survey"))).send().await.unwrap();
-    assert_eq!(res.headers()["location"], format!("/lacak?id={id}").as_str());
+    // The survey without its signed link says so and points to the tracking form for this report.
+    let res = app.client.get(app.url(&format!("/r/{id}/survey"))).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    assert!(res.text().await.unwrap().contains(&format!("/lacak?id={id}")));
 
     let (_, tracked) = app.post_page("/lacak", &[("id", &id), ("code", &code)]).await;
     assert!(tracked.contains("value=\"confirm\"") && tracked.contains("value=\"reopen\""), "{tracked}");
