@@ -112,6 +112,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::stats_get))
             .routes(routes!(stats::reports_csv))
             .routes(routes!(stats::reports_geojson))
+            .routes(routes!(stats::reports_xlsx))
             .routes(routes!(stats::ikm_get))
             .routes(routes!(stats::ikm_weights_put))
             .routes(routes!(quality::compliance_list))

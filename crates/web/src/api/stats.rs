@@ -51,9 +51,23 @@ async fn export(state: AppState, jurisdiction_id: String, q: StatsQuery, format:
     let (mime, ext) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::GeoJson => ("application/geo+json", "geojson"),
+        Format::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     };
     let name = format!("attachment; filename=\"laporan-{}.{ext}\"", j.id());
-    let body = Body::from_stream(open_data::stream(state, j, scope, format, permit));
+    let body = match format {
+        Format::Xlsx => {
+            let t = stats::tallies(&state, &j, &scope).await?;
+            let rows = stats::compute(&j, &scope, &t).received;
+            if rows > open_data::XLSX_MAX_ROWS {
+                return Err(Problem::bad_request(format!(
+                    "{rows} reports do not fit in one spreadsheet (at most {}): narrow the period, or take the CSV",
+                    open_data::XLSX_MAX_ROWS
+                )));
+            }
+            Body::from_stream(open_data::xlsx_stream(state, j, scope, permit))
+        }
+        _ => Body::from_stream(open_data::stream(state, j, scope, format, permit)),
+    };
     Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, name)], body).into_response())
 }
 
@@ -70,6 +84,21 @@ pub(super) async fn reports_csv(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Response, Problem> {
     export(state, jurisdiction_id, q, Format::Csv).await
+}
+
+/// Every public report under the filter as an Excel workbook (one sheet, the CSV's columns; numbers as
+/// numbers). At most 1,048,575 reports, a sheet's limit: a larger export is refused, take the CSV.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/reports.xlsx", tag = "open data",
+    params(("jurisdiction_id" = String, Path), StatsQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+              (status = 400, description = "A filter that does not parse, or too many reports for a sheet", content_type = "application/problem+json"),
+              (status = 429, description = "Too many exports at once; see Retry-After", content_type = "application/problem+json")))]
+pub(super) async fn reports_xlsx(
+    State(state): State<AppState>,
+    Path(jurisdiction_id): Path<String>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> Result<Response, Problem> {
+    export(state, jurisdiction_id, q, Format::Xlsx).await
 }
 
 /// Every public report under the filter as a GeoJSON FeatureCollection (a report without a place has

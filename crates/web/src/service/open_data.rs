@@ -47,7 +47,14 @@ const PAGE: i64 = 1_000;
 pub enum Format {
     Csv,
     GeoJson,
+    Xlsx,
 }
+
+/// The most reports a spreadsheet holds: Excel's 1,048,576 rows, less the header.
+pub const XLSX_MAX_ROWS: i64 = 1_048_575;
+
+/// Columns written as numbers in a spreadsheet (the rest as text, as in the CSV).
+const NUMERIC: [&str; 5] = ["lat", "lon", "response_working_days", "resolution_working_days", "rating"];
 
 /// One report's values, in [`COLUMNS`] order (empty for nothing).
 fn values(j: &JurisdictionRef, r: &OpenReport) -> [String; COLUMNS.len()] {
@@ -160,6 +167,7 @@ pub fn stream(
         let mut chunk = Vec::new();
         match w.format {
             Format::Csv => chunk.extend_from_slice(&csv_rows(page.iter().map(|r| values(&w.j, r)), first)),
+            Format::Xlsx => unreachable!("spreadsheets are written by xlsx_stream"),
             Format::GeoJson => {
                 if first {
                     chunk.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
@@ -174,4 +182,105 @@ pub fn stream(
         w.done = last;
         Some((Ok(Bytes::from(chunk)), w))
     })
+}
+
+/// A `Write` that hands what it is given to an async body, chunk by chunk, waiting while the client
+/// has not read the previous ones (the channel is bounded).
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 256 * 1024 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let chunk = Bytes::from(std::mem::take(&mut self.buf));
+            self.tx.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::other("the client went away"))?;
+        }
+        Ok(())
+    }
+}
+
+/// The export as an Excel workbook, written in constant memory: rows go to a temporary file as they
+/// are read, and the workbook is streamed to the client when the last is in. The caller checks first
+/// that the reports fit in a sheet ([`XLSX_MAX_ROWS`]).
+pub fn xlsx_stream(
+    state: AppState,
+    j: JurisdictionRef,
+    scope: Scope,
+    permit: OwnedSemaphorePermit,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    let (body_tx, body_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Vec<[String; COLUMNS.len()]>>(2);
+    let err_tx = body_tx.clone();
+    let writer = tokio::task::spawn_blocking(move || -> Result<(), String> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sheet = wb.add_worksheet_with_constant_memory().map_err(|e| e.to_string())?;
+        sheet.set_name("laporan").map_err(|e| e.to_string())?;
+        for (c, name) in COLUMNS.iter().enumerate() {
+            sheet.write_string(0, c as u16, *name).map_err(|e| e.to_string())?;
+        }
+        let mut row = 1u32;
+        while let Ok(page) = rows_rx.recv() {
+            for values in page {
+                for (c, v) in values.iter().enumerate() {
+                    if v.is_empty() {
+                        continue;
+                    }
+                    let numeric = NUMERIC.contains(&COLUMNS[c]).then(|| v.parse::<f64>().ok()).flatten();
+                    match numeric {
+                        Some(n) => sheet.write_number(row, c as u16, n),
+                        None => sheet.write_string(row, c as u16, v),
+                    }
+                    .map_err(|e| e.to_string())?;
+                }
+                row += 1;
+            }
+        }
+        let mut out = ChannelWriter { tx: body_tx, buf: Vec::new() };
+        wb.save_to_writer(&mut out).map_err(|e| e.to_string())?;
+        std::io::Write::flush(&mut out).map_err(|e| e.to_string())
+    });
+    tokio::spawn(async move {
+        let _permit = permit;
+        let mut after = None;
+        loop {
+            let page = match stats::open_reports(state.db(), j.id(), &scope.filter, after, PAGE).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(error = %e, jurisdiction = %j.id(), "spreadsheet export cut short");
+                    let _ = err_tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            };
+            after = page.last().map(|r| (r.requested_at, r.id));
+            let last = (page.len() as i64) < PAGE;
+            let values: Vec<_> = page.iter().map(|r| values(&j, r)).collect();
+            let tx = rows_tx.clone();
+            // The writer thread takes pages as fast as it writes them; waiting for it must not hold
+            // a runtime thread.
+            let sent = tokio::task::spawn_blocking(move || tx.send(values).is_ok()).await.unwrap_or(false);
+            if !sent || last {
+                break;
+            }
+        }
+        drop(rows_tx);
+        match writer.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "spreadsheet export not finished");
+                let _ = err_tx.send(Err(std::io::Error::other("export failed"))).await;
+            }
+            Err(e) => tracing::error!(error = %e, "spreadsheet writer failed"),
+        }
+    });
+    futures::stream::unfold(body_rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) })
 }

@@ -122,6 +122,30 @@ both!(the_dashboard_figures_can_be_recomputed_from_the_export, |app| {
     assert!(!text.contains("Rahmawati") && !text.contains("warga.test") && !text.contains("081234567890"));
     let (_, _, geo) = app.get_text(&format!("/api/v1/jurisdictions/{TNG}/reports.geojson")).await;
     assert!(geo.contains(&public) && !geo.contains(&secret) && !geo.contains("Rahmawati"));
+
+    // The spreadsheet holds the same rows as the CSV, with numbers as numbers.
+    let csv_rows = self::rows(&text);
+    let res = app.get(&format!("/api/v1/jurisdictions/{TNG}/reports.xlsx")).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = res.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let sheet = book.worksheet_range("laporan").expect("the sheet of reports");
+    let mut sheet_rows = sheet.rows();
+    let header: Vec<String> = sheet_rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, laksana_web::service::open_data::COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let body: Vec<_> = sheet_rows.collect();
+    assert_eq!(body.len(), csv_rows.len());
+    let id_col = header.iter().position(|h| h == "service_request_id").unwrap();
+    let rating_col = header.iter().position(|h| h == "rating").unwrap();
+    for (x, c) in body.iter().zip(&csv_rows) {
+        assert_eq!(x[id_col].to_string(), c["service_request_id"]);
+        if let Ok(n) = c["rating"].parse::<f64>() {
+            assert_eq!(x[rating_col], calamine::Data::Float(n));
+        }
+    }
+    assert!(!body.iter().any(|r| r[id_col].to_string() == secret));
 });
 
 both!(filters_narrow_the_figures_the_export_and_the_page_alike, |app| {
