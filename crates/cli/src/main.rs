@@ -410,7 +410,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             }
         })
     };
-    let background = start_background(&config, &db, &clock, &stop_rx)?;
+    let mut background = start_background(&config, &db, &clock, &stop_rx)?;
+    background.push(tokio::spawn(laksana_web::service::stats::keep_warm(state.clone(), stop_rx.clone())));
     backfill_working_days(db.clone(), config.public_url());
 
     say!("Laksana is serving at http://{addr}/");

@@ -146,6 +146,39 @@ pub async fn tallies(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> S
     Ok(t)
 }
 
+/// Keeps every jurisdiction's unfiltered figures (the dashboard's first view) computed: each is
+/// recomputed a little before it would expire, so that no visitor waits for it. Runs until `stop`.
+pub async fn keep_warm(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let every = crate::state::STATS_FOR.saturating_sub(Duration::from_secs(15)).max(Duration::from_secs(5));
+    loop {
+        let catalog = state.catalog();
+        for j in &catalog.jurisdictions {
+            if let Err(e) = refresh(&state, j).await {
+                tracing::warn!(jurisdiction = %j.id(), error = %e, "public figures not refreshed");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn refresh(state: &AppState, j: &JurisdictionInfo) -> ServiceResult<()> {
+    let scope = Scope::default();
+    let started = std::time::Instant::now();
+    {
+        let _turn = state.stats_gate().acquire().await.map_err(|_| ServiceError::Unavailable)?;
+        let offset = utc_offset_secs(j, state.clock().now());
+        let t = stats::tallies(state.db(), j.id(), &scope.filter, offset).await?;
+        state.stats_cache().put(format!("{}|{:?}", j.id(), scope.filter), Arc::new(t));
+    }
+    state.ikm_cache().forget(&super::surveys::cache_key(j, &scope));
+    super::surveys::every_unit(state, j, &scope).await?;
+    tracing::debug!(jurisdiction = %j.id(), ms = started.elapsed().as_millis() as u64, "public figures refreshed");
+    Ok(())
+}
+
 /// A distribution's summary, in working days.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Days {

@@ -225,10 +225,15 @@ pub struct IkmQuery {
     pub to: Option<String>,
 }
 
+/// Where [`every_unit`] keeps the indices of `scope`'s period.
+pub(crate) fn cache_key(j: &JurisdictionInfo, scope: &Scope) -> String {
+    format!("{}|{:?}|{:?}", j.id(), scope.filter.from, scope.filter.to)
+}
+
 /// The index of every unit (the jurisdiction as `all` first, then agencies and services by name) in
 /// the period of `scope`.
 pub async fn every_unit(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> ServiceResult<Arc<Vec<UnitIkm>>> {
-    let key = format!("{}|{:?}|{:?}", j.id(), scope.filter.from, scope.filter.to);
+    let key = cache_key(j, scope);
     if let Some(v) = state.ikm_cache().get(&key) {
         return Ok(v);
     }
