@@ -3,6 +3,7 @@
 
 mod bench;
 pub mod demo_data;
+mod quality;
 mod timeline;
 
 use std::str::FromStr;
@@ -94,6 +95,7 @@ pub async fn demo(db: &Db, now: Timestamp) -> Result<DemoSummary> {
         }
         if i == 0 {
             demo_staff(db, demo.id, now).await?;
+            quality::demo_quality(db, demo.id, SEED_ACTOR, now).await?;
         }
         // The key is written last: its presence marks a complete load.
         crate::apikeys::ensure(db, demo.id, "demo", &demo_key(i), None, SEED_ACTOR, now.as_micros()).await?;

@@ -173,8 +173,7 @@ async fn refresh(state: &AppState, j: &JurisdictionInfo) -> ServiceResult<()> {
         let t = stats::tallies(state.db(), j.id(), &scope.filter, offset).await?;
         state.stats_cache().put(format!("{}|{:?}", j.id(), scope.filter), Arc::new(t));
     }
-    state.ikm_cache().forget(&super::surveys::cache_key(j, &scope));
-    super::surveys::every_unit(state, j, &scope).await?;
+    super::surveys::refresh_units(state, j, &scope).await?;
     tracing::debug!(jurisdiction = %j.id(), ms = started.elapsed().as_millis() as u64, "public figures refreshed");
     Ok(())
 }

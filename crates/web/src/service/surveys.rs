@@ -233,10 +233,20 @@ pub(crate) fn cache_key(j: &JurisdictionInfo, scope: &Scope) -> String {
 /// The index of every unit (the jurisdiction as `all` first, then agencies and services by name) in
 /// the period of `scope`.
 pub async fn every_unit(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> ServiceResult<Arc<Vec<UnitIkm>>> {
-    let key = cache_key(j, scope);
-    if let Some(v) = state.ikm_cache().get(&key) {
+    if let Some(v) = state.ikm_cache().get(&cache_key(j, scope)) {
         return Ok(v);
     }
+    refresh_units(state, j, scope).await
+}
+
+/// Computes the indices of every unit for `scope`'s period and keeps them, replacing what was kept:
+/// until the new ones are in, readers are answered from the old.
+pub(crate) async fn refresh_units(
+    state: &AppState,
+    j: &JurisdictionInfo,
+    scope: &Scope,
+) -> ServiceResult<Arc<Vec<UnitIkm>>> {
+    let key = cache_key(j, scope);
     let db = state.db();
     let (from, to) = (scope.filter.from, scope.filter.to);
     let until = to.unwrap_or_else(|| state.clock().now());
