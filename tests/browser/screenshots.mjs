@@ -16,6 +16,10 @@ const pages = [
   ["queue", `/staf/${TNG}`],
   ["work", `/staf/laporan/${id}`],
   ["sign-up", "/daftar"],
+  ["dashboard", `/dashboard/${TNG}`],
+  ["dashboard-map", `/dashboard/${TNG}#map-title`],
+  ["service", `/j/${TNG}/layanan/ktp-kk`],
+  ["survey", `/j/${TNG}/survei`],
 ];
 for (const lang of ["id", "en"]) {
   await op.context.addCookies([{ name: "laksana_lang", value: lang, url: BASE }]);

@@ -225,7 +225,8 @@ pub async fn open_reports(
         args.push(Arg::from(t));
         args.push(Arg::from(id));
         let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" AND (requested_at > ${a} OR (requested_at = ${a} AND id > ${b}))"));
+        // The first condition alone bounds the index range on both databases; the second breaks ties.
+        sql.push_str(&format!(" AND requested_at >= ${a} AND (requested_at > ${a} OR id > ${b})"));
     }
     args.push(Arg::from(limit));
     sql.push_str(&format!(" ORDER BY requested_at, id LIMIT ${}", args.len()));
