@@ -36,7 +36,7 @@ test("anyone answers the open survey from a phone", async () => {
   for (let i = 1; i <= 9; i++) await page.check(`input[name=u${i}][value='${i % 2 ? 4 : 3}']`);
   await page.selectOption("#p-age_band", "30-39");
   await page.click("form.survey button[type=submit]");
-  assert.match(await page.textContent("#message"), /diterima/);
+  assert.match(await page.textContent("#message"), /kami terima/);
   await context.close();
 });
 

@@ -19,6 +19,8 @@ use crate::state::AppState;
 pub(super) struct Figure {
     name: String,
     value: String,
+    /// What the value is made of, in small print (the units, how many reports it covers).
+    detail: String,
     definition: String,
 }
 
@@ -70,13 +72,14 @@ pub(super) fn number(t: &Tr, x: f64, places: usize) -> String {
     if t.lang == super::Lang::Id { s.replace('.', ",") } else { s }
 }
 
-fn days(t: &Tr, d: &Days) -> String {
+/// A distribution as a figure's value and detail.
+fn days(t: &Tr, d: &Days) -> (String, String) {
     match (d.median, d.p90) {
-        (Some(m), Some(p)) => t.args(
-            "dash-days-value",
-            &[("median", number(t, m, 1)), ("p90", number(t, p, 1)), ("n", d.reports.to_string())],
-        ),
-        _ => "–".to_owned(),
+        (Some(m), Some(p)) => {
+            let args = [("median", number(t, m, 1)), ("p90", number(t, p, 1)), ("n", d.reports.to_string())];
+            (t.args("dash-days-value", &args), t.args("dash-days-detail", &args))
+        }
+        _ => ("–".to_owned(), String::new()),
     }
 }
 
@@ -93,74 +96,61 @@ pub(super) async fn show(
     let scope = stats::scope(&j, &q).map_err(|e| chrome.fail(e))?;
     let s = stats::figures(&state, &j, &scope).await.map_err(|e| chrome.fail(e))?;
     let t = &chrome.t;
+    let fig = |key: &str, (value, detail): (String, String)| Figure {
+        name: t.get(&format!("dash-{key}")),
+        value,
+        detail,
+        definition: t.get(&format!("dash-{key}-def")),
+    };
+    let plain = |v: String| (v, String::new());
     let figures = vec![
-        Figure { name: t.get("dash-received"), value: s.received.to_string(), definition: t.get("dash-received-def") },
-        Figure {
-            name: t.get("dash-completed"),
-            value: s.completed.to_string(),
-            definition: t.get("dash-completed-def"),
-        },
-        Figure {
-            name: t.get("dash-completion"),
-            value: percent(t, s.completion_rate),
-            definition: t.get("dash-completion-def"),
-        },
-        Figure {
-            name: t.get("dash-response"),
-            value: days(t, &s.first_response_days),
-            definition: t.get("dash-response-def"),
-        },
-        Figure {
-            name: t.get("dash-resolution"),
-            value: days(t, &s.resolution_days),
-            definition: t.get("dash-resolution-def"),
-        },
-        Figure {
-            name: t.get("dash-within"),
-            value: percent(t, s.within_deadline_rate),
-            definition: t.get("dash-within-def"),
-        },
-        Figure { name: t.get("dash-reopen"), value: percent(t, s.reopen_rate), definition: t.get("dash-reopen-def") },
-        Figure {
-            name: t.get("dash-rating"),
-            value: s.mean_rating.map_or_else(
-                || "–".into(),
-                |r| t.args("dash-rating-value", &[("mean", number(t, r, 2)), ("n", s.ratings.to_string())]),
-            ),
-            definition: t.get("dash-rating-def"),
-        },
-        Figure {
-            name: t.get("dash-ikm"),
-            value: match &s.ikm {
-                Some(i) if i.ikm.is_some() => t.args(
-                    "dash-ikm-value",
-                    &[
+        fig("received", plain(s.received.to_string())),
+        fig("completed", plain(s.completed.to_string())),
+        fig("completion", plain(percent(t, s.completion_rate))),
+        fig("response", days(t, &s.first_response_days)),
+        fig("resolution", days(t, &s.resolution_days)),
+        fig("within", plain(percent(t, s.within_deadline_rate))),
+        fig("reopen", plain(percent(t, s.reopen_rate))),
+        fig(
+            "rating",
+            match s.mean_rating {
+                Some(r) => {
+                    let args = [("mean", number(t, r, 2)), ("n", s.ratings.to_string())];
+                    (t.args("dash-rating-value", &args), t.args("dash-rating-detail", &args))
+                }
+                None => plain("–".into()),
+            },
+        ),
+        fig(
+            "ikm",
+            match &s.ikm {
+                Some(i) if i.ikm.is_some() => {
+                    let args = [
                         ("ikm", number(t, i.ikm.unwrap_or_default(), 2)),
                         ("grade", i.grade.clone().unwrap_or_default()),
                         ("n", i.respondents.to_string()),
                         ("min", i.minimum_sample.to_string()),
-                    ],
-                ),
-                _ => t.get("dash-ikm-none"),
+                    ];
+                    (t.args("dash-ikm-value", &args), t.args("dash-ikm-detail", &args))
+                }
+                _ => plain(t.get("dash-ikm-none")),
             },
-            definition: t.get("dash-ikm-def"),
-        },
-        Figure {
-            name: t.get("dash-compliance"),
-            value: match &s.compliance {
-                Some(c) => t.args(
-                    "dash-compliance-value",
-                    &[
+        ),
+        fig(
+            "compliance",
+            match &s.compliance {
+                Some(c) => {
+                    let args = [
                         ("score", number(t, c.score, 2)),
                         ("zone", t.get(&format!("zone-{}", c.zone))),
                         ("period", c.period.clone()),
                         ("n", c.agencies.to_string()),
-                    ],
-                ),
-                None => t.get("dash-compliance-none"),
+                    ];
+                    (t.args("dash-compliance-value", &args), t.args("dash-compliance-detail", &args))
+                }
+                None => plain(t.get("dash-compliance-none")),
             },
-            definition: t.get("dash-compliance-def"),
-        },
+        ),
     ];
     let statuses: Vec<(String, i64)> = s
         .by_status
