@@ -153,3 +153,61 @@ pub async fn set_weights(db: &Db, jurisdiction_id: &str, w: &Weights, actor: &st
     crate::audit::record(&mut tx, &[act]).await?;
     tx.commit().await
 }
+
+/// One response as the open data lists it: when (the day), for which unit, and the nine answers;
+/// never its report, nor the respondent's profile.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct RawResponse {
+    pub id: i64,
+    pub created_at: i64,
+    pub agency_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub u1: i64,
+    pub u2: i64,
+    pub u3: i64,
+    pub u4: i64,
+    pub u5: i64,
+    pub u6: i64,
+    pub u7: i64,
+    pub u8: i64,
+    pub u9: i64,
+}
+
+/// Which responses a page of raw answers covers: given in `[from, to)`, for one agency or service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RawFilter {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub agency_id: Option<i64>,
+    pub service_id: Option<i64>,
+}
+
+/// The next `limit` responses under `f` after response `after`, oldest first.
+pub async fn raw_page(
+    db: &Db,
+    jurisdiction_id: &str,
+    f: &RawFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RawResponse>> {
+    let (from, to) = (f.from.map_or(i64::MIN, Timestamp::as_micros), f.to.map_or(i64::MAX, Timestamp::as_micros));
+    let mut sql =
+        "SELECT id, created_at, agency_id, service_id, u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses
+         WHERE jurisdiction_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4"
+            .to_owned();
+    let mut args = args![jurisdiction_id, from, to, after].to_vec();
+    if let Some(a) = f.agency_id {
+        args.push(crate::sql::Arg::from(a));
+        sql.push_str(&format!(" AND agency_id = ${}", args.len()));
+    }
+    if let Some(s) = f.service_id {
+        args.push(crate::sql::Arg::from(s));
+        sql.push_str(&format!(" AND service_id = ${}", args.len()));
+    }
+    args.push(crate::sql::Arg::from(limit));
+    sql.push_str(&format!(" ORDER BY id LIMIT ${}", args.len()));
+    let mut tx = db.begin_read().await?;
+    let rows = tx.fetch_all(&sql, &args).await?;
+    tx.commit().await?;
+    Ok(rows)
+}

@@ -574,3 +574,4 @@ dimension-process = Process
 dimension-output = Output
 dimension-complaint_handling = Complaint handling
 admin-quality = Service quality
+dash-surveys-csv = Satisfaction survey answers (CSV), to recompute the IKM

@@ -550,3 +550,4 @@ dimension-process = Proses
 dimension-output = Output
 dimension-complaint_handling = Pengelolaan pengaduan
 admin-quality = Mutu pelayanan
+dash-surveys-csv = Jawaban survei kepuasan (CSV), untuk menghitung ulang IKM

@@ -114,6 +114,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             .routes(routes!(stats::reports_geojson))
             .routes(routes!(stats::reports_xlsx))
             .routes(routes!(stats::ikm_get))
+            .routes(routes!(stats::surveys_csv))
             .routes(routes!(stats::ikm_weights_put))
             .routes(routes!(quality::compliance_list))
             .routes(routes!(quality::compliance_agency, quality::compliance_record))

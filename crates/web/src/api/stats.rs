@@ -116,6 +116,41 @@ pub(super) async fn reports_geojson(
     export(state, jurisdiction_id, q, Format::GeoJson).await
 }
 
+/// Every survey response under the filter (`from`, `to` by the day answered; `agency`, `service`) as
+/// CSV: the day, the agency and service codes and the nine answers, oldest first; never the report it
+/// answered nor the respondent's profile. Each unit's IKM can be recomputed from it.
+#[utoipa::path(get, path = "/jurisdictions/{jurisdiction_id}/surveys.csv", tag = "open data",
+    params(("jurisdiction_id" = String, Path), StatsQuery),
+    responses((status = 200, content_type = "text/csv", body = String),
+              (status = 400, description = "A filter that does not parse", content_type = "application/problem+json"),
+              (status = 429, description = "Too many exports at once; see Retry-After", content_type = "application/problem+json")))]
+pub(super) async fn surveys_csv(
+    State(state): State<AppState>,
+    Path(jurisdiction_id): Path<String>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> Result<Response, Problem> {
+    let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
+    let scope = stats::scope(&j, &q)?;
+    let permit = tokio::time::timeout(EXPORT_WAIT, state.export_gate().acquire_owned())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| ServiceError::TooManyRequests {
+            detail: "too many exports are running; try again in half a minute".into(),
+            retry_after_secs: 30,
+        })?;
+    let filter = laksana_store::surveys::RawFilter {
+        from: scope.filter.from,
+        to: scope.filter.to,
+        agency_id: scope.filter.agency_id,
+        service_id: scope.filter.service_id,
+    };
+    let name = format!("attachment; filename=\"survei-{}.csv\"", j.id());
+    let body = Body::from_stream(open_data::survey_stream(state, j, filter, permit));
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], body)
+        .into_response())
+}
+
 /// The community satisfaction index of one unit, or of every unit and the jurisdiction as a whole:
 /// IKM, grade, the mean answer per element (NRR), respondents, and the minimum sample for the unit's
 /// annual volume of reports.

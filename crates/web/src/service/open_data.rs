@@ -284,3 +284,46 @@ pub fn xlsx_stream(
     });
     futures::stream::unfold(body_rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) })
 }
+
+/// The columns of the raw survey answers (`surveys.csv`), in order.
+pub const SURVEY_COLUMNS: [&str; 12] =
+    ["answered_on", "agency_code", "service_code", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
+
+/// Every survey response under the filter as CSV, page by page: the day, the unit and the nine
+/// answers, from which anyone can compute each unit's IKM.
+pub fn survey_stream(
+    state: AppState,
+    j: JurisdictionRef,
+    filter: laksana_store::surveys::RawFilter,
+    permit: OwnedSemaphorePermit,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    let start = (state, j, filter, Some(0i64), true, Arc::new(permit));
+    futures::stream::unfold(start, |(state, j, filter, after, first, permit)| async move {
+        let after = after?;
+        let page = match laksana_store::surveys::raw_page(state.db(), j.id(), &filter, after, PAGE).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, jurisdiction = %j.id(), "survey export cut short");
+                return Some((Err(std::io::Error::other("export failed")), (state, j, filter, None, false, permit)));
+            }
+        };
+        let next = ((page.len() as i64) == PAGE).then(|| page.last().map_or(after, |r| r.id));
+        let mut w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
+        if first {
+            w.write_record(SURVEY_COLUMNS).expect("writing CSV to memory");
+        }
+        for r in &page {
+            let day = j.calendar.local_day(Timestamp::from_micros(r.created_at)).to_string();
+            let agency = r.agency_id.and_then(|a| j.agency_codes.get(&a).cloned()).unwrap_or_default();
+            let service = r
+                .service_id
+                .and_then(|s| j.services.iter().find(|x| x.id == s).map(|x| x.code.clone()))
+                .unwrap_or_default();
+            let mut rec = vec![day, agency, service];
+            rec.extend([r.u1, r.u2, r.u3, r.u4, r.u5, r.u6, r.u7, r.u8, r.u9].map(|u| u.to_string()));
+            w.write_record(&rec).expect("writing CSV to memory");
+        }
+        let chunk = Bytes::from(w.into_inner().expect("a Vec flushes"));
+        Some((Ok(chunk), (state, j, filter, next, false, permit)))
+    })
+}

@@ -122,6 +122,22 @@ both!(a_reporter_answers_the_survey_once_and_the_index_matches_a_spreadsheet, |a
     assert!(volume > 0);
     assert_eq!(u["minimum_sample"], minimum_sample(volume));
     assert_eq!(u["sample_sufficient"], false);
+    // The raw answers are open data: the IKM comes out of them as the API says.
+    let (s, ct, text) = app.get_text(&format!("/api/v1/jurisdictions/{TNG}/surveys.csv?agency=DISPERKIM")).await;
+    assert_eq!((s, ct.as_str()), (200, "text/csv; charset=utf-8"));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), laksana_web::service::open_data::SURVEY_COLUMNS);
+    let raw: Vec<[u8; 9]> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            assert_eq!(&r[1], "DISPERKIM");
+            std::array::from_fn(|i| r[3 + i].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(raw.len(), 3);
+    assert_eq!(u["ikm"], json!(ikm_by_hand(&raw)), "the spreadsheet of the raw answers agrees");
+    assert!(!text.contains("siti") && !text.contains(&id), "no reporter, no report");
     let (_, v) = app.get_json(&format!("/api/v1/jurisdictions/{TNG}/ikm?unit=service:pju-mati")).await;
     assert_eq!(v[0]["respondents"], 3, "the invited response counts for its service too");
     let (_, all) = app.get_json(&format!("/api/v1/jurisdictions/{TNG}/ikm")).await;
