@@ -251,24 +251,25 @@ struct Untimed {
 /// batches; the number of reports completed.
 pub async fn backfill_working_days(db: &Db, rules: &HashMap<String, crate::lifecycle::Rules>) -> Result<u64> {
     let mut done = 0;
+    // In id order from where the last batch ended, so that each batch reads on instead of again.
+    let mut after = 0i64;
     loop {
         let rows: Vec<Untimed> = {
             let mut tx = db.begin_read().await?;
             let rows = tx
                 .fetch_all(
                     "SELECT id, jurisdiction_id, requested_at, first_response_at, resolved_at FROM reports
-                     WHERE (first_response_at IS NOT NULL AND response_days IS NULL)
-                        OR (resolved_at IS NOT NULL AND resolution_days IS NULL)
-                     LIMIT 1000",
-                    &[],
+                     WHERE id > $1 AND ((first_response_at IS NOT NULL AND response_days IS NULL)
+                        OR (resolved_at IS NOT NULL AND resolution_days IS NULL))
+                     ORDER BY id LIMIT 1000",
+                    &args![after],
                 )
                 .await?;
             tx.commit().await?;
             rows
         };
-        if rows.is_empty() {
-            return Ok(done);
-        }
+        let Some(last) = rows.last() else { return Ok(done) };
+        after = last.id;
         let mut tx = db.begin().await?;
         for Untimed {
             id,
