@@ -22,6 +22,9 @@ pub struct NewResponse {
     pub profile: [Option<&'static str>; 4],
 }
 
+/// Why a second response to a report's invitation is refused.
+pub const ANSWERED: &str = "this report's survey has already been answered";
+
 /// Records a response. A report's invitation is good for one response: a second is a conflict.
 pub async fn record(db: &Db, r: &NewResponse, now: Timestamp) -> Result<i64> {
     let mut tx = db.begin().await?;
@@ -57,7 +60,7 @@ pub async fn record(db: &Db, r: &NewResponse, now: Timestamp) -> Result<i64> {
         Ok(Some((id,))) => id,
         Ok(None) => return Err(StoreError::Corrupt("an insert returned no id".into())),
         Err(e) if e.is_unique_violation() => {
-            return Err(StoreError::Conflict("this report's survey has already been answered".into()));
+            return Err(StoreError::Conflict(ANSWERED.into()));
         }
         Err(e) => return Err(e),
     };

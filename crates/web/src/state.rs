@@ -172,6 +172,16 @@ impl JurisdictionInfo {
         list
     }
 
+    /// The id of the agency with this code.
+    pub fn agency_id(&self, code: &str) -> Option<i64> {
+        self.agency_codes.iter().find(|(_, c)| c.as_str() == code).map(|(id, _)| *id)
+    }
+
+    /// The id of the district with this code.
+    pub fn district_id(&self, code: &str) -> Option<i64> {
+        self.district_codes.iter().find(|(_, c)| c.as_str() == code).map(|(id, _)| *id)
+    }
+
     pub fn service(&self, code: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.code == code)
     }

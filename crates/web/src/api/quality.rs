@@ -34,7 +34,7 @@ pub(super) async fn compliance_list(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> Result<Json<Vec<AssessmentOut>>, Problem> {
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
-    let year = q.period.unwrap_or_else(|| compliance::this_year(&state, &j));
+    let year = compliance::period_or_this_year(&state, &j, q.period.as_deref())?;
     Ok(Json(compliance::latest(&state, &j, &year).await?))
 }
 
@@ -58,14 +58,9 @@ pub(super) async fn compliance_agency(
 ) -> Result<Json<AgencyCompliance>, Problem> {
     let (jurisdiction_id, agency) = path;
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
-    let year = compliance::period(&q.period.unwrap_or_else(|| compliance::this_year(&state, &j)))?;
+    let year = compliance::period_or_this_year(&state, &j, q.period.as_deref())?;
     let history = compliance::history(&state, &j, &agency).await?;
-    let agency_id = j
-        .agency_codes
-        .iter()
-        .find(|(_, c)| **c == agency)
-        .map(|(id, _)| *id)
-        .ok_or(Problem::not_found("no such agency"))?;
+    let agency_id = crate::service::jurisdiction::agency(&j, &agency)?;
     let indicators = compliance::indicators(&state, &j, agency_id, &year, true).await?;
     Ok(Json(AgencyCompliance { period: year, indicators, history }))
 }

@@ -37,17 +37,21 @@ pub(super) async fn stats_get(
 /// How long an export waits for a turn before the client is told to come back.
 const EXPORT_WAIT: Duration = Duration::from_secs(5);
 
+/// A turn to export: at most [`crate::state::EXPORTS_AT_ONCE`] run at once; a request that gets none
+/// within [`EXPORT_WAIT`] is told when to come back.
+async fn export_turn(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ServiceError> {
+    tokio::time::timeout(EXPORT_WAIT, state.export_gate().acquire_owned()).await.ok().and_then(Result::ok).ok_or_else(
+        || ServiceError::TooManyRequests {
+            detail: "too many exports are running; try again in half a minute".into(),
+            retry_after_secs: 30,
+        },
+    )
+}
+
 async fn export(state: AppState, jurisdiction_id: String, q: StatsQuery, format: Format) -> Result<Response, Problem> {
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
     let scope = stats::scope(&j, &q)?;
-    let permit = tokio::time::timeout(EXPORT_WAIT, state.export_gate().acquire_owned())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .ok_or_else(|| ServiceError::TooManyRequests {
-            detail: "too many exports are running; try again in half a minute".into(),
-            retry_after_secs: 30,
-        })?;
+    let permit = export_turn(&state).await?;
     let (mime, ext) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::GeoJson => ("application/geo+json", "geojson"),
@@ -131,14 +135,7 @@ pub(super) async fn surveys_csv(
 ) -> Result<Response, Problem> {
     let j = crate::service::jurisdiction::named(&state, Some(&jurisdiction_id))?;
     let scope = stats::scope(&j, &q)?;
-    let permit = tokio::time::timeout(EXPORT_WAIT, state.export_gate().acquire_owned())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .ok_or_else(|| ServiceError::TooManyRequests {
-            detail: "too many exports are running; try again in half a minute".into(),
-            retry_after_secs: 30,
-        })?;
+    let permit = export_turn(&state).await?;
     let filter = laksana_store::surveys::RawFilter {
         from: scope.filter.from,
         to: scope.filter.to,

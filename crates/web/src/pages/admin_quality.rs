@@ -40,6 +40,14 @@ struct StandardPage {
     notice: Option<String>,
 }
 
+/// The fourteen components as the form shows them: key, name in the page's language, and `texts`'.
+fn components(en: bool, texts: &BTreeMap<String, String>) -> Vec<(&'static str, &'static str, String)> {
+    COMPONENTS
+        .iter()
+        .map(|(k, i, e)| (*k, if en { *e } else { *i }, texts.get(*k).cloned().unwrap_or_default()))
+        .collect()
+}
+
 /// `GET /admin/{jurisdiction}/layanan/{code}/standar`: the form of a new version, filled with the
 /// version in force.
 pub(super) async fn standard_form(
@@ -64,10 +72,7 @@ pub(super) async fn standard_form(
         name: s.name,
         decree_number: s.current.as_ref().map(|v| v.decree_number.clone()).unwrap_or_default(),
         decree_date: s.current.as_ref().map(|v| v.decree_date.clone()).unwrap_or_default(),
-        components: COMPONENTS
-            .iter()
-            .map(|(k, i, e)| (*k, if en { *e } else { *i }, texts.get(*k).cloned().unwrap_or_default()))
-            .collect(),
+        components: components(en, &texts),
         errors: BTreeMap::new(),
         chrome,
     }
@@ -104,10 +109,7 @@ pub(super) async fn standard_save(
                 name,
                 decree_number: number,
                 decree_date: date,
-                components: COMPONENTS
-                    .iter()
-                    .map(|(k, i, e)| (*k, if en { *e } else { *i }, f.get(*k).cloned().unwrap_or_default()))
-                    .collect(),
+                components: components(en, &f),
                 errors,
                 notice: None,
                 chrome,
@@ -137,7 +139,7 @@ pub(super) async fn pledge_form(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let j = admin_of(&state, &chrome, &staff, &id)?;
-    let agency = j.agency_codes.iter().find(|(_, c)| **c == code).map(|(a, _)| *a);
+    let agency = j.agency_id(&code);
     let agency = agency.ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
     let (maklumat, _) =
         laksana_store::standards::pledge(state.db(), agency).await.map_err(|e| chrome.fail(e.into()))?;
@@ -272,8 +274,7 @@ pub(super) async fn compliance_list(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
     let j = allowed_in(&state, &chrome, &staff, &id, Admin::AssessCompliance)?;
-    let period = if q.periode.trim().is_empty() { compliance::this_year(&state, &j) } else { q.periode.clone() };
-    let period = compliance::period(&period).map_err(|e| chrome.fail(e))?;
+    let period = compliance::period_or_this_year(&state, &j, Some(&q.periode)).map_err(|e| chrome.fail(e))?;
     let list = compliance::latest(&state, &j, &period).await.map_err(|e| chrome.fail(e))?;
     let t = &chrome.t;
     let rows: Vec<[String; 6]> = list
@@ -357,7 +358,7 @@ async fn assessment_page(
     said: Said,
 ) -> Result<AssessmentPage, PageError> {
     let Said { typed, error, notice } = said;
-    let agency_id = j.agency_codes.iter().find(|(_, c)| c.as_str() == agency).map(|(a, _)| *a);
+    let agency_id = j.agency_id(agency);
     let agency_id = agency_id.ok_or_else(|| chrome.fail(ServiceError::NotFound(String::new())))?;
     let en = chrome.t.lang == Lang::En;
     let views = compliance::indicators(state, j, agency_id, period, en).await.map_err(|e| chrome.fail(e))?;
@@ -414,8 +415,7 @@ pub(super) async fn assessment_form(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
     let j = allowed_in(&state, &chrome, &staff, &id, Admin::AssessCompliance)?;
-    let period = if q.periode.trim().is_empty() { compliance::this_year(&state, &j) } else { q.periode.clone() };
-    let period = compliance::period(&period).map_err(|e| chrome.fail(e))?;
+    let period = compliance::period_or_this_year(&state, &j, Some(&q.periode)).map_err(|e| chrome.fail(e))?;
     let notice = (!q.selesai.is_empty()).then(|| chrome.t.get("admin-saved"));
     Ok(assessment_page(&state, chrome, &j, &agency, &period, Said { notice, ..Said::default() }).await?.into_response())
 }

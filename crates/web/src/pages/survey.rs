@@ -115,7 +115,7 @@ fn invitation_refused(chrome: Chrome, id: &str, e: ServiceError) -> Response {
     let (status, key) = match &e {
         ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "survey-link-invalid"),
         ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "survey-link-invalid"),
-        ServiceError::Conflict(m) if m.contains("already") => (StatusCode::CONFLICT, "survey-answered"),
+        ServiceError::Conflict(m) if m == laksana_store::surveys::ANSWERED => (StatusCode::CONFLICT, "survey-answered"),
         ServiceError::Conflict(_) => (StatusCode::CONFLICT, "survey-not-yet"),
         _ => return chrome.fail(e).into_response(),
     };
@@ -124,15 +124,13 @@ fn invitation_refused(chrome: Chrome, id: &str, e: ServiceError) -> Response {
     (status, page).into_response()
 }
 
-async fn invited_page(
-    state: &AppState,
+fn invited_page(
     chrome: Chrome,
     inv: &Invitation,
     form: &SurveyForm,
     errors: BTreeMap<&'static str, String>,
 ) -> SurveyPage {
     let agency = inv.agency_id.and_then(|a| inv.jurisdiction.agency_names.get(&a).cloned()).unwrap_or_default();
-    let _ = state;
     let mut page = SurveyPage::new(chrome, format!("/r/{}/survey", inv.public_id), form, errors);
     page.about = if agency.is_empty() { inv.service_name.clone() } else { format!("{} · {agency}", inv.service_name) };
     page
@@ -148,7 +146,7 @@ pub(super) async fn invited_form(
     match surveys::invitation(&state, &id, &q.t).await {
         Ok(inv) => {
             let form = SurveyForm { t: q.t, ..SurveyForm::default() };
-            invited_page(&state, chrome, &inv, &form, BTreeMap::new()).await.into_response()
+            invited_page(chrome, &inv, &form, BTreeMap::new()).into_response()
         }
         Err(e) => invitation_refused(chrome, &id, e),
     }
@@ -170,7 +168,7 @@ pub(super) async fn invited_post(
     let (answers, profile) = match form.parse() {
         Ok(x) => x,
         Err(errors) => {
-            let page = invited_page(&state, chrome, &inv, &form, errors).await;
+            let page = invited_page(chrome, &inv, &form, errors);
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };

@@ -189,12 +189,7 @@ pub async fn record(
     entered: &BTreeMap<String, Entered>,
 ) -> ServiceResult<AssessmentOut> {
     let year = period(year)?;
-    let agency_id = j
-        .agency_codes
-        .iter()
-        .find(|(_, c)| c.as_str() == agency_code)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| ServiceError::NotFound(format!("agency {agency_code:?} is not an agency of {}", j.id())))?;
+    let agency_id = super::jurisdiction::agency(j, agency_code)?;
     if let Some(unknown) = entered.keys().find(|k| !INDICATORS.iter().any(|i| i.code == k.as_str())) {
         return Err(ServiceError::Invalid(format!("{unknown:?} is not an indicator")));
     }
@@ -230,10 +225,19 @@ pub async fn record(
         zone: a.zone.as_str(),
         actor,
     };
-    let id = store::record(state.db(), &new, state.clock().now()).await?;
-    let history = store::history(state.db(), j.id(), agency_id).await?;
-    let row = history.iter().find(|x| x.id == id).ok_or(ServiceError::Internal)?;
-    Ok(out(j, row))
+    let now = state.clock().now();
+    let id = store::record(state.db(), &new, now).await?;
+    let recorded = store::Assessment {
+        id,
+        agency_id,
+        period: year.clone(),
+        scores: new.scores.to_string(),
+        score: a.score,
+        zone: new.zone.to_owned(),
+        actor: actor.to_owned(),
+        created_at: now.as_micros(),
+    };
+    Ok(out(j, &recorded))
 }
 
 /// The newest assessment of every agency assessed for `year`, best first.
@@ -244,12 +248,7 @@ pub async fn latest(state: &AppState, j: &JurisdictionInfo, year: &str) -> Servi
 
 /// Every assessment of one agency, newest first.
 pub async fn history(state: &AppState, j: &JurisdictionInfo, agency_code: &str) -> ServiceResult<Vec<AssessmentOut>> {
-    let agency_id = j
-        .agency_codes
-        .iter()
-        .find(|(_, c)| c.as_str() == agency_code)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| ServiceError::NotFound(format!("agency {agency_code:?} is not an agency of {}", j.id())))?;
+    let agency_id = super::jurisdiction::agency(j, agency_code)?;
     Ok(store::history(state.db(), j.id(), agency_id).await?.iter().map(|a| out(j, a)).collect())
 }
 
@@ -272,6 +271,14 @@ pub async fn figure(state: &AppState, j: &JurisdictionInfo, scope: &Scope) -> Se
         zone: Zone::of(mean).as_str().to_owned(),
         agencies: chosen.len(),
     }))
+}
+
+/// The year asked for (`YYYY`), or this year when none is.
+pub fn period_or_this_year(state: &AppState, j: &JurisdictionInfo, asked: Option<&str>) -> ServiceResult<String> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(y) => period(y),
+        None => Ok(this_year(state, j)),
+    }
 }
 
 /// Today's year in the jurisdiction.

@@ -14,6 +14,11 @@ impl From<JurisdictionError> for ServiceError {
     }
 }
 
+/// The id of `j`'s agency `code`; an unknown code is not found.
+pub fn agency(j: &crate::state::JurisdictionInfo, code: &str) -> ServiceResult<i64> {
+    j.agency_id(code).ok_or_else(|| ServiceError::NotFound(format!("agency {code:?} is not an agency of {}", j.id())))
+}
+
 /// The jurisdiction named (or the only one), for a request anyone may make.
 pub fn named(state: &AppState, named: Option<&str>) -> ServiceResult<JurisdictionRef> {
     Ok(JurisdictionRef::resolve(state.catalog(), named)?)

@@ -123,12 +123,7 @@ pub async fn set_pledge(
     text: &str,
     actor: &str,
 ) -> ServiceResult<()> {
-    let id = j
-        .agency_codes
-        .iter()
-        .find(|(_, c)| c.as_str() == code)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| ServiceError::NotFound(format!("agency {code:?} is not an agency of {}", j.id())))?;
+    let id = super::jurisdiction::agency(j, code)?;
     let text = text.trim();
     if text.chars().count() > MAX_PLEDGE {
         return Err(ServiceError::Invalid(format!("the pledge is longer than {MAX_PLEDGE} characters")));

@@ -96,9 +96,10 @@ pub fn scope(j: &JurisdictionInfo, q: &StatsQuery) -> ServiceResult<Scope> {
         ..Filter::default()
     };
     if let Some(c) = code(&q.agency) {
-        let id = j.agency_codes.iter().find(|(_, v)| v.as_str() == c).map(|(id, _)| *id);
-        filter.agency_id =
-            Some(id.ok_or_else(|| ServiceError::Invalid(format!("agency {c:?} is not an agency of {}", j.id())))?);
+        filter.agency_id = Some(
+            j.agency_id(c)
+                .ok_or_else(|| ServiceError::Invalid(format!("agency {c:?} is not an agency of {}", j.id())))?,
+        );
     }
     if let Some(c) = code(&q.service) {
         let s = j.service(c).filter(|s| !s.staff);
@@ -106,9 +107,10 @@ pub fn scope(j: &JurisdictionInfo, q: &StatsQuery) -> ServiceResult<Scope> {
             Some(s.ok_or_else(|| ServiceError::Invalid(format!("service {c:?} is not a service of {}", j.id())))?.id);
     }
     if let Some(c) = code(&q.district) {
-        let id = j.district_codes.iter().find(|(_, v)| v.as_str() == c).map(|(id, _)| *id);
-        filter.district_id =
-            Some(id.ok_or_else(|| ServiceError::Invalid(format!("district {c:?} is not a district of {}", j.id())))?);
+        filter.district_id = Some(
+            j.district_id(c)
+                .ok_or_else(|| ServiceError::Invalid(format!("district {c:?} is not a district of {}", j.id())))?,
+        );
     }
     Ok(Scope {
         filter,

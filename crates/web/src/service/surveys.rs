@@ -129,7 +129,7 @@ pub async fn invitation(state: &AppState, public_id: &str, token: &str) -> Servi
         return Err(ServiceError::Conflict("the survey opens once the report is resolved".into()));
     }
     if surveys::answered(state.db(), item.id).await? {
-        return Err(ServiceError::Conflict("this report's survey has already been answered; thank you".into()));
+        return Err(ServiceError::Conflict(surveys::ANSWERED.into()));
     }
     let jurisdiction = super::jurisdiction::named(state, Some(&jid))?;
     Ok(Invitation {
@@ -153,10 +153,7 @@ pub async fn record(state: &AppState, r: NewResponse) -> ServiceResult<i64> {
 /// optional and must belong to it.
 pub fn open_unit(j: &JurisdictionInfo, agency: &str, service: &str) -> ServiceResult<(i64, Option<i64>)> {
     let a = j
-        .agency_codes
-        .iter()
-        .find(|(_, c)| c.as_str() == agency.trim())
-        .map(|(id, _)| *id)
+        .agency_id(agency.trim())
         .ok_or_else(|| ServiceError::Invalid("choose the agency whose service you used".into()))?;
     let s = match service.trim() {
         "" => None,
