@@ -184,7 +184,7 @@ pub async fn activity(db: &Db, jurisdiction: &str, before: Option<i64>, limit: u
 
 /// The fields of a stored event that its hash covers.
 #[derive(Debug, Clone, FromRow)]
-struct StoredEvent {
+pub(crate) struct StoredEvent {
     id: i64,
     jurisdiction_id: String,
     seq: Option<i64>,
@@ -207,9 +207,38 @@ const EVENT_COLUMNS: &str =
     "id, jurisdiction_id, seq, subject_kind, subject_id, report_id, kind, status, note, is_public,
      actor, created_at, data, hash, canon, state";
 
+/// The columns an event is inserted with, in the order of [`StoredEvent::values`].
+pub(crate) const INSERT_EVENT: &str = "INSERT INTO audit_events (jurisdiction_id, subject_kind, subject_id, report_id,
+     kind, status, note, is_public, actor, created_at, data, canon, state, seq, hash)";
+
+/// Where the report's id is among the columns of [`INSERT_EVENT`].
+pub(crate) const REPORT_ID_AT: usize = 3;
+
 impl StoredEvent {
+    /// The values of [`INSERT_EVENT`] for this event.
+    pub(crate) fn values(&self) -> Vec<Arg<'_>> {
+        args![
+            self.jurisdiction_id.as_str(),
+            self.subject_kind.as_str(),
+            &self.subject_id,
+            self.report_id,
+            self.kind.as_str(),
+            &self.status,
+            &self.note,
+            self.is_public,
+            self.actor.as_str(),
+            self.created_at,
+            self.data.as_str(),
+            self.canon,
+            &self.state,
+            self.seq,
+            &self.hash
+        ]
+        .to_vec()
+    }
+
     /// A new event as it will be stored.
-    fn new(j: &str, e: &NewEvent) -> Self {
+    pub(crate) fn new(j: &str, e: &NewEvent) -> Self {
         StoredEvent {
             id: 0,
             jurisdiction_id: j.to_owned(),
@@ -320,36 +349,8 @@ async fn append_stored(tx: &mut Tx, j: &str, mut events: Vec<StoredEvent>) -> Re
         )
         .await?;
     }
-    let rows: Vec<Vec<Arg<'_>>> = events
-        .iter()
-        .map(|e| {
-            args![
-                j,
-                e.subject_kind.as_str(),
-                &e.subject_id,
-                e.report_id,
-                e.kind.as_str(),
-                &e.status,
-                &e.note,
-                e.is_public,
-                e.actor.as_str(),
-                e.created_at,
-                e.data.as_str(),
-                e.canon,
-                &e.state,
-                e.seq,
-                &e.hash
-            ]
-            .to_vec()
-        })
-        .collect();
-    tx.execute_rows(
-        "INSERT INTO audit_events (jurisdiction_id, subject_kind, subject_id, report_id, kind, status, note, is_public,
-             actor, created_at, data, canon, state, seq, hash)",
-        &rows,
-        "",
-    )
-    .await?;
+    let rows: Vec<Vec<Arg<'_>>> = events.iter().map(StoredEvent::values).collect();
+    tx.execute_rows(INSERT_EVENT, &rows, "").await?;
     Ok(())
 }
 

@@ -14,6 +14,8 @@ use crate::sql::{Arg, Tx};
 use crate::tail::Tail;
 use crate::{Db, Result, StoreError};
 
+pub(crate) mod one_statement;
+
 const RETRY_BY_KEY: &str = "SELECT id, public_id, service_id, description, lat, lon, address FROM reports
      WHERE api_key_id = $1 AND client_key = $2";
 const RETRY_BY_DEVICE: &str = "SELECT id, public_id, service_id, description, lat, lon, address FROM reports
@@ -78,12 +80,17 @@ pub(crate) async fn find_retry(db: &Db, new: &NewReport) -> Result<Option<Accept
 /// How often a new report may draw a public id that turns out to be taken before its write fails.
 const ID_DRAWS: usize = 8;
 
-const INSERT_REPORT: &str =
-    "INSERT INTO reports (public_id, jurisdiction_id, service_id, description, lat, lon, address,
-     address_id, zipcode, district_id, attributes, reporter_email, reporter_first_name, reporter_last_name,
-     reporter_phone, device_id, account_id, privacy, channel, status, is_open, agency_id, deadline_at,
-     requested_at, updated_at, api_key_id, client_key, user_id, reporter_language, follow_up_hash, clock,
-     clock_started_at, next_tick_at, tick_stage)";
+/// The columns a new report is stored with, in the order of [`report_args`].
+macro_rules! report_columns {
+    () => {
+        "public_id, jurisdiction_id, service_id, description, lat, lon, address, address_id, zipcode, district_id,
+         attributes, reporter_email, reporter_first_name, reporter_last_name, reporter_phone, device_id, account_id,
+         privacy, channel, status, is_open, agency_id, deadline_at, requested_at, updated_at, api_key_id, client_key,
+         user_id, reporter_language, follow_up_hash, clock, clock_started_at, next_tick_at, tick_stage"
+    };
+}
+const REPORT_COLUMNS: &str = report_columns!();
+const INSERT_REPORT: &str = concat!("INSERT INTO reports (", report_columns!(), ")");
 
 /// A unique value is taken: a concurrent retry with the same client key committed first, or the
 /// public id collided. Either way the row is skipped, not the transaction failed.
@@ -233,7 +240,12 @@ async fn insert_media(tx: &mut Tx, rows: &[Vec<Arg<'_>>]) -> Result<()> {
 
 /// Adds a stored report's first event (with its state), its notices and its webhook event to `tail`.
 fn record(new: &NewReport, id: i64, public_id: PublicId, tail: &mut Tail) -> Accepted {
-    let at = new.requested_at.as_micros();
+    tail.add(&new.jurisdiction_id, [first_event(new, id)], jobs_of(new, &public_id), &hooks_of(new, &public_id));
+    Accepted { id, public_id, created: true }
+}
+
+/// A new report's first event: it was received, in the state it is stored in.
+fn first_event(new: &NewReport, id: i64) -> NewEvent {
     let state = ReportState {
         status: new.status,
         agency_id: new.agency_id,
@@ -247,26 +259,28 @@ fn record(new: &NewReport, id: i64, public_id: PublicId, tail: &mut Tail) -> Acc
         duplicate_of: None,
         archive_reason: None,
     };
-    let event = NewEvent {
+    NewEvent {
         report_id: id,
         kind: "status".into(),
         status: Some(new.status.as_str().into()),
         note: None,
         is_public: true,
         actor: new.channel.as_str().into(),
-        created_at: at,
+        created_at: new.requested_at.as_micros(),
         data: "{}".into(),
         state: Some(crate::audit::state_json(&state)),
-    };
+    }
+}
+
+/// A new report's outbox jobs: its own, and its notices, which name it by its public id.
+fn jobs_of<'a>(new: &'a NewReport, public_id: &'a PublicId) -> impl Iterator<Item = (String, String)> + 'a {
     let notices = new.notices.iter().map(|(k, p)| (k.clone(), p.replace("{public_id}", public_id.as_str())));
-    let jobs = new.jobs.iter().cloned().chain(notices);
-    let hooks: Vec<WebhookEvent> = new
-        .webhook
-        .iter()
-        .map(|hook| WebhookEvent { service_request_id: public_id.to_string(), ..hook.clone() })
-        .collect();
-    tail.add(&new.jurisdiction_id, [event], jobs, &hooks);
-    Accepted { id, public_id, created: true }
+    new.jobs.iter().cloned().chain(notices)
+}
+
+/// A new report's webhook event, naming it.
+fn hooks_of(new: &NewReport, public_id: &PublicId) -> Vec<WebhookEvent> {
+    new.webhook.iter().map(|hook| WebhookEvent { service_request_id: public_id.to_string(), ..hook.clone() }).collect()
 }
 
 #[cfg(all(test, feature = "testing"))]
@@ -352,4 +366,90 @@ mod tests {
         assert!(matches!(out[0], Err(StoreError::Conflict(_))), "{:?}", out[0]);
         assert_eq!(out[1].as_ref().unwrap().public_id.as_str(), "DDDD-DDDD");
     });
+
+    /// A submission with everything a report can bring: photos, a notice naming it, a webhook event.
+    fn full(base: &NewReport, n: usize) -> NewReport {
+        NewReport {
+            description: format!("Lampu jalan mati nomor {n}."),
+            notices: vec![("email".into(), r#"{"report":"{public_id}"}"#.into())],
+            webhook: Some(WebhookEvent {
+                jurisdiction_id: TNG.into(),
+                service_request_id: String::new(),
+                kind: "status".into(),
+                status: Some("submitted".into()),
+                note: None,
+                at: base.requested_at.as_micros(),
+            }),
+            ..base.clone()
+        }
+    }
+
+    /// What was stored with report `id`: its events with a state, its notice, webhook and photo rows.
+    async fn stored_with(db: &Db, id: i64, public_id: &str) -> (i64, i64, i64, i64) {
+        let count = |sql: String| async move { scalar(db, &sql).await };
+        (
+            count(format!("SELECT COUNT(*) FROM audit_events WHERE report_id = {id} AND state IS NOT NULL")).await,
+            count(format!(
+                "SELECT COUNT(*) FROM jobs WHERE kind = 'email' AND payload = '{{\"report\":\"{public_id}\"}}'"
+            ))
+            .await,
+            count(format!("SELECT COUNT(*) FROM jobs WHERE kind = 'webhook' AND payload LIKE '%\"{public_id}\"%'"))
+                .await,
+            count(format!("SELECT COUNT(*) FROM report_media WHERE report_id = {id} AND kind = 'before'")).await,
+        )
+    }
+
+    crate::both_backends!(concurrent_submissions_are_each_stored_with_all_they_bring, |backend| {
+        let t = TestDb::new(backend).await;
+        seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
+        let hook = crate::webhooks::create(&t.db, TNG, "https://example.org/hook", "test", 0).await.unwrap();
+        let base = template(&t.db).await;
+        // Submitted together, so that the writers take several at a time.
+        let writes = (0..40).map(|n| {
+            let (db, new) = (t.db.clone(), full(&base, n));
+            tokio::spawn(async move { crate::reports::insert(&db, &new).await.unwrap() })
+        });
+        let accepted: Vec<Accepted> = futures::future::try_join_all(writes).await.unwrap();
+        let distinct: std::collections::HashSet<&str> = accepted.iter().map(|a| a.public_id.as_str()).collect();
+        assert_eq!(distinct.len(), 40, "every submission has its own report");
+        for a in &accepted {
+            assert!(a.created);
+            assert_eq!(stored_with(&t.db, a.id, a.public_id.as_str()).await, (1, 1, 1, 1), "{a:?}");
+        }
+        // The webhook job is the one the delivery worker reads.
+        let payload: String = t
+            .db
+            .fetch_optional::<(String,)>("SELECT payload FROM jobs WHERE kind = 'webhook' ORDER BY id LIMIT 1", &[])
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let parsed: crate::outbox::WebhookPayload = serde_json::from_str(&payload).unwrap();
+        assert_eq!(parsed.webhook_id, hook.id);
+        assert!(distinct.contains(parsed.body.service_request_id.as_str()), "{payload}");
+    });
+
+    /// On PostgreSQL, a submission whose drawn public id is taken leaves nothing behind in the one
+    /// statement (the group commit then writes it again under another id); the others are stored.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_taken_public_id_leaves_nothing_of_that_submission_in_one_statement() {
+        let t = TestDb::new(crate::Backend::Postgres).await;
+        seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
+        crate::webhooks::create(&t.db, TNG, "https://example.org/hook", "test", 0).await.unwrap();
+        let base = template(&t.db).await;
+        let Db::Postgres(pg) = &t.db else { unreachable!("a PostgreSQL test database") };
+        let (a, b) = (full(&base, 1), full(&base, 2));
+        let first = one_statement::insert(&pg.pool, &[&a], &mut ids(&["AAAA-AAAA"])).await.unwrap();
+        let first = first[0].clone().expect("a free id is stored");
+        let out = one_statement::insert(&pg.pool, &[&b, &a], &mut ids(&["BBBB-BBBB", "AAAA-AAAA"])).await.unwrap();
+        let stored = out[0].clone().expect("the free id is stored");
+        assert_eq!(stored.public_id.as_str(), "BBBB-BBBB");
+        assert!(out[1].is_none(), "the taken id is not answered");
+        assert_eq!(stored_with(&t.db, first.id, "AAAA-AAAA").await, (1, 1, 1, 1), "the first report is untouched");
+        assert_eq!(stored_with(&t.db, stored.id, "BBBB-BBBB").await, (1, 1, 1, 1));
+        assert_eq!(
+            scalar(&t.db, "SELECT COUNT(*) FROM reports WHERE description = 'Lampu jalan mati nomor 1.'").await,
+            1
+        );
+    }
 }

@@ -65,13 +65,24 @@ pub fn notify_job(audience: Audience, notice: Notice) -> (String, String) {
     (NOTIFY_JOB.to_owned(), payload)
 }
 
+/// The columns a job is queued with.
+pub(crate) const INSERT_JOB: &str = "INSERT INTO jobs (kind, payload, run_at, created_at)";
+
+/// A [`WEBHOOK_JOB`]'s payload, from a webhook's id and an event's body.
+fn webhook_payload(webhook_id: i64, body: &str) -> String {
+    format!("{{\"webhook_id\":{webhook_id},\"body\":{body}}}")
+}
+
+/// [`webhook_payload`] in SQL, of the columns `h.id` (the webhook) and `x.body`.
+pub(crate) const WEBHOOK_PAYLOAD_SQL: &str = "'{\"webhook_id\":' || h.id || ',\"body\":' || x.body || '}'";
+
 /// Inserts `jobs` `(kind, payload)`, due at `now`.
 pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[(String, String)], now: i64) -> Result<()> {
     if jobs.is_empty() {
         return Ok(());
     }
     let rows: Vec<Vec<Arg<'_>>> = jobs.iter().map(|(kind, payload)| args![kind, payload, now, now].to_vec()).collect();
-    tx.execute_rows("INSERT INTO jobs (kind, payload, run_at, created_at)", &rows, "").await?;
+    tx.execute_rows(INSERT_JOB, &rows, "").await?;
     Ok(())
 }
 
@@ -85,9 +96,7 @@ pub(crate) async fn queue_webhooks(tx: &mut Tx, j: &str, bodies: &[String], now:
         tx.fetch_all("SELECT id FROM webhooks WHERE jurisdiction_id = $1 AND active = $2", &args![j, true]).await?;
     let jobs: Vec<(String, String)> = hooks
         .iter()
-        .flat_map(|(id,)| {
-            bodies.iter().map(move |b| (WEBHOOK_JOB.to_owned(), format!("{{\"webhook_id\":{id},\"body\":{b}}}")))
-        })
+        .flat_map(|(id,)| bodies.iter().map(move |b| (WEBHOOK_JOB.to_owned(), webhook_payload(*id, b))))
         .collect();
     insert_jobs(tx, &jobs, now).await
 }

@@ -271,8 +271,97 @@ fn values_sql(head: &str, rows: usize, width: usize, tail: &str, positional: boo
     sql
 }
 
+/// The parameters of a PostgreSQL statement that takes rows of [`Arg`]s as arrays, one per column, for
+/// `UNNEST`: one statement text whatever the number of rows, so PostgreSQL plans it once per
+/// connection instead of once per row count.
+#[derive(Debug, Default)]
+pub(crate) struct Params<'a> {
+    params: Vec<Param<'a>>,
+}
+
+#[derive(Debug)]
+enum Param<'a> {
+    Ints(Vec<Option<i64>>),
+    Reals(Vec<Option<f64>>),
+    Texts(Vec<Option<&'a str>>),
+    Bools(Vec<Option<bool>>),
+    One(Arg<'a>),
+}
+
+impl<'a> Params<'a> {
+    /// Adds `rows` as arrays, one per column, and returns `UNNEST($k::int8[], …) AS alias (names…)`
+    /// over them. Every row has one value per name, of the kind of `kinds`' value for that column (as
+    /// `args!` of the same expressions gives).
+    pub(crate) fn unnest(&mut self, alias: &str, names: &[&str], kinds: &[Arg<'_>], rows: &[Vec<Arg<'a>>]) -> String {
+        use std::fmt::Write;
+        let mut sql = String::from("UNNEST(");
+        for (c, &kind) in kinds.iter().enumerate().take(names.len()) {
+            self.params.push(match kind {
+                Arg::Int(_) => Param::Ints(rows.iter().map(|r| int(r[c])).collect()),
+                Arg::Real(_) => Param::Reals(rows.iter().map(|r| real(r[c])).collect()),
+                Arg::Text(_) => Param::Texts(rows.iter().map(|r| text(r[c])).collect()),
+                Arg::Bool(_) => Param::Bools(rows.iter().map(|r| boolean(r[c])).collect()),
+            });
+            let ty = pg_type(kind);
+            let sep = if c == 0 { "" } else { ", " };
+            write!(sql, "{sep}${}::{ty}[]", self.params.len()).expect("writing to a String cannot fail");
+        }
+        write!(sql, ") AS {alias} ({})", names.join(", ")).expect("writing to a String cannot fail");
+        sql
+    }
+
+    /// Adds one value; its placeholder, with its type (a placeholder in a select list has none).
+    pub(crate) fn value(&mut self, v: impl Into<Arg<'a>>) -> String {
+        let v = v.into();
+        self.params.push(Param::One(v));
+        format!("${}::{}", self.params.len(), pg_type(v))
+    }
+
+    /// Binds the parameters to `q`, in the order they were added.
+    pub(crate) fn bind<'q>(&'q self, mut q: PgQuery<'q>) -> PgQuery<'q> {
+        for p in &self.params {
+            q = match p {
+                Param::Ints(v) => q.bind(v.as_slice()),
+                Param::Reals(v) => q.bind(v.as_slice()),
+                Param::Texts(v) => q.bind(v.as_slice()),
+                Param::Bools(v) => q.bind(v.as_slice()),
+                Param::One(a) => bind_pg(q, std::slice::from_ref(a)),
+            };
+        }
+        q
+    }
+}
+
+/// The PostgreSQL type a value is bound as.
+fn pg_type(a: Arg<'_>) -> &'static str {
+    match a {
+        Arg::Int(_) => "int8",
+        Arg::Real(_) => "float8",
+        Arg::Text(_) => "text",
+        Arg::Bool(_) => "bool",
+    }
+}
+
+// A column holds one kind of value: `args!` converts the same expression the same way for every row.
+fn int(a: Arg<'_>) -> Option<i64> {
+    let Arg::Int(v) = a else { unreachable!("a column of integers holds {a:?}") };
+    v
+}
+fn real(a: Arg<'_>) -> Option<f64> {
+    let Arg::Real(v) = a else { unreachable!("a column of reals holds {a:?}") };
+    v
+}
+fn text(a: Arg<'_>) -> Option<&str> {
+    let Arg::Text(v) = a else { unreachable!("a column of texts holds {a:?}") };
+    v
+}
+fn boolean(a: Arg<'_>) -> Option<bool> {
+    let Arg::Bool(v) = a else { unreachable!("a column of booleans holds {a:?}") };
+    v
+}
+
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, <Sqlite as sqlx::Database>::Arguments>;
-type PgQuery<'q> = sqlx::query::Query<'q, Postgres, <Postgres as sqlx::Database>::Arguments>;
+pub(crate) type PgQuery<'q> = sqlx::query::Query<'q, Postgres, <Postgres as sqlx::Database>::Arguments>;
 
 fn bind_sqlite<'q>(mut q: SqliteQuery<'q>, args: &[Arg<'_>]) -> SqliteQuery<'q> {
     for a in args {
