@@ -6,6 +6,8 @@
 # Env: DURATION (s, default 20), CONNECTIONS (default 32), THREADS (default 2),
 #      PRELOAD (synthetic reports stored first, default 0: e.g. 1000000 for a city's scale),
 #      DATABASE_URL (an empty PostgreSQL database; default a SQLite file),
+#      PG_TEMPLATE (with DATABASE_URL: recreate that database as a copy of this one, made by
+#      bench/pg-template.sh, instead of seeding; PRELOAD is then ignored),
 #      LAKSANA_BIN (a binary to measure instead of building one),
 #      TICKER_WAIT (s to wait for the first deadline-ticker pass over the preloaded history before
 #      measuring, default 0: measure while it runs), READY_TIMEOUT (s, default 60),
@@ -28,8 +30,25 @@ ensure_cmd wrk
 build_release
 make_workdir
 
-log "seeding demo data (laksana seed --demo)"
-laksana seed --demo
+if [[ -n "${PG_TEMPLATE:-}" ]]; then
+    [[ -n "${DATABASE_URL:-}" ]] || die "PG_TEMPLATE needs DATABASE_URL (the database the copy replaces)"
+    ensure_cmd psql postgresql-client
+    target="${DATABASE_URL%%\?*}"
+    target="${target##*/}"
+    [[ "$target" =~ ^[a-z_][a-z0-9_]*$ && "$target" != "$PG_TEMPLATE" ]] || die "DATABASE_URL must name a plain database other than the template"
+    log "copying $PG_TEMPLATE to $target"
+    admin="$(pg_url_with_db "$DATABASE_URL" postgres)"
+    # PostgreSQL 15 copies a database by writing every page to the WAL, whose checkpoints would then
+    # run during the measurement: copy the files instead, and start from a checkpoint.
+    strategy=""
+    [[ "$(psql -X -At "$admin" -c 'SHOW server_version_num')" -ge 150000 ]] && strategy="STRATEGY FILE_COPY"
+    psql -X -q "$admin" -c "DROP DATABASE IF EXISTS $target" -c "CREATE DATABASE $target TEMPLATE $PG_TEMPLATE $strategy"
+    psql -X -q "$admin" -c "CHECKPOINT" || log "could not run CHECKPOINT (not a superuser); measuring anyway"
+    PRELOAD=0
+else
+    log "seeding demo data (laksana seed --demo)"
+    laksana seed --demo
+fi
 
 if [[ "${PRELOAD:-0}" -gt 0 ]]; then
     log "storing $PRELOAD synthetic reports first (laksana seed --synthetic $PRELOAD)"
@@ -56,6 +75,8 @@ wait_for_ticker_pass "${TICKER_WAIT:-0}"
 log "wrk: ${DURATION}s, $CONNECTIONS connections, $THREADS threads, POST $BASE_URL/open311/v2/requests.json"
 wrk_out="$WORK_DIR/wrk.out"
 wrk_rc=0
+busy_before="$(machine_busy_ticks)"
+server_before="$(process_ticks "$SERVER_PID")"
 LAKSANA_BENCH_API_KEY="$API_KEY" \
     wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency \
         -s bench/intake.lua "$BASE_URL/open311/v2/requests.json" >"$wrk_out" 2>&1 || wrk_rc=$?
@@ -63,6 +84,8 @@ LAKSANA_BENCH_API_KEY="$API_KEY" \
 grep -v '^BENCH ' "$wrk_out" || true
 [[ "$wrk_rc" -eq 0 ]] || die "wrk failed (exit $wrk_rc)"
 check_server_alive
+busy_ticks=$(( $(machine_busy_ticks) - busy_before ))
+server_ticks=$(( $(process_ticks "$SERVER_PID") - server_before ))
 
 bench_line="$(grep '^BENCH ' "$wrk_out" | tail -n 1 || true)"
 [[ -n "$bench_line" ]] || die "wrk printed no BENCH line; did bench/intake.lua's done() run?"
@@ -75,8 +98,15 @@ non201="$(field non201)"
 socket_errors="$(field socket_errors)"
 
 raw="$(raw_commit_limit 5)"
+stored="${PRELOAD:-0} reports stored before"
+[[ -n "${PG_TEMPLATE:-}" ]] && stored="on a copy of $PG_TEMPLATE"
 echo
-echo "intake: $rate reports/s, p50 $p50 ms, p99 $p99 ms, non-201 $non201 (${DATABASE_URL:+postgresql, }${PRELOAD:-0} reports stored before)"
+echo "intake: $rate reports/s, p50 $p50 ms, p99 $p99 ms, non-201 $non201 (${DATABASE_URL:+postgresql, }$stored)"
+# What each report cost the machine: the server, and everything else (the database, wrk, the kernel).
+awk -v r="$rate" -v d="$DURATION" -v b="$busy_ticks" -v s="$server_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    n = r * d; if (n < 1) n = 1
+    printf "CPU per report: %.3f ms (server %.3f ms, the rest %.3f ms); machine busy %.0f%% of one core\n",
+        b * 1000 / hz / n, s * 1000 / hz / n, (b - s) * 1000 / hz / n, b * 100 / hz / d }'
 echo "raw limit on this disk: $raw one-row durable SQLite commits/s; intake/raw = $(awk -v a="$rate" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
 if [[ "$socket_errors" != 0 ]]; then
     echo "intake: $socket_errors socket errors (connect/read/write/timeout)"

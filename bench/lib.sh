@@ -45,6 +45,18 @@ database_env() {
     fi
 }
 
+# $1 (a postgres:// URL) with its database replaced by $2.
+pg_url_with_db() {
+    local url="$1" db="$2" base query=""
+    base="${url%%\?*}"
+    [[ "$url" == *\?* ]] && query="?${url#*\?}"
+    printf '%s/%s%s\n' "${base%/*}" "$db" "$query"
+}
+
+# The CPU time (in clock ticks) the whole machine spent busy so far, and that of process $1.
+machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # The raw limit for durable writes on this disk, measured now: one-row transactions on a WAL SQLite
 # file with synchronous=FULL, for $1 seconds (default 5), in the benchmark's own scratch directory (the
 # disk the server writes to). Prints commits per second.

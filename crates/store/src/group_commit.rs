@@ -222,27 +222,17 @@ async fn write_batch(
     write_in_transaction(pool, batch, applies).await
 }
 
-/// New reports that cannot be retries, on PostgreSQL: one statement stores them; the few whose public
-/// id was taken are written again with other ids.
+/// New reports that cannot be retries, on PostgreSQL: one statement stores them; if a public id drawn
+/// for them was taken, the batch is written again as a transaction, which draws again for that one.
 async fn insert_in_one_statement(
     pool: &WritePool,
     pg: &sqlx::PgPool,
     batch: &[&NewReport],
 ) -> Result<Vec<Result<Accepted>>> {
-    let stored = one_statement::insert(pg, batch, &mut || PublicId::generate(&mut rand::rng())).await?;
-    let taken: Vec<&NewReport> = batch.iter().zip(&stored).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
-    let mut again = if taken.is_empty() {
-        Vec::new().into_iter()
-    } else {
-        write_in_transaction(pool, &taken, &[]).await?.0.into_iter()
-    };
-    Ok(stored
-        .into_iter()
-        .map(|s| match s {
-            Some(accepted) => Ok(accepted),
-            None => again.next().expect("one result per submission written again"),
-        })
-        .collect())
+    match one_statement::insert(pg, batch, &mut || PublicId::generate(&mut rand::rng())).await? {
+        Some(stored) => Ok(stored.into_iter().map(Ok).collect()),
+        None => Ok(write_in_transaction(pool, batch, &[]).await?.0),
+    }
 }
 
 /// [`write_batch`] as one transaction.

@@ -49,6 +49,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0012_jurisdiction_face.sql"),
     },
     Migration { version: 13, name: "quality", sql: include_str!("../migrations/sqlite/0013_quality.sql") },
+    Migration {
+        version: 14,
+        name: "event_report_reference",
+        sql: include_str!("../migrations/sqlite/0014_event_report_reference.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order; versions match [`SQLITE`] one for one.
@@ -94,6 +99,11 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0012_jurisdiction_face.sql"),
     },
     Migration { version: 13, name: "quality", sql: include_str!("../migrations/postgres/0013_quality.sql") },
+    Migration {
+        version: 14,
+        name: "event_report_reference",
+        sql: include_str!("../migrations/postgres/0014_event_report_reference.sql"),
+    },
 ];
 
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";

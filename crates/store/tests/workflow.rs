@@ -170,6 +170,29 @@ both_backends!(an_edit_of_the_current_state_is_caught_and_located, |backend| {
     assert!(v.broken.is_some(), "deleting the events breaks the chain");
     let reports: Vec<&str> = v.mismatches.iter().map(|m| m.report.as_str()).collect();
     assert!(reports.contains(&"ZZZZ-ZZZZ"), "{:?}", v.mismatches);
+
+    // A report deleted with its events left behind: PostgreSQL has no key from events to reports
+    // (it would cost every write a locked lookup), so the audit names the report its events record.
+    let t4 = TestDb::new(backend).await;
+    seed::demo(&t4.db, t0()).await.unwrap();
+    let gone = count(&t4, "SELECT MIN(report_id) FROM audit_events WHERE report_id IS NOT NULL").await;
+    t4.execute_raw(&format!("DELETE FROM report_media WHERE report_id = {gone}")).await;
+    t4.execute_raw(&format!("DELETE FROM report_followers WHERE report_id = {gone}")).await;
+    t4.execute_raw(&format!("DELETE FROM survey_responses WHERE report_id = {gone}")).await;
+    t4.execute_raw(&format!("UPDATE reports SET duplicate_of = NULL WHERE duplicate_of = {gone}")).await;
+    let delete = format!("DELETE FROM reports WHERE id = {gone}");
+    match backend {
+        laksana_store::Backend::Sqlite => {
+            t4.try_execute_raw(&delete).await.expect_err("SQLite keeps the key: a report with events stays");
+        }
+        laksana_store::Backend::Postgres => {
+            t4.execute_raw(&delete).await;
+            let v = audit::verify(&t4.db).await.unwrap();
+            let named = v.mismatches.iter().find(|m| m.report == format!("#{gone}"));
+            let named = named.unwrap_or_else(|| panic!("#{gone} is named: {:?}", v.mismatches));
+            assert_eq!((named.difference.field, named.difference.stored.as_str()), ("report", "no row"));
+        }
+    }
 });
 
 both_backends!(a_report_whose_catalog_row_was_deleted_is_named, |backend| {
