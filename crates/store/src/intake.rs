@@ -111,7 +111,7 @@ pub(crate) async fn insert_many(
     draw: &mut (dyn FnMut() -> PublicId + Send),
 ) -> Result<Vec<Result<Accepted>>> {
     let mut results: Vec<Option<Result<Accepted>>> = news.iter().map(|_| None).collect();
-    let fresh: Vec<usize> = (0..news.len()).filter(|&i| retry_query(news[i]).is_none()).collect();
+    let fresh: Vec<usize> = (0..news.len()).filter(|&i| one_statement::fits(news[i])).collect();
     if !fresh.is_empty() {
         let ids = distinct_ids(fresh.len(), draw);
         let attributes: Vec<String> = fresh.iter().map(|&i| attributes_json(news[i])).collect();
@@ -225,10 +225,12 @@ fn report_args<'a>(new: &'a NewReport, public_id: &'a PublicId, attributes: &'a 
     .to_vec()
 }
 
-/// Photos that come with a report show the problem before the work.
+/// The kind of the photos that come with a report: they show the problem before the work.
+const BEFORE_WORK: &str = "before";
+
 fn media_rows(new: &NewReport, id: i64) -> Vec<Vec<Arg<'_>>> {
     let at = new.requested_at.as_micros();
-    new.media_urls.iter().map(|url| args![id, url, "before", at].to_vec()).collect()
+    new.media_urls.iter().map(|url| args![id, url, BEFORE_WORK, at].to_vec()).collect()
 }
 
 async fn insert_media(tx: &mut Tx, rows: &[Vec<Arg<'_>>]) -> Result<()> {

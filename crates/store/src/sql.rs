@@ -294,8 +294,9 @@ impl<'a> Params<'a> {
     /// `args!` of the same expressions gives).
     pub(crate) fn unnest(&mut self, alias: &str, names: &[&str], kinds: &[Arg<'_>], rows: &[Vec<Arg<'a>>]) -> String {
         use std::fmt::Write;
+        debug_assert_eq!(kinds.len(), names.len(), "one kind per column");
         let mut sql = String::from("UNNEST(");
-        for (c, &kind) in kinds.iter().enumerate().take(names.len()) {
+        for (c, &kind) in kinds.iter().enumerate() {
             self.params.push(match kind {
                 Arg::Int(_) => Param::Ints(rows.iter().map(|r| int(r[c])).collect()),
                 Arg::Real(_) => Param::Reals(rows.iter().map(|r| real(r[c])).collect()),

@@ -3,13 +3,16 @@
 //!
 //! A batch written as a transaction takes five round trips (begin, reports, webhooks, events, commit),
 //! and every submission queued behind it waits for all five. As one statement it takes one, with the
-//! same commit: the statement either stores every row of a submission or none of them.
+//! same commit: the statement stores the whole batch or nothing of it.
 
 use std::collections::HashMap;
 
 use laksana_core::PublicId;
 
-use super::{REPORT_COLUMNS, attributes_json, distinct_ids, first_event, hooks_of, jobs_of, report_args, retry_query};
+use super::{
+    BEFORE_WORK, REPORT_COLUMNS, attributes_json, distinct_ids, first_event, hooks_of, jobs_of, report_args,
+    retry_query,
+};
 use crate::Result;
 use crate::audit::{INSERT_EVENT, REPORT_ID_AT, StoredEvent};
 use crate::outbox::{INSERT_JOB, WEBHOOK_JOB, WEBHOOK_PAYLOAD_SQL};
@@ -79,7 +82,7 @@ pub(crate) async fn insert(
     let jobs = p.unnest("x", &["public_id", "kind", "payload"], &texts, &jobs);
     let hooks = p.unnest("x", &["public_id", "jurisdiction_id", "body"], &texts, &hooks);
     let media = p.unnest("x", &["public_id", "url", "at"], &args![None::<&str>, None::<&str>, 0], &media);
-    let (now, webhook) = (p.value(now), p.value(WEBHOOK_JOB));
+    let (now, webhook, before) = (p.value(now), p.value(WEBHOOK_JOB), p.value(BEFORE_WORK));
     let sql = format!(
         "WITH n AS MATERIALIZED (SELECT * FROM {submissions}),
          r AS (INSERT INTO reports ({REPORT_COLUMNS}) SELECT {report} FROM n RETURNING id, public_id),
@@ -87,7 +90,7 @@ pub(crate) async fn insert(
          j AS ({INSERT_JOB} SELECT x.kind, x.payload, {now}, {now} FROM {jobs} JOIN r ON r.public_id = x.public_id),
          w AS ({INSERT_JOB} SELECT {webhook}, {WEBHOOK_PAYLOAD_SQL}, {now}, {now} FROM {hooks}
                JOIN r ON r.public_id = x.public_id JOIN webhooks h ON h.jurisdiction_id = x.jurisdiction_id AND h.active),
-         m AS (INSERT INTO report_media (report_id, url, kind, created_at) SELECT r.id, x.url, 'before', x.at
+         m AS (INSERT INTO report_media (report_id, url, kind, created_at) SELECT r.id, x.url, {before}, x.at
                FROM {media} JOIN r ON r.public_id = x.public_id)
          SELECT id, public_id FROM r",
         report = report_columns.join(", "),
