@@ -405,13 +405,26 @@ mod tests {
         let t = TestDb::new(backend).await;
         seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
         let hook = crate::webhooks::create(&t.db, TNG, "https://example.org/hook", "test", 0).await.unwrap();
+        let (key, _) = apikeys::create(&t.db, TNG, "app", None, "test", 0).await.unwrap();
         let base = template(&t.db).await;
-        // Submitted together, so that the writers take several at a time.
+        // Every fourth may be a retry (it has a client key): a batch mixes both kinds.
+        let submission = |n: usize| {
+            let new = full(&base, n);
+            if n % 4 == 0 {
+                NewReport { api_key_id: Some(key.id), client_key: Some(format!("k-{n}")), ..new }
+            } else {
+                new
+            }
+        };
+        // Submitted together, so that the writer takes several at a time.
         let writes = (0..40).map(|n| {
-            let (db, new) = (t.db.clone(), full(&base, n));
+            let (db, new) = (t.db.clone(), submission(n));
             tokio::spawn(async move { crate::reports::insert(&db, &new).await.unwrap() })
         });
         let accepted: Vec<Accepted> = futures::future::try_join_all(writes).await.unwrap();
+        // Each is answered with its own report: a retry of one finds the report it was answered with.
+        let retry = crate::reports::insert(&t.db, &submission(8)).await.unwrap();
+        assert_eq!(retry, Accepted { created: false, ..accepted[8].clone() });
         let distinct: std::collections::HashSet<&str> = accepted.iter().map(|a| a.public_id.as_str()).collect();
         assert_eq!(distinct.len(), 40, "every submission has its own report");
         for a in &accepted {
