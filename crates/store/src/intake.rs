@@ -410,7 +410,7 @@ mod tests {
         // Every fourth may be a retry (it has a client key): a batch mixes both kinds.
         let submission = |n: usize| {
             let new = full(&base, n);
-            if n % 4 == 0 {
+            if n.is_multiple_of(4) {
                 NewReport { api_key_id: Some(key.id), client_key: Some(format!("k-{n}")), ..new }
             } else {
                 new
