@@ -114,24 +114,43 @@ async fn writer(pool: WritePool, rx: Arc<Mutex<mpsc::Receiver<Pending>>>) {
                 }
             }
         }
-        match guarded(write_pending(&pool, &batch)).await {
-            Ok(results) => answer(batch.drain(..), results),
-            Err(e) if batch.len() > 1 => {
-                // One bad write must not fail the others that happened to share its transaction.
-                tracing::warn!(error = %e, writes = batch.len(), "group commit failed; writing each alone");
-                for p in batch.drain(..) {
-                    let one = std::slice::from_ref(&p);
-                    match guarded(write_pending(&pool, one)).await {
-                        Ok(results) => answer(std::iter::once(p), results),
-                        Err(e) => fail(p, &e),
-                    }
+        if let WritePool::Postgres(_) = pool {
+            // New reports that cannot be retries are one statement, the rest one transaction: two
+            // commits, so each group is written (and, failing, written again one by one) on its own.
+            let (fit, rest): (Vec<Pending>, Vec<Pending>) =
+                batch.drain(..).partition(|p| matches!(p, Pending::Insert { new, .. } if one_statement::fits(new)));
+            write_group(&pool, fit).await;
+            write_group(&pool, rest).await;
+        } else {
+            write_group(&pool, std::mem::take(&mut batch)).await;
+        }
+    }
+}
+
+/// Writes `batch` together (see [`write_batch`]) and answers each write. A failed batch of several is
+/// written again one write at a time, so that one bad write fails alone: nothing of a failed batch
+/// was committed.
+async fn write_group(pool: &WritePool, mut batch: Vec<Pending>) {
+    if batch.is_empty() {
+        return;
+    }
+    match guarded(write_pending(pool, &batch)).await {
+        Ok(results) => answer(batch.drain(..), results),
+        Err(e) if batch.len() > 1 => {
+            // One bad write must not fail the others that happened to share its transaction.
+            tracing::warn!(error = %e, writes = batch.len(), "group commit failed; writing each alone");
+            for p in batch.drain(..) {
+                let one = std::slice::from_ref(&p);
+                match guarded(write_pending(pool, one)).await {
+                    Ok(results) => answer(std::iter::once(p), results),
+                    Err(e) => fail(p, &e),
                 }
             }
-            Err(e) => {
-                tracing::error!(error = %e, "a write failed");
-                for p in batch.drain(..) {
-                    fail(p, &e);
-                }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a write failed");
+            for p in batch.drain(..) {
+                fail(p, &e);
             }
         }
     }
@@ -202,7 +221,8 @@ fn fail(p: Pending, e: &StoreError) {
     }
 }
 
-/// Writes a batch of submissions and report changes in one transaction. A new report whose public id
+/// Writes a batch of submissions and report changes in one transaction (on PostgreSQL, new reports
+/// that cannot be retries in one statement, see `intake::one_statement`). A new report whose public id
 /// is taken gets another; a retry of a stored report (same client key, or same device, text and
 /// place) is answered with that report. Report changes are written after the new reports, each only
 /// if its report is still at the version it was read at (otherwise that change alone is a conflict).
@@ -213,22 +233,13 @@ async fn write_batch(
     batch: &[&NewReport],
     applies: &[&Apply],
 ) -> Result<(Vec<Result<Accepted>>, Vec<Result<i64>>)> {
-    let WritePool::Postgres(pg) = pool else { return write_in_transaction(pool, batch, applies).await };
-    // The submissions that cannot be retries go in one statement, the others (and any changes) in a
-    // transaction; each is answered in its place in the batch.
-    let (fit, other): (Vec<usize>, Vec<usize>) = (0..batch.len()).partition(|&i| one_statement::fits(batch[i]));
-    let pick = |ids: &[usize]| ids.iter().map(|&i| batch[i]).collect::<Vec<_>>();
-    let mut stored = if fit.is_empty() { Vec::new() } else { insert_in_one_statement(pool, pg, &pick(&fit)).await? };
-    let (mut rest, applied) = if other.is_empty() && applies.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        write_in_transaction(pool, &pick(&other), applies).await?
-    };
-    let mut results: Vec<Option<Result<Accepted>>> = (0..batch.len()).map(|_| None).collect();
-    for (i, r) in fit.into_iter().zip(stored.drain(..)).chain(other.into_iter().zip(rest.drain(..))) {
-        results[i] = Some(r);
+    if let WritePool::Postgres(pg) = pool
+        && applies.is_empty()
+        && batch.iter().all(|n| one_statement::fits(n))
+    {
+        return Ok((insert_in_one_statement(pool, pg, batch).await?, Vec::new()));
     }
-    Ok((results.into_iter().map(|r| r.expect("every submission was answered")).collect(), applied))
+    write_in_transaction(pool, batch, applies).await
 }
 
 /// New reports that cannot be retries, on PostgreSQL: one statement stores them; if a public id drawn
