@@ -88,20 +88,8 @@ def p(q):
 print(f"p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms")')")
 }
 warm() {
-    local name="$1" url="$2" conns threads out p50 p99 rps bad
-    curl -fsS -o /dev/null "$url"
-    for conns in $CONNECTIONS; do
-        threads=$(( conns < THREADS ? conns : THREADS ))
-        out="$WORK_DIR/wrk-$conns.out"
-        wrk -t "$threads" -c "$conns" -d "${DURATION}s" --timeout 10s --latency "$url" >"$out" 2>&1 || die "wrk failed"
-        check_server_alive
-        p50="$(awk '/Latency Distribution/ {d = 1} d && $1 == "50%" {print $2; exit}' "$out")"
-        p99="$(awk '/Latency Distribution/ {d = 1} d && $1 == "99%" {print $2; exit}' "$out")"
-        rps="$(awk '$1 == "Requests/sec:" {printf "%.0f\n", $2}' "$out")"
-        bad="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")"
-        [[ -z "$bad" ]] || die "$bad non-2xx answers from $url"
-        summary+=("$name, warm ($conns connections, ${DURATION}s): p50 $(wrk_to_ms "$p50") ms, p99 $(wrk_to_ms "$p99") ms, $rps req/s")
-    done
+    curl -fsS -o /dev/null "$2"
+    wrk_get "$1, warm" ", ${DURATION}s" "$2"
 }
 log "stats API and dashboard page, cold"
 cold "stats API" "/api/v1/jurisdictions/$J/stats" 2020-01-01

@@ -220,6 +220,28 @@ install_bench_traps() {
     trap 'exit 143' TERM
 }
 
+# GET $3 with wrk for $DURATION s at each connection count of $CONNECTIONS (at most $THREADS threads),
+# passing wrk any further arguments (e.g. -H "Cookie: …"). Appends "$1 (N connections$2): p50 X ms,
+# p99 Y ms, R req/s" to the caller's `summary` array; dies on a failed run or a non-2xx answer.
+wrk_get() {
+    local label="$1" detail="$2" url="$3" conns threads out p50 p99 rps bad
+    shift 3
+    for conns in $CONNECTIONS; do
+        threads=$(( conns < THREADS ? conns : THREADS ))
+        out="$WORK_DIR/wrk-$conns.out"
+        log "wrk: ${DURATION}s, $conns connections, GET $url"
+        wrk -t "$threads" -c "$conns" -d "${DURATION}s" --timeout 10s --latency "$@" "$url" >"$out" 2>&1 \
+            || die "wrk failed"
+        check_server_alive
+        p50="$(awk '/Latency Distribution/ {d = 1} d && $1 == "50%" {print $2; exit}' "$out")"
+        p99="$(awk '/Latency Distribution/ {d = 1} d && $1 == "99%" {print $2; exit}' "$out")"
+        rps="$(awk '$1 == "Requests/sec:" {printf "%.0f\n", $2}' "$out")"
+        bad="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")"
+        [[ -z "$bad" ]] || die "$bad non-2xx answers from $url"
+        summary+=("$label ($conns connections$detail): p50 $(wrk_to_ms "$p50") ms, p99 $(wrk_to_ms "$p99") ms, $rps req/s")
+    done
+}
+
 # Convert a wrk latency like 812.00us / 1.23ms / 2.01s / 1.50m to milliseconds.
 wrk_to_ms() {
     awk -v v="$1" 'BEGIN {

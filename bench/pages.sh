@@ -52,25 +52,8 @@ log "the map returned $points points; the queue's first page has $rows reports"
 [[ "$points" -gt 0 && "$rows" -gt 0 ]] || die "an endpoint returned nothing: the figures would not be valid"
 
 summary=()
-measure() {
-    local name="$1" url="$2" header="$3" conns threads out p50 p99 rps bad
-    for conns in $CONNECTIONS; do
-        threads=$(( conns < THREADS ? conns : THREADS ))
-        out="$WORK_DIR/wrk-$name-$conns.out"
-        log "wrk: ${DURATION}s, $conns connections, GET $url"
-        wrk -t "$threads" -c "$conns" -d "${DURATION}s" --timeout 10s --latency -H "$header" "$url" >"$out" 2>&1 \
-            || die "wrk failed"
-        check_server_alive
-        p50="$(awk '/Latency Distribution/ {d = 1} d && $1 == "50%" {print $2; exit}' "$out")"
-        p99="$(awk '/Latency Distribution/ {d = 1} d && $1 == "99%" {print $2; exit}' "$out")"
-        rps="$(awk '$1 == "Requests/sec:" {printf "%.0f\n", $2}' "$out")"
-        bad="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")"
-        [[ -z "$bad" ]] || die "$bad non-2xx answers from $url"
-        summary+=("$name ($conns connections): p50 $(wrk_to_ms "$p50") ms, p99 $(wrk_to_ms "$p99") ms, $rps req/s")
-    done
-}
-measure "map points" "$BASE_URL/j/$J/peta.json?bbox=$BBOX" "Accept: application/json"
-measure "operator queue" "$BASE_URL/staf/$J" "Cookie: $cookie"
+wrk_get "map points" "" "$BASE_URL/j/$J/peta.json?bbox=$BBOX" -H "Accept: application/json"
+wrk_get "operator queue" "" "$BASE_URL/staf/$J" -H "Cookie: $cookie"
 
 echo
 printf '%s\n' "${summary[@]}"

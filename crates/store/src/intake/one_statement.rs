@@ -65,16 +65,7 @@ pub(crate) async fn insert(
     let hooks: Vec<Vec<Arg<'_>>> = hooks.iter().map(|(id, j, b)| args![*id, *j, b].to_vec()).collect();
     let media: Vec<Vec<Arg<'_>>> = media.iter().map(|(id, u, at)| args![*id, *u, *at].to_vec()).collect();
 
-    let report_columns = columns(REPORT_COLUMNS);
-    let event_columns: Vec<String> = columns(event_column_list()).iter().map(|c| format!("ev_{c}")).collect();
-    let mut names: Vec<&str> = report_columns.clone();
-    names.extend(event_columns.iter().map(String::as_str));
-    let event_values: Vec<String> = event_columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i == REPORT_ID_AT { "r.id".to_owned() } else { format!("n.{c}") })
-        .collect();
-
+    let names: Vec<&str> = SHAPE.names.iter().map(String::as_str).collect();
     let mut p = Params::default();
     let now = news.iter().map(|n| n.requested_at.as_micros()).max().unwrap_or(0);
     let submissions = p.unnest("n", &names, &rows[0], &rows);
@@ -83,8 +74,8 @@ pub(crate) async fn insert(
         "WITH n AS MATERIALIZED (SELECT * FROM {submissions}),
          r AS (INSERT INTO reports ({REPORT_COLUMNS}) SELECT {report} FROM n RETURNING id, public_id),
          e AS ({INSERT_EVENT} SELECT {events} FROM n JOIN r ON r.public_id = n.public_id)",
-        report = report_columns.join(", "),
-        events = event_values.join(", "),
+        report = SHAPE.report,
+        events = SHAPE.events,
     );
     // A part with nothing to insert is left out: each costs the statement its start-up and the locks
     // on its table and that table's indexes, which a batch of a few reports feels.
@@ -130,14 +121,26 @@ pub(crate) async fn insert(
     Ok(Some(accepted.collect()))
 }
 
-/// The column names of a comma-separated list.
-fn columns(list: &str) -> Vec<&str> {
-    list.split(',').map(str::trim).collect()
+/// The statement's fixed pieces, worked out once.
+struct Shape {
+    /// The columns of a submission: the report's, then its first event's (as `ev_…`).
+    names: Vec<String>,
+    /// The report's columns, as the reports' insert selects them.
+    report: String,
+    /// The event's values, with the stored report's id in its place.
+    events: String,
 }
 
-/// The columns of [`INSERT_EVENT`], between its parentheses.
-fn event_column_list() -> &'static str {
+static SHAPE: std::sync::LazyLock<Shape> = std::sync::LazyLock::new(|| {
+    let columns = |list: &str| list.split(',').map(|c| c.trim().to_owned()).collect::<Vec<_>>();
+    let report = columns(REPORT_COLUMNS);
     let open = INSERT_EVENT.find('(').expect("INSERT_EVENT names its columns");
     let close = INSERT_EVENT.rfind(')').expect("INSERT_EVENT names its columns");
-    &INSERT_EVENT[open + 1..close]
-}
+    let event: Vec<String> = columns(&INSERT_EVENT[open + 1..close]).iter().map(|c| format!("ev_{c}")).collect();
+    let events: Vec<String> = event
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i == REPORT_ID_AT { "r.id".to_owned() } else { format!("n.{c}") })
+        .collect();
+    Shape { report: report.join(", "), events: events.join(", "), names: report.into_iter().chain(event).collect() }
+});
