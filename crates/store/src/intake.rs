@@ -444,6 +444,57 @@ mod tests {
         assert!(distinct.contains(parsed.body.service_request_id.as_str()), "{payload}");
     });
 
+    crate::both_backends!(the_writer_keeps_no_connection_while_it_waits, |backend| {
+        let t = TestDb::new(backend).await;
+        seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
+        let base = template(&t.db).await;
+        let writes = (0..20).map(|n| {
+            let (db, new) = (t.db.clone(), full(&base, n));
+            tokio::spawn(async move { crate::reports::insert(&db, &new).await.unwrap() })
+        });
+        futures::future::try_join_all(writes).await.unwrap();
+        if let Db::Postgres(pg) = &t.db {
+            // The server ends every connection between two bursts (a restart, an operator, a proxy):
+            // the next burst is stored on fresh connections, not failed on a dead kept one.
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .execute(&pg.pool)
+            .await
+            .unwrap();
+            let writes = (20..30).map(|n| {
+                let (db, new) = (t.db.clone(), full(&base, n));
+                tokio::spawn(async move { crate::reports::insert(&db, &new).await })
+            });
+            for stored in futures::future::join_all(writes).await {
+                stored.unwrap().expect("a write after the connections ended is stored");
+            }
+        }
+        // Closing waits for every connection to come back, so one kept by the idle writer would hang it.
+        tokio::time::timeout(std::time::Duration::from_secs(10), t.db.close())
+            .await
+            .expect("the database closes while the writer waits for work");
+    });
+
+    /// With several writers, the ones waiting for their turn to collect keep no connection either.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_waiting_their_turn_keep_no_connection() {
+        let t = TestDb::new(crate::Backend::Postgres).await;
+        seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
+        let base = template(&t.db).await;
+        let Db::Postgres(pg) = &t.db else { unreachable!("a PostgreSQL test database") };
+        let queue = crate::group_commit::IntakeQueue::start(crate::sql::WritePool::Postgres(pg.pool.clone()), 3);
+        let writes = (0..30).map(|n| {
+            let (queue, new) = (queue.clone(), full(&base, n));
+            tokio::spawn(async move { queue.submit(new).await.unwrap() })
+        });
+        futures::future::try_join_all(writes).await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(10), t.db.close())
+            .await
+            .expect("the database closes while the writers wait for work");
+    }
+
     /// On PostgreSQL, a batch in which a drawn public id is taken leaves nothing behind in the one
     /// statement (the group commit then writes it as a transaction, which draws again).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,7 +505,9 @@ mod tests {
         let base = template(&t.db).await;
         let Db::Postgres(pg) = &t.db else { unreachable!("a PostgreSQL test database") };
         let (a, b) = (full(&base, 1), full(&base, 2));
-        let first = one_statement::insert(&pg.pool, &[&a], &mut ids(&["AAAA-AAAA"])).await.unwrap();
+        let first = one_statement::insert(&mut pg.pool.acquire().await.unwrap(), &[&a], &mut ids(&["AAAA-AAAA"]))
+            .await
+            .unwrap();
         let first = first.expect("a free id is stored")[0].clone();
         assert_eq!(first.public_id.as_str(), "AAAA-AAAA");
         let before = scalar(
@@ -463,7 +516,13 @@ mod tests {
              + (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM report_media)",
         )
         .await;
-        let out = one_statement::insert(&pg.pool, &[&b, &a], &mut ids(&["BBBB-BBBB", "AAAA-AAAA"])).await.unwrap();
+        let out = one_statement::insert(
+            &mut pg.pool.acquire().await.unwrap(),
+            &[&b, &a],
+            &mut ids(&["BBBB-BBBB", "AAAA-AAAA"]),
+        )
+        .await
+        .unwrap();
         assert!(out.is_none(), "a taken id fails the batch: {out:?}");
         let after = scalar(
             &t.db,

@@ -32,7 +32,7 @@ pub(crate) fn fits(new: &NewReport) -> bool {
 /// before each row and a confirmation after it cost every report a probe of the index and a WAL
 /// record, for a collision that comes about once in a million draws at a million reports.
 pub(crate) async fn insert(
-    pool: &sqlx::PgPool,
+    conn: &mut sqlx::PgConnection,
     news: &[&NewReport],
     draw: &mut (dyn FnMut() -> PublicId + Send),
 ) -> Result<Option<Vec<Accepted>>> {
@@ -103,7 +103,7 @@ pub(crate) async fn insert(
         );
     }
     sql += " SELECT id, public_id FROM r";
-    let rows = match p.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_all(pool).await {
+    let rows = match p.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_all(conn).await {
         Ok(rows) => rows,
         // Fresh submissions bind no client key, and jobs no dedupe key: only a public id can be taken.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
