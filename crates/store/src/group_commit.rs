@@ -95,7 +95,7 @@ pub(crate) async fn apply(db: &Db, apply: Apply) -> Result<i64> {
         Db::Sqlite(s) => s.intake.apply(apply).await,
         Db::Postgres(p) => {
             let pool = WritePool::Postgres(p.pool.clone());
-            let (_, mut applied) = write_batch(&pool, &mut Held::default(), &[], &[&apply]).await?;
+            let (_, mut applied) = write_in_transaction(&pool, &[], &[&apply]).await?;
             applied.pop().expect("one result per change")
         }
     }

@@ -444,15 +444,27 @@ mod tests {
         assert!(distinct.contains(parsed.body.service_request_id.as_str()), "{payload}");
     });
 
+    /// Submits [`full`] reports `numbers` at once, each from a task of its own; what each was answered.
+    async fn submit_at_once(db: &Db, base: &NewReport, numbers: std::ops::Range<usize>) -> Vec<Result<Accepted>> {
+        let writes = numbers.map(|n| {
+            let (db, new) = (db.clone(), full(base, n));
+            tokio::spawn(async move { crate::reports::insert(&db, &new).await })
+        });
+        futures::future::join_all(writes).await.into_iter().map(|w| w.expect("a write task panicked")).collect()
+    }
+
+    /// Closing waits for every connection to come back, so one kept by an idle writer would hang it.
+    async fn closes_promptly(db: &Db, why: &str) {
+        tokio::time::timeout(std::time::Duration::from_secs(10), db.close()).await.expect(why);
+    }
+
     crate::both_backends!(the_writer_keeps_no_connection_while_it_waits, |backend| {
         let t = TestDb::new(backend).await;
         seed::demo(&t.db, Timestamp::from_micros(1_795_000_000_000_000)).await.unwrap();
         let base = template(&t.db).await;
-        let writes = (0..20).map(|n| {
-            let (db, new) = (t.db.clone(), full(&base, n));
-            tokio::spawn(async move { crate::reports::insert(&db, &new).await.unwrap() })
-        });
-        futures::future::try_join_all(writes).await.unwrap();
+        for stored in submit_at_once(&t.db, &base, 0..20).await {
+            stored.unwrap();
+        }
         if let Db::Postgres(pg) = &t.db {
             // The server ends every connection between two bursts (a restart, an operator, a proxy):
             // the next burst is stored on fresh connections, not failed on a dead kept one.
@@ -463,18 +475,11 @@ mod tests {
             .execute(&pg.pool)
             .await
             .unwrap();
-            let writes = (20..30).map(|n| {
-                let (db, new) = (t.db.clone(), full(&base, n));
-                tokio::spawn(async move { crate::reports::insert(&db, &new).await })
-            });
-            for stored in futures::future::join_all(writes).await {
-                stored.unwrap().expect("a write after the connections ended is stored");
+            for stored in submit_at_once(&t.db, &base, 20..30).await {
+                stored.expect("a write after the connections ended is stored");
             }
         }
-        // Closing waits for every connection to come back, so one kept by the idle writer would hang it.
-        tokio::time::timeout(std::time::Duration::from_secs(10), t.db.close())
-            .await
-            .expect("the database closes while the writer waits for work");
+        closes_promptly(&t.db, "the database closes while the writer waits for work").await;
     });
 
     /// With several writers, the ones waiting for their turn to collect keep no connection either.
@@ -490,10 +495,12 @@ mod tests {
             tokio::spawn(async move { queue.submit(new).await.unwrap() })
         });
         futures::future::try_join_all(writes).await.unwrap();
-        tokio::time::timeout(std::time::Duration::from_secs(10), t.db.close())
-            .await
-            .expect("the database closes while the writers wait for work");
+        closes_promptly(&t.db, "the database closes while the writers wait for work").await;
     }
+
+    /// How many rows intake writes to, in all.
+    const EVERY_ROW: &str = "SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM audit_events)
+         + (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM report_media)";
 
     /// On PostgreSQL, a batch in which a drawn public id is taken leaves nothing behind in the one
     /// statement (the group commit then writes it as a transaction, which draws again).
@@ -510,12 +517,7 @@ mod tests {
             .unwrap();
         let first = first.expect("a free id is stored")[0].clone();
         assert_eq!(first.public_id.as_str(), "AAAA-AAAA");
-        let before = scalar(
-            &t.db,
-            "SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM audit_events)
-             + (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM report_media)",
-        )
-        .await;
+        let before = scalar(&t.db, EVERY_ROW).await;
         let out = one_statement::insert(
             &mut pg.pool.acquire().await.unwrap(),
             &[&b, &a],
@@ -524,12 +526,7 @@ mod tests {
         .await
         .unwrap();
         assert!(out.is_none(), "a taken id fails the batch: {out:?}");
-        let after = scalar(
-            &t.db,
-            "SELECT (SELECT COUNT(*) FROM reports) + (SELECT COUNT(*) FROM audit_events)
-             + (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM report_media)",
-        )
-        .await;
+        let after = scalar(&t.db, EVERY_ROW).await;
         assert_eq!(after, before, "nothing of the batch was written");
         assert_eq!(stored_with(&t.db, first.id, "AAAA-AAAA").await, (1, 1, 1, 1), "the first report is untouched");
         // Written again as the group commit does, both are stored.
